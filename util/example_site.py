@@ -1,0 +1,120 @@
+"""The local stand-in for www.example.com: `python -m util.example_site [--port N] [--latency S]`.
+
+GET (or HEAD) on any path answers 200 with a small "Example Domain" page after the server's
+latency (default 0.1 s, like a real site). Per request, the query string can ask for more:
+
+    /?delay=2          answer after 2 seconds instead
+    /?status=500       answer with that status code
+
+It counts requests: GET /__stats returns {"started": n, "completed": n, "cancelled": n}, where
+cancelled counts requests whose client went away before the answer; POST /__reset zeroes them.
+Clients that send `Connection: close` (the raw-socket clients of chapter 8) get it back.
+"""
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+
+from aiohttp import web
+
+from util import settings
+
+PAGE = """<!doctype html>
+<html>
+<head><title>Example Domain</title><meta charset="utf-8"></head>
+<body>
+<div>
+<h1>Example Domain</h1>
+<p>This domain is for use in illustrative examples in documents. This page is served by
+the companion code's local stand-in, so the listings run offline.</p>
+</div>
+</body>
+</html>
+"""
+STATS = web.AppKey("stats", Counter)
+LATENCY = web.AppKey("latency", float)
+
+
+def _number(request: web.Request, name: str, kind: type, default):
+    value = request.query.get(name)
+    if value is None:
+        return default
+    try:
+        return kind(value)
+    except ValueError:
+        message = f"{name} must be a {kind.__name__}, got {value!r}\n"
+        raise web.HTTPBadRequest(text=message) from None
+
+
+async def example_page(request: web.Request) -> web.Response:
+    latency = _number(request, "delay", float, request.app[LATENCY])
+    status = _number(request, "status", int, 200)
+    if not 100 <= status <= 599:
+        raise web.HTTPBadRequest(text=f"status must be 100-599, got {status}\n")
+    stats = request.app[STATS]
+    stats["started"] += 1
+    try:
+        await asyncio.sleep(latency)
+    except asyncio.CancelledError:
+        stats["cancelled"] += 1
+        raise
+    stats["completed"] += 1
+    return web.Response(text=PAGE, status=status, content_type="text/html",
+                        headers={"X-Stub": "yes"})
+
+
+async def read_stats(request: web.Request) -> web.Response:
+    stats = request.app[STATS]
+    return web.json_response({key: stats[key] for key in ("started", "completed", "cancelled")})
+
+
+async def reset_stats(request: web.Request) -> web.Response:
+    request.app[STATS].clear()
+    return web.json_response({})
+
+
+def create_app(latency: float = 0.1) -> web.Application:
+    app = web.Application()
+    app[STATS] = Counter()
+    app[LATENCY] = latency
+    app.router.add_get("/__stats", read_stats)
+    app.router.add_post("/__reset", reset_stats)
+    app.router.add_route("GET", "/{tail:.*}", example_page)
+    return app
+
+
+async def serve(host: str, port: int, latency: float) -> None:
+    runner = web.AppRunner(create_app(latency), handler_cancellation=True, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, backlog=2048, reuse_address=True)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise SystemExit(f"example_site: cannot listen on {host}:{port}: {reason}") from None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    print(f"Example Domain stand-in on http://{host}:{port} (latency {latency} s)", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m util.example_site", description=__doc__)
+    parser.add_argument("--host", default=settings.EXAMPLE_HOST)
+    parser.add_argument("--port", type=int, default=settings.EXAMPLE_PORT)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds before each answer")
+    args = parser.parse_args(argv)
+    asyncio.run(serve(args.host, args.port, args.latency))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
