@@ -25,7 +25,7 @@ import asyncpg
 from util import settings
 
 REPO = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO / ".data" / "postgres"
+DATA_DIR = settings.DATA_DIR / "postgres"
 SYSTEM_USER = "embedded_postgres"  # Postgres refuses to run as root
 
 # Modules run with `python -m`, in order, to fill a freshly created book database, the way

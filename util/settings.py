@@ -14,10 +14,12 @@
     PGUSER, PGPASSWORD   postgres, password     Postgres credentials
     PRODUCTS_DB          products               the book's databases (tests use throwaway ones)
     CART_DB, FAVORITES_DB  cart, favorites
+    ASYNCIO_DATA_DIR     <repository>/.data     the embedded Postgres's data, services' state
 
 The values are read once, when this module is imported: set the variables before starting Python.
 """
 import os
+from pathlib import Path
 
 
 def _env(name: str, default: str) -> str:
@@ -55,6 +57,8 @@ POSTGRES_PASSWORD = _env("PGPASSWORD", "password")
 PRODUCTS_DB = _env("PRODUCTS_DB", "products")
 CART_DB = _env("CART_DB", "cart")
 FAVORITES_DB = _env("FAVORITES_DB", "favorites")
+
+DATA_DIR = Path(_env("ASYNCIO_DATA_DIR", str(Path(__file__).resolve().parent.parent / ".data")))
 
 
 def example_url(path: str = "") -> str:

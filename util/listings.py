@@ -1,0 +1,118 @@
+"""The index of listings, read from the module docstrings (never by importing the modules).
+
+A listing's docstring starts `Listing N.M — <caption>` and has a line
+`Section X.Y. Needs: <needs>.` (see CONTRIBUTING.md); sibling modules such as
+listing_4_16_fixed.py are indexed as "4.16_fixed".
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIRST_LINE = re.compile(
+    r"Listing\s+(?P<number>\d+\.\d+)(?P<variant>\s*\([^)]*\))?\s*[—-]+\s*(?P<caption>.+)")
+SECTION = re.compile(r"Section\s+(?P<section>\d+(?:\.\d+)*)")
+NEEDS = re.compile(r"Needs:\s*(?P<needs>.+?)\.?\s*$", re.MULTILINE)
+NEED = re.compile(r"\s*(?P<kind>[\w-]+)(?:\s*\((?P<args>[^)]*)\))?\s*(?:,|$)")
+MODULE_FILE = re.compile(r"listing_(?P<chapter>\d+)_(?P<number>\d+)(?P<suffix>_\w+)?\.py")
+
+
+class UnknownListing(LookupError):
+    """No module for the listing number the reader asked for."""
+
+
+@dataclass(frozen=True)
+class Need:
+    kind: str  # example-http, postgres, services, peer, tty, display, data
+    args: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({', '.join(self.args)})" if self.args else self.kind
+
+
+@dataclass(frozen=True)
+class ListingInfo:
+    id: str  # "2.9", or "4.16_fixed" for a sibling module
+    module: str  # "chapter_02.listing_2_9"
+    caption: str
+    section: str
+    needs: tuple[Need, ...]
+    path: Path
+
+    @property
+    def chapter(self) -> int:
+        return int(self.id.split(".")[0])
+
+    def sort_key(self) -> tuple:
+        chapter, rest = self.id.split(".", 1)
+        number, _, suffix = rest.partition("_")
+        return int(chapter), int(number), suffix
+
+
+def parse_needs(text: str) -> tuple[Need, ...]:
+    if text.strip().lower() in {"", "nothing", "none"}:
+        return ()
+    needs = []
+    for match in NEED.finditer(text):
+        if match.group("kind"):
+            args = tuple(a.strip() for a in (match.group("args") or "").split(",") if a.strip())
+            needs.append(Need(match.group("kind"), args))
+    return tuple(needs)
+
+
+def read(path: Path) -> ListingInfo | None:
+    """The index entry of one listing file, or None if its docstring does not name it."""
+    match = MODULE_FILE.fullmatch(path.name)
+    if not match:
+        return None
+    try:
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    except SyntaxError:
+        return None
+    first = FIRST_LINE.match(doc.strip().splitlines()[0]) if doc.strip() else None
+    if not first:
+        return None
+    section = SECTION.search(doc)
+    needs = NEEDS.search(doc)
+    listing_id = f"{int(match['chapter'])}.{int(match['number'])}{match['suffix'] or ''}"
+    return ListingInfo(
+        id=listing_id,
+        module=f"{path.parent.name}.{path.stem}",
+        caption=first["caption"].strip(),
+        section=section["section"] if section else "",
+        needs=parse_needs(needs["needs"]) if needs else (),
+        path=path,
+    )
+
+
+def discover(chapter: int | None = None) -> list[ListingInfo]:
+    pattern = f"chapter_{chapter:02d}" if chapter else "chapter_[0-9][0-9]"
+    found = [info for folder in sorted(REPO.glob(pattern))
+             for path in folder.glob("listing_*.py") if (info := read(path))]
+    return sorted(found, key=ListingInfo.sort_key)
+
+
+def find(listing_id: str) -> ListingInfo:
+    """The listing "N.M" (or "N.M_variant"); UnknownListing says what exists instead."""
+    wanted = listing_id.strip().lower()
+    if not re.fullmatch(r"\d+\.\d+(_\w+)?", wanted):
+        raise UnknownListing(f"{listing_id!r} is not a listing number: write it like 2.9")
+    chapter = int(wanted.split(".")[0])
+    listings = discover(chapter) if 1 <= chapter <= 99 else []
+    for info in listings:
+        if info.id == wanted or info.id == _normalise(wanted):
+            return info
+    if not listings:
+        raise UnknownListing(f"there is no listing {listing_id}: chapter {chapter} has none here")
+    first, last = listings[0].id, listings[-1].id
+    raise UnknownListing(f"there is no listing {listing_id}: chapter {chapter} has "
+                         f"{first} to {last} (see `python -m util list {chapter}`)")
+
+
+def _normalise(listing_id: str) -> str:
+    chapter, rest = listing_id.split(".", 1)
+    number, sep, suffix = rest.partition("_")
+    return f"{int(chapter)}.{int(number)}{sep}{suffix}"

@@ -1,0 +1,207 @@
+"""Starting and stopping what listings need: the example.com stand-in and Postgres.
+
+`Services` starts what one run needs and stops exactly what it started; `up`, `down` and
+`status` keep the same services running for a reader, recording the stand-in's PID in
+`.data/services.json` (the embedded Postgres keeps its own in its data folder).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import suppress
+
+from util import settings
+from util.listings import Need
+from util.postgres import (
+    DATA_DIR,
+    LOADERS,
+    REPO,
+    EmbeddedPostgres,
+    Postgres,
+    ensure_database,
+    port_open,
+)
+
+STATE_FILE = settings.DATA_DIR / "services.json"
+STAND_IN_LATENCY = 0.1  # like a real site
+
+
+class ServiceError(Exception):
+    """A service could not be started; the message is for the reader."""
+
+
+def stand_in_is_local() -> bool:
+    return settings.EXAMPLE_URL == f"http://{settings.EXAMPLE_HOST}:{settings.EXAMPLE_PORT}"
+
+
+def stand_in_answers() -> bool:
+    """True if the example.com stand-in (not some other program) answers on its port."""
+    if not port_open(settings.EXAMPLE_HOST, settings.EXAMPLE_PORT):
+        return False
+    try:
+        with urllib.request.urlopen(f"{settings.EXAMPLE_URL}/__stats", timeout=2) as response:
+            return "started" in json.load(response)
+    except (OSError, ValueError):
+        return False
+
+
+def start_stand_in(detach: bool = False) -> subprocess.Popen:
+    if port_open(settings.EXAMPLE_HOST, settings.EXAMPLE_PORT):
+        raise ServiceError(f"port {settings.EXAMPLE_PORT} is in use by another program: "
+                           f"set EXAMPLE_PORT to a free port for the example.com stand-in")
+    output = subprocess.DEVNULL
+    if detach:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        output = open(settings.DATA_DIR / "example_site.log", "ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "util.example_site", "--host", settings.EXAMPLE_HOST,
+         "--port", str(settings.EXAMPLE_PORT), "--latency", str(STAND_IN_LATENCY)],
+        cwd=REPO, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.PIPE,
+        start_new_session=detach)
+    deadline = time.monotonic() + 15
+    while not stand_in_answers():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_process(process)
+            error = process.stderr.read().decode().strip() if process.stderr else ""
+            raise ServiceError(error or "the example.com stand-in did not start")
+        time.sleep(0.05)
+    return process
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Services:
+    """Everything one listing run needs, started on enter and stopped on exit."""
+
+    def __init__(self, needs: tuple[Need, ...], announce=print):
+        self.needs = needs
+        self.announce = announce
+        self.stand_in: subprocess.Popen | None = None
+        self.postgres: EmbeddedPostgres | None = None
+
+    def __enter__(self) -> Services:
+        try:
+            for need in self.needs:
+                if need.kind == "example-http":
+                    self._example_http()
+                elif need.kind == "postgres":
+                    self._postgres(need.args)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.stand_in is not None:
+            stop_process(self.stand_in)
+            self.stand_in = None
+        if self.postgres is not None:
+            self.postgres.stop()
+            self.postgres = None
+
+    def _example_http(self) -> None:
+        if not stand_in_is_local() or stand_in_answers():
+            return
+        self.announce(f"[util] starting the example.com stand-in on {settings.EXAMPLE_URL}")
+        self.stand_in = start_stand_in()
+
+    def _postgres(self, databases: tuple[str, ...]) -> None:
+        pg = Postgres()
+        if not pg.listening():
+            self.announce(f"[util] starting the embedded Postgres on "
+                          f"{pg.host}:{pg.port} (data in {DATA_DIR})")
+            self.postgres = EmbeddedPostgres()
+            self.postgres.start()
+            pg = self.postgres
+        asyncio.run(pg.server_version())  # a clear error if it refuses the book's password
+        for name in databases:
+            database = {"products": settings.PRODUCTS_DB, "cart": settings.CART_DB,
+                        "favorites": settings.FAVORITES_DB}.get(name, name)
+            if asyncio.run(ensure_database(pg, database, loader_key=name)):
+                self.announce(f"[util] created database {database!r}")
+
+
+def up(announce=print) -> None:
+    """Start the stand-in and Postgres (with the book's databases) and leave them running."""
+    state = read_state()
+    if stand_in_is_local() and not stand_in_answers():
+        process = start_stand_in(detach=True)
+        state["example_site"] = process.pid
+        write_state(state)
+        announce(f"example.com stand-in: started on {settings.EXAMPLE_URL} (pid {process.pid})")
+    else:
+        announce(f"example.com stand-in: already answering on {settings.EXAMPLE_URL}")
+    pg = Postgres()
+    if pg.listening():
+        announce(f"postgres: already listening on {pg.host}:{pg.port}")
+    else:
+        pg = EmbeddedPostgres()
+        pg.start()
+        announce(f"postgres: started the embedded server on {pg.host}:{pg.port}")
+    for name in LOADERS:
+        if asyncio.run(ensure_database(pg, name)):
+            announce(f"postgres: created and loaded database {name!r}")
+
+
+def down(announce=print) -> None:
+    """Stop what `up` started."""
+    state = read_state()
+    pid = state.pop("example_site", None)
+    if pid and _is_stand_in(pid):
+        os.kill(pid, signal.SIGTERM)
+        announce(f"example.com stand-in: stopped (pid {pid})")
+    else:
+        announce("example.com stand-in: not started by `services up`")
+    write_state(state)
+    embedded = EmbeddedPostgres()
+    if embedded.initialized() and embedded.running():
+        embedded.stop()
+        announce("postgres: stopped the embedded server")
+    else:
+        announce("postgres: the embedded server is not running")
+
+
+def status(announce=print) -> None:
+    stand_in = "answering" if stand_in_answers() else "not running"
+    announce(f"example.com stand-in ({settings.EXAMPLE_URL}): {stand_in}")
+    pg = Postgres()
+    embedded = EmbeddedPostgres()
+    if embedded.initialized() and embedded.running():
+        where = "the embedded server"
+    elif pg.listening():
+        where = "a server not started by this project"
+    else:
+        where = "nothing"
+    announce(f"postgres ({pg.host}:{pg.port}): {where} listening"
+             if where != "nothing" else f"postgres ({pg.host}:{pg.port}): not running")
+
+
+def read_state() -> dict:
+    with suppress(OSError, ValueError):
+        return json.loads(STATE_FILE.read_text())
+    return {}
+
+
+def write_state(state: dict) -> None:
+    STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    STATE_FILE.write_text(json.dumps(state))
+
+
+def _is_stand_in(pid: int) -> bool:
+    with suppress(OSError):
+        return b"util.example_site" in open(f"/proc/{pid}/cmdline", "rb").read()
+    return False
