@@ -52,24 +52,27 @@ def stand_in_answers() -> bool:
 
 
 def start_stand_in(detach: bool = False) -> subprocess.Popen:
+    """Start `python -m util.example_site` on the configured port; `detach` keeps it running
+    after this process exits (its output then goes to the data folder's example_site.log)."""
     if port_open(settings.EXAMPLE_HOST, settings.EXAMPLE_PORT):
         raise ServiceError(f"port {settings.EXAMPLE_PORT} is in use by another program: "
                            f"set EXAMPLE_PORT to a free port for the example.com stand-in")
-    output = subprocess.DEVNULL
+    log = settings.DATA_DIR / "example_site.log"
     if detach:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        output = open(settings.DATA_DIR / "example_site.log", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "util.example_site", "--host", settings.EXAMPLE_HOST,
-         "--port", str(settings.EXAMPLE_PORT), "--latency", str(STAND_IN_LATENCY)],
-        cwd=REPO, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.PIPE,
-        start_new_session=detach)
+    with open(log if detach else os.devnull, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "util.example_site", "--host", settings.EXAMPLE_HOST,
+             "--port", str(settings.EXAMPLE_PORT), "--latency", str(STAND_IN_LATENCY)],
+            cwd=REPO, stdin=subprocess.DEVNULL, stdout=output,
+            stderr=output if detach else subprocess.PIPE, start_new_session=detach)
     deadline = time.monotonic() + 15
     while not stand_in_answers():
         if process.poll() is not None or time.monotonic() > deadline:
             stop_process(process)
-            error = process.stderr.read().decode().strip() if process.stderr else ""
-            raise ServiceError(error or "the example.com stand-in did not start")
+            error = (log.read_bytes() if detach else process.stderr.read()).decode().strip()
+            raise ServiceError(error.splitlines()[-1] if error
+                               else "the example.com stand-in did not start")
         time.sleep(0.05)
     return process
 
@@ -163,6 +166,9 @@ def down(announce=print) -> None:
     pid = state.pop("example_site", None)
     if pid and _is_stand_in(pid):
         os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while _is_stand_in(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
         announce(f"example.com stand-in: stopped (pid {pid})")
     else:
         announce("example.com stand-in: not started by `services up`")

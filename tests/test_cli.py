@@ -1,0 +1,165 @@
+"""The reader's front door, `python -m util`: list, run, services; clear errors, no tracebacks.
+
+Every test gives the CLI its own free ports and data folder, so it never meets a reader's
+services or the other tests'.
+"""
+import re
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.support import REPO, Listing, free_port, listing_env, run_listing, wait_for_port
+from util.postgres import EmbeddedPostgres, port_open
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    """Fresh addresses and data folder: nothing is running for the CLI to find."""
+    return {"EXAMPLE_PORT": str(free_port()), "PGPORT": str(free_port()),
+            "SERVER_PORT": str(free_port()), "ASYNCIO_DATA_DIR": str(tmp_path / "data")}
+
+
+def cli(*args: str, env: dict, timeout: float = 60):
+    return run_listing("util", *args, env=env, timeout=timeout)
+
+
+def assert_clean_error(result, message: str) -> None:
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [f"error: {message}"]
+
+
+def test_list_shows_every_listing_of_chapters_1_and_2_in_book_order(cli_env):
+    result = cli("list", env=cli_env)
+    assert result.returncode == 0, result
+    ids = [line.split()[0] for line in result.lines]
+    numbered = [i for i in ids if re.fullmatch(r"[12]\.\d+", i)]
+    assert numbered == [f"1.{n}" for n in range(1, 9)] + [f"2.{n}" for n in range(1, 25)]
+    line_2_9 = next(line for line in result.lines if line.startswith("2.9 "))
+    assert "Running multiple tasks concurrently" in line_2_9
+    assert "[section 2.3.2; needs nothing]" in line_2_9
+    line_1_7 = next(line for line in result.lines if line.startswith("1.7 "))
+    assert "needs example-http]" in line_1_7
+
+
+def test_list_of_one_chapter(cli_env):
+    result = cli("list", "2", env=cli_env)
+    assert result.returncode == 0
+    assert [line.split()[0] for line in result.lines] == [f"2.{n}" for n in range(1, 25)]
+
+
+def test_run_2_9_prints_what_the_book_shows_in_about_3_seconds(cli_env):
+    result = cli("run", "2.9", env=cli_env)
+    assert result.returncode == 0, result
+    assert result.lines == (["sleeping for 3 second(s)"] * 3
+                            + ["finished sleeping for 3 second(s)"] * 3)
+    assert 3.0 <= result.seconds < 5.0
+
+
+def test_run_1_7_starts_the_stand_in_and_stops_it_afterwards(cli_env):
+    result = cli("run", "1.7", env=cli_env)
+    assert result.returncode == 0, result
+    assert result.lines[:2] == ["200", "200"]
+    assert re.fullmatch(r"Running synchronously took \d+\.\d{4} seconds\.", result.lines[2])
+    assert "[util] starting the example.com stand-in" in result.stderr
+    assert not port_open("127.0.0.1", int(cli_env["EXAMPLE_PORT"]))
+
+
+def test_run_passes_arguments_and_returns_the_listings_exit_code(cli_env):
+    result = cli("run", "2.14", "--unexpected", env=cli_env)
+    assert result.returncode == 0, result
+    assert result.lines[0] == "Is my_future done? False"
+
+
+@pytest.mark.parametrize("number, message", [
+    ("2.99", "there is no listing 2.99: chapter 2 has 2.1 to 2.24 (see `python -m util list 2`)"),
+    ("77.1", "there is no listing 77.1: chapter 77 has none here"),
+    ("two", "'two' is not a listing number: write it like 2.9"),
+])
+def test_a_wrong_listing_number_is_one_clear_line(cli_env, number, message):
+    assert_clean_error(cli("run", number, env=cli_env), message)
+
+
+def test_a_port_in_use_is_one_clear_line(cli_env):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", int(cli_env["EXAMPLE_PORT"])))
+        squatter.listen()
+        result = cli("run", "1.7", env=cli_env)
+    assert_clean_error(result, f"port {cli_env['EXAMPLE_PORT']} is in use by another program: "
+                               "set EXAMPLE_PORT to a free port for the example.com stand-in")
+
+
+def test_ctrl_c_at_a_terminal_stops_the_listing_and_the_cli(cli_env):
+    child = pexpect.spawn(sys.executable, ["-m", "util", "run", "3.8"], cwd=str(REPO),
+                          env=listing_env(cli_env), encoding="utf-8", timeout=20)
+    try:
+        wait_for_port(int(cli_env["SERVER_PORT"]))
+        child.sendintr()
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130 or child.signalstatus == signal.SIGINT
+        assert not port_open("127.0.0.1", int(cli_env["SERVER_PORT"]))
+    finally:
+        child.close(force=True)
+
+
+def test_sigterm_to_the_cli_reaches_the_listing(cli_env):
+    with Listing("util", "run", "3.8", env=cli_env) as running:
+        running.wait_for_port(int(cli_env["SERVER_PORT"]))
+        result = running.stop(signal.SIGTERM)
+    assert result.returncode == 128 + signal.SIGTERM
+    assert not port_open("127.0.0.1", int(cli_env["SERVER_PORT"]))
+
+
+def test_a_postgres_that_refuses_the_password_is_one_clear_line(postgres, cli_env):
+    env = cli_env | postgres.env() | {"PGPASSWORD": "not-the-password"}
+    assert_clean_error(cli("run", "5.1", env=env),
+                       f"Postgres at {postgres.host}:{postgres.port} rejected user 'postgres' "
+                       "with the configured password: set PGUSER/PGPASSWORD, or PGPORT for "
+                       "another server")
+
+
+def test_run_5_7_on_an_empty_machine_starts_postgres_loads_products_and_reuses_it(cli_env):
+    data = EmbeddedPostgres(port=int(cli_env["PGPORT"]),
+                            data_dir=Path(cli_env["ASYNCIO_DATA_DIR"]) / "postgres")
+    try:
+        first = cli("run", "5.7", env=cli_env, timeout=180)
+        assert first.returncode == 0, first
+        assert "[util] starting the embedded Postgres" in first.stderr
+        assert "[util] created database 'products'" in first.stderr
+        assert not port_open("127.0.0.1", data.port), "stopped after the listing"
+        second = cli("run", "5.7", env=cli_env, timeout=60)
+        assert second.returncode == 0, second
+        assert "created database" not in second.stderr, "the data is reused"
+        assert second.stdout == first.stdout
+    finally:
+        data.stop()
+
+
+def test_services_up_status_down(cli_env):
+    data = EmbeddedPostgres(port=int(cli_env["PGPORT"]),
+                            data_dir=Path(cli_env["ASYNCIO_DATA_DIR"]) / "postgres")
+    example_port = int(cli_env["EXAMPLE_PORT"])
+    try:
+        up = cli("services", "up", env=cli_env, timeout=180)
+        assert up.returncode == 0, up
+        assert port_open("127.0.0.1", example_port) and port_open("127.0.0.1", data.port)
+        status = cli("services", "status", env=cli_env)
+        assert status.lines == [
+            f"example.com stand-in (http://127.0.0.1:{example_port}): answering",
+            f"postgres (127.0.0.1:{data.port}): the embedded server listening"]
+        listing = run_listing("1.7", env={"EXAMPLE_URL": f"http://127.0.0.1:{example_port}"})
+        assert listing.lines[:2] == ["200", "200"]
+    finally:
+        down = cli("services", "down", env=cli_env)
+        data.stop()
+    assert down.returncode == 0, down
+    assert not port_open("127.0.0.1", example_port)
+    assert not port_open("127.0.0.1", data.port)
+    assert cli("services", "status", env=cli_env).lines == [
+        f"example.com stand-in (http://127.0.0.1:{example_port}): not running",
+        f"postgres (127.0.0.1:{data.port}): not running"]
