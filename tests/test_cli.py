@@ -65,7 +65,7 @@ def test_run_1_7_starts_the_stand_in_and_stops_it_afterwards(cli_env):
     assert result.returncode == 0, result
     assert result.lines[:2] == ["200", "200"]
     assert re.fullmatch(r"Running synchronously took \d+\.\d{4} seconds\.", result.lines[2])
-    assert "[util] starting the example.com stand-in" in result.stderr
+    assert "[util] started the example.com stand-in" in result.stderr
     assert not port_open("127.0.0.1", int(cli_env["EXAMPLE_PORT"]))
 
 

@@ -119,8 +119,8 @@ class Services:
     def _example_http(self) -> None:
         if not stand_in_is_local() or stand_in_answers():
             return
-        self.announce(f"[util] starting the example.com stand-in on {settings.EXAMPLE_URL}")
         self.stand_in = start_stand_in()
+        self.announce(f"[util] started the example.com stand-in on {settings.EXAMPLE_URL}")
 
     def _postgres(self, databases: tuple[str, ...]) -> None:
         pg = Postgres()
