@@ -1,0 +1,42 @@
+"""util.settings: the book's addresses by default, each overridable from the environment."""
+import subprocess
+import sys
+
+from tests.support import REPO, listing_env
+
+SHOW = ("from util import settings as s; print(s.EXAMPLE_URL, s.SERVER_HOST, s.SERVER_PORT, "
+        "s.WEB_PORT, s.SERVICE_PORT, s.POSTGRES_HOST, s.POSTGRES_PORT, s.POSTGRES_USER, "
+        "s.POSTGRES_PASSWORD, s.PRODUCTS_DB, s.CART_DB, s.FAVORITES_DB)")
+VARIABLES = ("EXAMPLE_URL", "EXAMPLE_HOST", "EXAMPLE_PORT", "SERVER_HOST", "SERVER_PORT",
+             "WEB_PORT", "SERVICE_PORT", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD",
+             "PRODUCTS_DB", "CART_DB", "FAVORITES_DB")
+
+
+def settings_in(env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in listing_env().items() if key not in VARIABLES}
+    return subprocess.run([sys.executable, "-c", SHOW], cwd=REPO, env=clean | env,
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_defaults_are_the_books_addresses_and_the_local_stand_in():
+    assert settings_in({}).stdout.split() == [
+        "http://127.0.0.1:8765", "127.0.0.1", "8000", "8080", "9000", "127.0.0.1", "5432",
+        "postgres", "password", "products", "cart", "favorites"]
+
+
+def test_environment_overrides_each_address():
+    shown = settings_in({"EXAMPLE_PORT": "9999", "SERVER_PORT": "18000", "PGPORT": "15432",
+                         "PGPASSWORD": "secret", "PRODUCTS_DB": "mine"}).stdout.split()
+    assert shown[0] == "http://127.0.0.1:9999"
+    assert shown[2] == "18000"
+    assert shown[6] == "15432"
+    assert shown[8] == "secret"
+    assert shown[9] == "mine"
+    assert settings_in({"EXAMPLE_URL": "https://www.example.com/"}).stdout.split()[0] == \
+        "https://www.example.com"
+
+
+def test_a_bad_port_is_one_clear_line():
+    result = settings_in({"SERVER_PORT": "eighty"})
+    assert result.returncode == 1
+    assert result.stderr.strip() == "SERVER_PORT='eighty' is not a port number"
