@@ -6,20 +6,24 @@ at the end; listings find them through the environment variables of util.setting
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 import pytest
 
-from tests.support import Listing, free_port
+from tests.support import REPO, Listing, free_port
 from util.postgres import EmbeddedPostgres, Postgres, database_env, ensure_database
 
+WORK_TREE = pytest.StashKey[set]()
 STAND_IN_LATENCY = 0.5  # seconds; the catalog's recommended L for chapters 1 and 2
 
 
@@ -142,3 +146,29 @@ def make_database(postgres, request):
     yield make
     for database in made:
         asyncio.run(postgres.drop_database(database.name))
+
+
+def _git_status() -> set[str]:
+    result = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True,
+                            text=True)
+    return set(result.stdout.splitlines()) if result.returncode == 0 else set()
+
+
+def pytest_sessionstart(session):
+    session.config.stash[WORK_TREE] = _git_status()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run if tests left a process running or a file in the work tree."""
+    leftovers = psutil.Process().children(recursive=True)
+    for process in leftovers:
+        with contextlib.suppress(psutil.Error):
+            print(f"\nleft running by the tests: {process.pid} {' '.join(process.cmdline())}")
+            process.kill()
+    new_files = set()
+    if not hasattr(session.config, "workerinput"):  # the controller, once all workers are done
+        new_files = _git_status() - session.config.stash[WORK_TREE]
+        for line in sorted(new_files):
+            print(f"\nleft in the work tree by the tests: {line}")
+    if leftovers or new_files:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
