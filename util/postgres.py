@@ -30,7 +30,10 @@ SYSTEM_USER = "embedded_postgres"  # Postgres refuses to run as root
 
 # Modules run with `python -m`, in order, to fill a freshly created book database, the way
 # the book has the reader do it. Chapters add their databases here.
-LOADERS: dict[str, list[str]] = {}
+LOADERS: dict[str, list[str]] = {
+    # chapter 5: the schema (5.3), 100 brands (5.5), 1,000 products and 100,000 SKUs (5.6)
+    "products": ["chapter_05.listing_5_3", "chapter_05.listing_5_5", "chapter_05.listing_5_6"],
+}
 
 
 class PostgresError(Exception):
