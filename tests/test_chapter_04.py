@@ -1,0 +1,546 @@
+"""Chapter 4: aiohttp requests, async context managers, gather, as_completed and wait.
+
+The web listings run against the www.example.com stand-in (`example_site`, latency L = 0.5 s);
+its /__stats counters prove which requests really arrived, finished, or were cancelled.
+"""
+import ast
+import asyncio
+import itertools
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import aiohttp
+import aiohttp.client_exceptions
+import pytest
+
+from tests.support import REPO, Listing, free_port, listing_env, run_listing
+
+ADDR = r"0x[0-9a-f]+"
+SESSION = rf"<aiohttp\.client\.ClientSession object at {ADDR}>"
+SECONDS = r"(\d+\.\d{4}) second\(s\)"
+START_MAIN = rf"starting <function main at {ADDR}> with args \(\) \{{\}}"
+FINISH_MAIN = rf"finished <function main at {ADDR}> in {SECONDS}"
+FINISH_FETCH = rf"finished <function fetch_status at {ADDR}> in {SECONDS}"
+
+
+def start_fetch(url: str, positional: str = "", keywords: str = "{}") -> str:
+    """The async_timed "starting" line of fetch_status(session, url[, delay]) [**keywords]."""
+    extra = f", {positional}" if positional else ""
+    return (rf"starting <function fetch_status at {ADDR}> with args \({SESSION}, "
+            rf"'{re.escape(url)}'{extra}\) {re.escape(keywords)}")
+
+
+def expect_lines(lines: list[str], patterns: list[str]) -> list[re.Match]:
+    """Every line matches its pattern, in order, and there are no extra lines."""
+    assert len(lines) == len(patterns), "\n".join(lines)
+    matches = []
+    for number, (line, pattern) in enumerate(zip(lines, patterns, strict=True)):
+        match = re.fullmatch(pattern, line)
+        assert match, f"line {number}: {line!r} does not match {pattern!r}"
+        matches.append(match)
+    return matches
+
+
+def main_seconds(lines: list[str]) -> float:
+    """main's own time, from its async_timed "finished" line."""
+    found = [float(m[1]) for line in lines if (m := re.fullmatch(FINISH_MAIN, line))]
+    assert len(found) == 1, lines
+    return found[0]
+
+
+def fetch_seconds(lines: list[str]) -> list[float]:
+    return [float(m[1]) for line in lines if (m := re.fullmatch(FINISH_FETCH, line))]
+
+
+def arrival(run, text: str) -> list[float]:
+    """When each stdout line equal to `text` arrived (seconds since the process started)."""
+    return [t for t, line in run.timed_lines if line == text]
+
+
+def wait_for_stats(site, expected: dict[str, int], timeout: float = 10) -> dict[str, int]:
+    """Poll the stand-in's counters until they equal `expected` (the server may learn about a
+    dropped connection a moment after the client exits); fail with the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stats = site.stats()
+        if stats == expected or time.monotonic() > deadline:
+            assert stats == expected
+            return stats
+        time.sleep(0.05)
+
+
+# --- the chapter_04 package: fetch_status ------------------------------------------------------
+
+def test_importing_chapter_04_is_quiet():
+    result = subprocess.run([sys.executable, "-c", "import chapter_04; print('imported')"],
+                            cwd=REPO, env=listing_env(), capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "imported\n"
+    assert result.stderr == ""
+
+
+@pytest.mark.asyncio
+async def test_fetch_status_helper(example_site, capsys):
+    from chapter_04 import fetch_status
+
+    latency = example_site.latency
+    example_site.reset()
+    async with aiohttp.ClientSession() as session:
+        start = time.monotonic()
+        assert await fetch_status(session, example_site.url) == 200
+        assert latency <= time.monotonic() - start < latency + 0.5
+
+        start = time.monotonic()
+        assert await fetch_status(session, example_site.url, 1) == 200
+        assert 1 + latency <= time.monotonic() - start < 1 + latency + 0.5
+
+        start = time.monotonic()
+        with pytest.raises(aiohttp.ClientError):
+            await fetch_status(session, 'python://bad')
+        assert time.monotonic() - start < 0.2
+        printed = capsys.readouterr().out.splitlines()
+        assert re.fullmatch(FINISH_FETCH, printed[-1]), printed  # printed despite the error
+        assert re.fullmatch(start_fetch('python://bad'), printed[-2]), printed
+
+        slow = asyncio.create_task(fetch_status(session, example_site.url, delay=5))
+        await asyncio.sleep(0.2)
+        slow.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+    # Two requests arrived; the bad URL and the task cancelled in its delay sent nothing.
+    assert example_site.stats() == {"started": 2, "completed": 2, "cancelled": 0}
+
+
+# --- 4.1: an asynchronous context manager ------------------------------------------------------
+
+@pytest.mark.listing("4.1")
+def test_4_1_accepts_one_client_prints_its_data_and_closes():
+    port = free_port()
+    with Listing("4.1", env={"SERVER_PORT": str(port)}) as server:
+        # The socket listens before this line is printed; probing the port would be the client.
+        server.wait_for_line(r"^Entering context manager, waiting for connection$", timeout=20)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            client.sendall(b"test\r\n")
+            sent = time.monotonic()
+            assert client.recv(1024) == b""  # the server closed the connection: EOF
+            run = server.wait(timeout=5)
+            assert time.monotonic() - sent < 2
+    assert run.returncode == 0, run
+    assert run.lines == [
+        "Entering context manager, waiting for connection",
+        "Accepted a connection",
+        r"b'test\r\n'",
+        "Exiting context manager",
+        "Closed connection",
+    ]
+    assert run.stderr == ""
+
+
+@pytest.mark.listing("4.1")
+@pytest.mark.asyncio
+async def test_4_1_connected_socket_closes_the_connection_when_the_body_raises(capsys):
+    from chapter_04.listing_4_1 import ConnectedSocket
+
+    with socket.socket() as server_socket:
+        server_socket.bind(("127.0.0.1", 0))
+        server_socket.setblocking(False)
+        server_socket.listen()
+        with socket.create_connection(server_socket.getsockname(), timeout=5) as client:
+            with pytest.raises(RuntimeError, match="boom"):
+                async with ConnectedSocket(server_socket) as connection:
+                    assert isinstance(connection, socket.socket)
+                    raise RuntimeError("boom")
+            assert client.recv(1024) == b""  # closed by __aexit__
+    assert capsys.readouterr().out.splitlines() == [
+        "Entering context manager, waiting for connection",
+        "Accepted a connection",
+        "Exiting context manager",
+        "Closed connection",
+    ]
+
+
+# --- 4.2, 4.3: aiohttp requests and timeouts ---------------------------------------------------
+
+@pytest.mark.listing("4.2")
+def test_4_2_one_request_status_200(example_site):
+    example_site.reset()
+    run = run_listing("4.2", env=example_site.env)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        start_fetch(example_site.url),
+        FINISH_FETCH,
+        re.escape(f"Status for {example_site.url} was 200"),
+        FINISH_MAIN,
+    ])
+    assert example_site.latency <= main_seconds(run.lines) < example_site.latency + 1
+    assert example_site.stats() == {"started": 1, "completed": 1, "cancelled": 0}
+
+
+@pytest.mark.listing("4.3")
+def test_4_3_request_timeout_fires_before_the_slow_answer(example_site):
+    example_site.reset()
+    run = run_listing("4.3", env=example_site.env)
+    assert run.returncode == 1, run
+    assert run.stdout == ""
+    assert run.stderr.splitlines()[-1] == "TimeoutError"
+    assert "session.get(url, timeout=ten_millis)" in run.stderr
+    assert run.seconds < 2, run  # the stand-in was asked to answer after 2 s
+    # The request reached the server, which saw the client give up before answering.
+    wait_for_stats(example_site, {"started": 1, "completed": 0, "cancelled": 1})
+
+
+@pytest.mark.listing("4.3")
+def test_4_3_it_is_the_10_ms_request_timeout_not_the_1_s_session_timeout():
+    """A server that never answers measures how long the client waits after its request."""
+    times: dict[str, float] = {}
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(30)
+        port = listener.getsockname()[1]
+
+        def serve():
+            connection, _ = listener.accept()
+            with connection:
+                connection.settimeout(10)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += connection.recv(4096)
+                times["request"] = time.monotonic()
+                times["path"] = request.split(b" ")[1].decode()
+                while connection.recv(4096):
+                    pass
+                times["closed"] = time.monotonic()
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        run = run_listing("4.3", env={"EXAMPLE_URL": f"http://127.0.0.1:{port}"})
+        thread.join(10)
+    assert run.returncode == 1, run
+    assert run.stderr.splitlines()[-1] == "TimeoutError"
+    assert times["path"] == "/?delay=2"
+    assert times["closed"] - times["request"] < 0.5, times  # 10 ms, far from the session's 1 s
+
+
+# --- 4.4, 4.5: tasks in list comprehensions ----------------------------------------------------
+
+@pytest.mark.listing("4.4")
+def test_4_4_awaiting_in_the_comprehension_runs_the_tasks_one_by_one():
+    run = run_listing("4.4", timeout=30)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        *["sleeping for 3 second\\(s\\)", "finished sleeping for 3 second\\(s\\)"] * 3,
+        FINISH_MAIN,
+    ])
+    assert 9.0 <= main_seconds(run.lines) < 9.9
+    assert run.seconds >= 9.0
+    finished = arrival(run, "finished sleeping for 3 second(s)")
+    assert [round(b - a) for a, b in itertools.pairwise(finished)] == [3, 3]
+
+
+@pytest.mark.listing("4.5")
+def test_4_5_creating_all_tasks_first_runs_them_concurrently():
+    run = run_listing("4.5", timeout=30)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        *["sleeping for 3 second\\(s\\)"] * 3,
+        *["finished sleeping for 3 second\\(s\\)"] * 3,
+        FINISH_MAIN,
+    ])
+    assert 3.0 <= main_seconds(run.lines) < 3.9  # a third of 4.4's 9 s
+
+
+# --- 4.6, 4.7: gather --------------------------------------------------------------------------
+
+@pytest.mark.listing("4.6")
+def test_4_6_a_thousand_requests_through_a_100_connection_pool(example_site):
+    latency = example_site.latency
+    example_site.reset()
+    in_flight = []
+    with Listing("4.6", env=example_site.env) as running:
+        deadline = time.monotonic() + 120
+        while running.running() and time.monotonic() < deadline:
+            stats = example_site.stats()
+            in_flight.append(stats["started"] - stats["completed"] - stats["cancelled"])
+            time.sleep(0.02)
+        run = running.wait(timeout=10)
+    assert run.returncode == 0, run
+    lines = run.lines
+    assert len(lines) == 2003
+    assert re.fullmatch(START_MAIN, lines[0])
+    starting = [line for line in lines if re.fullmatch(start_fetch(example_site.url), line)]
+    assert len(starting) == 1000
+    assert len(fetch_seconds(lines)) == 1000
+    status_codes = ast.literal_eval(lines[-2])
+    assert status_codes == [200] * 1000
+    # Every request really reached the server...
+    assert example_site.stats() == {"started": 1000, "completed": 1000, "cancelled": 0}
+    # ...never more than 100 at a time (aiohttp's default pool), and 100 at once at times...
+    assert max(in_flight) == 100, in_flight
+    # ...so they went out in about 10 waves: ~10 L, far from 1 L (no limit) and 1,000 L.
+    assert 9.5 * latency <= main_seconds(lines) < 30 * latency
+
+
+@pytest.mark.listing("4.7")
+def test_4_7_gather_returns_results_in_input_order():
+    run = run_listing("4.7", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == [
+        "sleeping for 3 second(s)",
+        "sleeping for 1 second(s)",
+        "finished sleeping for 1 second(s)",
+        "finished sleeping for 3 second(s)",
+        "[3, 1]",
+    ]
+    started = arrival(run, "sleeping for 3 second(s)")[0]
+    assert 0.9 <= arrival(run, "finished sleeping for 1 second(s)")[0] - started < 1.6
+    assert 2.9 <= arrival(run, "[3, 1]")[0] - started < 3.6
+
+
+# --- 4.8, 4.9: as_completed --------------------------------------------------------------------
+
+@pytest.mark.listing("4.8")
+def test_4_8_as_completed_yields_results_as_they_finish(example_site):
+    latency = example_site.latency
+    example_site.reset()
+    run = run_listing("4.8", env=example_site.env, timeout=60)
+    assert run.returncode == 0, run
+    lines = run.lines
+    assert re.fullmatch(START_MAIN, lines[0])
+    delays = sorted(re.fullmatch(start_fetch(example_site.url, r"(\d+)"), line)[1]
+                    for line in lines[1:4])  # any order: as_completed uses a set
+    assert delays == ["1", "1", "10"]
+    expect_lines(lines[4:], [FINISH_FETCH, FINISH_FETCH, "200", "200",
+                             FINISH_FETCH, "200", FINISH_MAIN])
+    main_started = run.timed_lines[0][0]
+    first, second, third = (t - main_started for t in arrival(run, "200"))
+    assert 1 + latency - 0.1 <= first <= second < 1 + latency + 0.8
+    assert 10 + latency - 0.1 <= third < 10 + latency + 0.8
+    assert 10 + latency <= main_seconds(lines) < 10 + latency + 0.8
+    assert example_site.stats() == {"started": 3, "completed": 3, "cancelled": 0}
+
+
+@pytest.mark.listing("4.9")
+def test_4_9_as_completed_timeout_leaves_the_slow_tasks_running(example_site):
+    example_site.reset()
+    run = run_listing("4.9", env=example_site.env, timeout=60)
+    assert run.returncode == 0, run
+    lines = run.lines
+    assert re.fullmatch(START_MAIN, lines[0])
+    delays = sorted(re.fullmatch(start_fetch(example_site.url, r"(\d+)"), line)[1]
+                    for line in lines[1:4])
+    assert delays == ["1", "10", "10"]
+    expect_lines(lines[4:8], [FINISH_FETCH, "200", "We got a timeout error!",
+                              "We got a timeout error!"])
+    tasks = lines[8:11]
+    assert all(line.startswith("<Task pending") for line in tasks), tasks
+    assert sum("coro=<fetch_status()" in line for line in tasks) == 2
+    assert sum("coro=<main()" in line for line in tasks) == 1
+    # main returns after 2 s, not 10 s; asyncio.run then cancels the two slow tasks.
+    expect_lines(lines[11:], [FINISH_MAIN, FINISH_FETCH, FINISH_FETCH])
+    assert 1.9 <= main_seconds(lines) < 2.5
+    assert lines.count("200") == 1
+    assert run.stderr == ""
+    # Only the fast request was sent: the slow ones were cancelled in their 10 s delay.
+    assert example_site.stats() == {"started": 1, "completed": 1, "cancelled": 0}
+
+
+# --- 4.10-4.16: wait ---------------------------------------------------------------------------
+
+@pytest.mark.listing("4.10")
+def test_4_10_wait_all_completed(example_site):
+    latency = example_site.latency
+    example_site.reset()
+    run = run_listing("4.10", env=example_site.env)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        start_fetch(example_site.url),
+        start_fetch(example_site.url),
+        FINISH_FETCH,
+        FINISH_FETCH,
+        "Done task count: 2",
+        "Pending task count: 0",
+        "200",
+        "200",
+        FINISH_MAIN,
+    ])
+    assert latency <= main_seconds(run.lines) < 1.8 * latency  # the two requests overlapped
+    assert example_site.stats() == {"started": 2, "completed": 2, "cancelled": 0}
+
+
+@pytest.mark.listing("4.11")
+def test_4_11_wait_with_an_exception_still_completes_the_other_request(example_site):
+    latency = example_site.latency
+    example_site.reset()
+    run = run_listing("4.11", env=example_site.env)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        start_fetch(example_site.url),
+        start_fetch("python://bad"),
+        FINISH_FETCH,
+        FINISH_FETCH,
+        "Done task count: 2",
+        "Pending task count: 0",
+        "200",
+        FINISH_MAIN,
+    ])
+    bad, good = fetch_seconds(run.lines)
+    assert bad < 0.1 <= latency <= good
+    assert "ERROR:root:Request got an exception" in run.stderr
+    assert "Traceback (most recent call last):" in run.stderr
+    # Today's aiohttp raises a ClientError subclass for the scheme (the book saw AssertionError).
+    last = run.stderr.splitlines()[-1]
+    match = re.fullmatch(r"aiohttp\.client_exceptions\.(\w+): python://bad", last)
+    assert match, last
+    assert issubclass(getattr(aiohttp.client_exceptions, match[1]), aiohttp.ClientError)
+    assert example_site.stats() == {"started": 1, "completed": 1, "cancelled": 0}
+
+
+@pytest.mark.listing("4.12")
+def test_4_12_first_exception_cancels_the_slow_requests(example_site):
+    example_site.reset()
+    run = run_listing("4.12", env=example_site.env)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        start_fetch("python://bad.com"),
+        start_fetch(example_site.url, keywords="{'delay': 3}"),
+        start_fetch(example_site.url, keywords="{'delay': 3}"),
+        FINISH_FETCH,
+        "Done task count: 1",
+        "Pending task count: 2",
+        FINISH_FETCH,  # the two cancelled tasks
+        FINISH_FETCH,
+        FINISH_MAIN,
+    ])
+    assert "200" not in run.lines
+    assert "ERROR:root:Request got an exception" in run.stderr
+    last = run.stderr.splitlines()[-1]
+    match = re.fullmatch(r"aiohttp\.client_exceptions\.(\w+): python://bad\.com", last)
+    assert match, last
+    assert issubclass(getattr(aiohttp.client_exceptions, match[1]), aiohttp.ClientError)
+    assert max(fetch_seconds(run.lines)) < 0.5  # cancelled long before their 3 s delay
+    assert main_seconds(run.lines) < 0.5
+    assert run.seconds < 3, run
+    # The slow requests were cancelled before they were sent: nothing reached the server.
+    assert example_site.stats() == {"started": 0, "completed": 0, "cancelled": 0}
+
+
+@pytest.mark.listing("4.13")
+def test_4_13_first_completed_returns_with_the_fastest(example_site):
+    example_site.reset()
+    url = example_site.url
+    run = run_listing("4.13", env=example_site.env)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        start_fetch(f"{url}/?delay=0.1"),
+        start_fetch(f"{url}/?delay=1"),
+        start_fetch(f"{url}/?delay=1.5"),
+        FINISH_FETCH,
+        "Done task count: 1",
+        "Pending task count: 2",
+        "200",
+        FINISH_MAIN,
+        FINISH_FETCH,  # the two pending tasks, cancelled by asyncio.run after main
+        FINISH_FETCH,
+    ])
+    assert 0.1 <= main_seconds(run.lines) < 0.8
+    assert run.stderr == ""
+    # The slow two were in flight and were dropped when the program ended.
+    wait_for_stats(example_site, {"started": 3, "completed": 1, "cancelled": 2})
+
+
+@pytest.mark.listing("4.14")
+def test_4_14_handles_each_result_as_it_arrives(example_site):
+    example_site.reset()
+    run = run_listing("4.14", env=example_site.env)
+    assert run.returncode == 0, run
+    url = example_site.url
+    expect_lines(run.lines, [
+        START_MAIN,
+        start_fetch(f"{url}/?delay=0.1"),
+        start_fetch(f"{url}/?delay=1"),
+        start_fetch(f"{url}/?delay=1.5"),
+        FINISH_FETCH, "Done task count: 1", "Pending task count: 2", "200",
+        FINISH_FETCH, "Done task count: 1", "Pending task count: 1", "200",
+        FINISH_FETCH, "Done task count: 1", "Pending task count: 0", "200",
+        FINISH_MAIN,
+    ])
+    main_started = run.timed_lines[0][0]
+    rounds = [t - main_started for t in arrival(run, "200")]
+    for seen, expected in zip(rounds, [0.1, 1.0, 1.5], strict=True):
+        assert expected - 0.05 <= seen < expected + 0.4, rounds
+    assert 1.5 <= main_seconds(run.lines) < 2.0
+    assert example_site.stats() == {"started": 3, "completed": 3, "cancelled": 0}
+
+
+@pytest.mark.listing("4.15")
+def test_4_15_wait_timeout_returns_pending_without_cancelling(example_site):
+    example_site.reset()
+    url = example_site.url
+    run = run_listing("4.15", env=example_site.env)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        START_MAIN,
+        start_fetch(url),
+        start_fetch(url),
+        start_fetch(url, keywords="{'delay': 3}"),
+        FINISH_FETCH,
+        FINISH_FETCH,
+        "Done task count: 2",
+        "Pending task count: 1",
+        "200",
+        "200",
+        FINISH_MAIN,
+        FINISH_FETCH,  # the slow task, cancelled by asyncio.run after main returned
+    ])
+    assert 1.0 <= main_seconds(run.lines) < 1.5  # the timeout, not the 3 s delay
+    assert 1.0 <= fetch_seconds(run.lines)[-1] < 1.5
+    assert run.stderr == ""
+    assert example_site.stats() == {"started": 2, "completed": 2, "cancelled": 0}
+
+
+@pytest.mark.listing("4.16")
+def test_4_16_passing_coroutines_to_wait_fails_on_modern_python(example_site):
+    example_site.reset()
+    run = run_listing("4.16", env=example_site.env)
+    assert run.returncode == 1, run
+    assert run.stdout == ""
+    assert "TypeError: Passing coroutines is forbidden, use tasks explicitly." in run.stderr
+    assert "asyncio.wait([api_a, api_b], timeout=1)" in run.stderr
+    assert "RuntimeWarning: coroutine 'fetch_status' was never awaited" in run.stderr
+    assert example_site.stats() == {"started": 0, "completed": 0, "cancelled": 0}
+
+
+@pytest.mark.listing("4.16")
+def test_4_16_fixed_cancels_the_slow_request_in_flight(example_site):
+    example_site.reset()
+    url = example_site.url
+    run = run_listing("4.16_fixed", env=example_site.env)
+    assert run.returncode == 0, run
+    expect_lines(run.lines, [
+        start_fetch(url),
+        start_fetch(f"{url}/?delay=2"),
+        FINISH_FETCH,
+        "API B too slow, cancelling",
+        FINISH_FETCH,
+    ])
+    api_a, api_b = fetch_seconds(run.lines)
+    assert example_site.latency <= api_a < 1.0
+    assert 1.0 <= api_b < 1.5  # cancelled at the 1 s timeout, not after the server's 2 s
+    started = run.timed_lines[0][0]
+    assert 0.95 <= arrival(run, "API B too slow, cancelling")[0] - started < 1.5
+    assert run.stderr == ""
+    # Both requests were sent; the slow one was aborted while the server was still on it.
+    wait_for_stats(example_site, {"started": 2, "completed": 1, "cancelled": 1})
