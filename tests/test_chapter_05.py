@@ -466,8 +466,9 @@ def test_5_8_concurrent_queries_finish_sooner_than_sequential(products_db):
             assert match, line
             times.append(float(match[1]))
     sequential, concurrent = times
-    # measured on an idle 2-core box: 3.0 s vs 1.1 s; a loaded CI machine narrows the gap
-    assert concurrent < sequential / 1.2, f"sequential {sequential} s, concurrent {concurrent} s"
+    # measured on a 2-core box: 3.0 s vs 1.1 s idle, 2.5 s vs 2.05 s with three CPU hogs;
+    # the pool-size test below proves the concurrency itself, this one the book's full run
+    assert concurrent < sequential / 1.1, f"sequential {sequential} s, concurrent {concurrent} s"
 
 
 @pytest.mark.listing("5.8")
