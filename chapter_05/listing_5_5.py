@@ -1,4 +1,4 @@
-"""Listing 5.5 — Inserting random brands
+r"""Listing 5.5 — Inserting random brands
 
 Section 5.5.1. Needs: postgres (products).
 
@@ -8,7 +8,7 @@ names are the first 100 words of common_words.txt, in random order; the program 
 
 Differs from the book: the word list is read next to this file (not from the current
 directory) and the words keep no trailing newline (the book's readlines() stored names such as
-'have\\n'); the program runs only under the main guard, so listing 5.6 can import
+'have\n'); the program runs only under the main guard, so listing 5.6 can import
 load_common_words without inserting another 100 brands; main() closes its connection; the
 address comes from util.settings, the database from PRODUCTS_DB.
 """
