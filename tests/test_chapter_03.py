@@ -1,0 +1,684 @@
+"""Chapter 3: the echo servers, driven by real sockets, each on a free port (SERVER_PORT).
+
+Every server runs as the reader runs it (`python -m chapter_03.listing_3_N`, unbuffered) in its
+own process group and is killed at the end of its test. Clients connect with retries until the
+server listens, send CR LF lines like telnet, and are closed at the end of the test.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO, Listing, free_port, listing_env, run_listing
+
+HOST = "127.0.0.1"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_env(port: int) -> dict[str, str]:
+    return {"SERVER_HOST": HOST, "SERVER_PORT": str(port)}
+
+
+class Server:
+    """A chapter 3 server listing running on a free port, and the clients connected to it."""
+
+    def __init__(self, listing: Listing, port: int):
+        self.listing = listing
+        self.port = port
+        self.clients: list[socket.socket] = []
+
+    def connect(self, timeout: float = 20) -> socket.socket:
+        """A new client; retries until the server listens (fails if the server has exited)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if not self.listing.running():
+                raise AssertionError(f"the server exited:\n{self.listing}")
+            try:
+                client = socket.create_connection((HOST, self.port), timeout=5)
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"nothing listening on port {self.port}:\n"
+                                         f"{self.listing}") from None
+                time.sleep(0.05)
+                continue
+            self.clients.append(client)
+            return client
+
+    def close_clients(self) -> None:
+        for client in self.clients:
+            client.close()
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time the server process has used so far."""
+        stat = Path(f"/proc/{self.listing.process.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()  # fields[0] is field 3 (state)
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def cpu_share(self, seconds: float) -> float:
+        """CPU seconds used per wall-clock second over the next `seconds`."""
+        cpu, started = self.cpu_seconds(), time.monotonic()
+        time.sleep(seconds)  # the measuring window
+        return (self.cpu_seconds() - cpu) / (time.monotonic() - started)
+
+    def wait_for_stdout(self, text: str, count: int, timeout: float = 10) -> None:
+        """Wait until `text` has appeared `count` times on stdout."""
+        deadline = time.monotonic() + timeout
+        while self.listing.stdout.count(text) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not {count} times on stdout within {timeout} s:"
+                                     f"\n{self.listing}")
+            time.sleep(0.05)
+
+    def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.listing.stderr:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not on stderr within {timeout} s:\n"
+                                     f"{self.listing}")
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def serve():
+    """serve("3.8") starts the listing on a free port and returns a Server; everything it
+    started (process, clients) is stopped after the test."""
+    with contextlib.ExitStack() as stack:
+        def start(listing_id: str) -> Server:
+            port = free_port()
+            listing = stack.enter_context(Listing(listing_id, env=server_env(port)))
+            server = Server(listing, port)
+            stack.callback(server.close_clients)
+            return server
+
+        yield start
+
+
+def receive(client: socket.socket, size: int, timeout: float = 5) -> bytes:
+    """Exactly `size` bytes, or fewer if the peer closes first; fails after `timeout`."""
+    client.settimeout(timeout)
+    data = b""
+    while len(data) < size:
+        chunk = client.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def echo(client: socket.socket, message: bytes, timeout: float = 5) -> bytes:
+    client.sendall(message)
+    return receive(client, len(message), timeout)
+
+
+def read_within(client: socket.socket, seconds: float) -> bytes | None:
+    """What the client receives within `seconds`: data, b'' for EOF, None for nothing."""
+    client.settimeout(seconds)
+    try:
+        return client.recv(1024)
+    except TimeoutError:
+        return None
+
+
+def reset_mid_message(client: socket.socket, partial: bytes = b"hal") -> None:
+    """Send part of a line, then abort the connection: SO_LINGER 0 makes close() send a RST."""
+    client.sendall(partial)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()
+
+
+def data_line(chunk: bytes) -> str:
+    return f"I got data: {chunk!r}!"
+
+
+def exception_names(stderr: str) -> set[str]:
+    """The exceptions that tracebacks on `stderr` end with."""
+    return set(re.findall(r"^([\w.]+(?:Error|Exception|Interrupt|Exit))(?::|$)", stderr,
+                          re.MULTILINE))
+
+
+def in_time_wait(port: int) -> bool:
+    """Whether a TCP connection with local port `port` is in TIME_WAIT (Linux /proc/net/tcp)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "06":
+            return True
+    return False
+
+
+@contextlib.contextmanager
+def sigint_not_ignored():
+    """Children inherit an ignored SIGINT (a background job of a non-interactive shell has
+    one), and Python then installs no KeyboardInterrupt handler; make sure they don't."""
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    else:
+        yield
+
+
+async def echo_load(port: int, clients: int, messages: int) -> int:
+    """Connect `clients` clients at once; each sends `messages` lines, awaiting each echo.
+    Returns the number of bytes echoed back intact."""
+    async def converse(number: int, reader: asyncio.StreamReader,
+                       writer: asyncio.StreamWriter) -> int:
+        echoed = 0
+        for index in range(messages):
+            message = f"client {number} message {index}\r\n".encode()
+            writer.write(message)
+            await writer.drain()
+            received = await reader.readexactly(len(message))
+            assert received == message, (number, index, received)
+            echoed += len(received)
+        return echoed
+
+    connections = await asyncio.gather(
+        *(asyncio.open_connection(HOST, port) for _ in range(clients)))
+    try:
+        return sum(await asyncio.gather(
+            *(converse(number, reader, writer)
+              for number, (reader, writer) in enumerate(connections))))
+    finally:
+        for _, writer in connections:
+            writer.close()
+        await asyncio.gather(*(writer.wait_closed() for _, writer in connections),
+                             return_exceptions=True)
+
+
+def run_load(server: Server, clients: int = 500, messages: int = 100) -> float:
+    started = time.monotonic()
+    expected = sum(len(f"client {number} message {index}\r\n")
+                   for number in range(clients) for index in range(messages))
+    echoed = asyncio.run(asyncio.wait_for(echo_load(server.port, clients, messages), 60))
+    assert echoed == expected
+    return time.monotonic() - started
+
+
+def test_package_marker_imports_quietly():
+    result = subprocess.run([sys.executable, "-c", "import chapter_03"], cwd=REPO,
+                            env=listing_env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+
+
+# 3.1 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.1")
+def test_3_1_prints_the_one_client_and_exits(serve):
+    server = serve("3.1")
+    client = server.connect()
+    connected = time.monotonic()
+    run = server.listing.wait(timeout=10)
+    assert run.returncode == 0, run
+    assert time.monotonic() - connected < 3
+    assert run.lines == [f"I got a connection from ('127.0.0.1', {client.getsockname()[1]})!"]
+    assert run.stderr == ""
+
+
+# 3.2 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.2")
+def test_3_2_reads_a_line_in_two_byte_chunks(serve):
+    server = serve("3.2")
+    client = server.connect()
+    client.sendall(b"testing123\r\n")
+    run = server.listing.wait(timeout=10)
+    assert run.returncode == 0, run
+    assert run.lines == [
+        f"I got a connection from ('127.0.0.1', {client.getsockname()[1]})!",
+        *(data_line(chunk) for chunk in (b"te", b"st", b"in", b"g1", b"23", b"\r\n")),
+        "All the data is: b'testing123\\r\\n'",
+    ]
+    assert run.stderr == ""
+    assert receive(client, 1024) == b"", "nothing is sent back, only EOF"
+
+
+@pytest.mark.listing("3.2")
+def test_3_2_a_reset_ends_the_data_like_a_close(serve):
+    server = serve("3.2")
+    client = server.connect()
+    port = client.getsockname()[1]
+    reset_mid_message(client, b"test")
+    run = server.listing.wait(timeout=10)
+    assert run.returncode == 0, run
+    assert run.lines == [f"I got a connection from ('127.0.0.1', {port})!",
+                         data_line(b"te"), data_line(b"st"), "All the data is: b'test'"]
+    assert run.stderr == ""
+
+
+# 3.3 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.3")
+def test_3_3_blocking_server_serves_one_client_at_a_time(serve):
+    server = serve("3.3")
+    a = server.connect()
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    a.sendall(b"a2\r\n")
+    assert read_within(a, 0.7) is None, "the server is blocked in accept(): no echo yet"
+    b = server.connect()
+    assert receive(a, 4) == b"a2\r\n", "a new client unblocks accept(), then A is served"
+    assert echo(b, b"b1\r\n") == b"b1\r\n"
+    server.listing.wait_for_line(r"^All the data is: b'b1\\r\\n'$")
+    run = server.listing.stop(signal.SIGTERM)
+    assert run.returncode == -signal.SIGTERM, "still serving until killed"
+    assert run.lines == [
+        f"I got a connection from ('127.0.0.1', {a.getsockname()[1]})!",
+        data_line(b"a1"), data_line(b"\r\n"), "All the data is: b'a1\\r\\n'",
+        f"I got a connection from ('127.0.0.1', {b.getsockname()[1]})!",
+        data_line(b"a2"), data_line(b"\r\n"), "All the data is: b'a2\\r\\n'",
+        data_line(b"b1"), data_line(b"\r\n"), "All the data is: b'b1\\r\\n'",
+    ]
+    assert run.stderr == ""
+
+
+@pytest.mark.listing("3.3")
+def test_3_3_a_silent_client_stalls_the_next_until_it_leaves(serve):
+    server = serve("3.3")
+    a = server.connect()
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    b = server.connect()
+    b.sendall(b"b1\r\n")
+    assert read_within(b, 0.7) is None, "the server is blocked reading silent A"
+    a.close()
+    assert receive(b, 4) == b"b1\r\n", "A has left: its recv returns b'', then B is served"
+    b.sendall(b"b2\r\n")
+    c = server.connect()
+    assert receive(b, 4) == b"b2\r\n"
+    assert echo(c, b"c1\r\n") == b"c1\r\n"
+    server.listing.wait_for_line(r"^All the data is: b'c1\\r\\n'$")
+    assert [line for line in server.listing.stdout.splitlines() if "All the data" in line] == [
+        "All the data is: b'a1\\r\\n'",
+        "All the data is: b''", "All the data is: b'b1\\r\\n'",  # A has left but stays listed
+        "All the data is: b''", "All the data is: b'b2\\r\\n'", "All the data is: b'c1\\r\\n'",
+    ]
+    assert server.listing.running()
+    assert server.listing.stderr == ""
+
+
+@pytest.mark.listing("3.3")
+def test_3_3_a_client_resetting_mid_message_does_not_stop_the_server(serve):
+    server = serve("3.3")
+    a = server.connect()
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    a.sendall(b"a2\r\n")
+    reset_mid_message(server.connect())  # read after A's a2: 'ha', 'l', then the reset
+    assert receive(a, 4) == b"a2\r\n"
+    a.sendall(b"a3\r\n")
+    c = server.connect()
+    assert receive(a, 4) == b"a3\r\n"
+    assert echo(c, b"c1\r\n") == b"c1\r\n"
+    assert server.listing.running()
+    assert "All the data is: b'hal'" not in server.listing.stdout
+    assert server.listing.stderr == ""
+
+
+# 3.4 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.4")
+def test_3_4_makes_a_non_blocking_socket_quietly():
+    run = run_listing("3.4", env=server_env(free_port()), timeout=30)
+    assert run.returncode == 0, run
+    assert run.stdout == "" and run.stderr == ""
+
+
+@pytest.mark.listing("3.4")
+def test_3_4_without_so_reuseaddr_fails_while_a_connection_is_in_time_wait(serve):
+    # A chapter 3 server (3.1, which sets SO_REUSEADDR) closes its end of a connection first:
+    # the port then holds a connection in TIME_WAIT for about a minute.
+    server = serve("3.1")
+    client = server.connect()
+    assert server.listing.wait(timeout=10).returncode == 0
+    assert receive(client, 1024) == b""
+    client.close()
+    deadline = time.monotonic() + 5
+    while not in_time_wait(server.port):
+        assert time.monotonic() < deadline, "no TIME_WAIT connection on the server's port"
+        time.sleep(0.02)
+
+    run = run_listing("3.4", env=server_env(server.port), timeout=30)
+    assert run.returncode == 1, run
+    assert run.stderr.splitlines()[-1] == (
+        f"OSError: [Errno {errno.EADDRINUSE}] {os.strerror(errno.EADDRINUSE)}")
+
+    with socket.socket() as plain, pytest.raises(OSError) as refused:
+        plain.bind((HOST, server.port))
+    assert refused.value.errno == errno.EADDRINUSE
+    with socket.socket() as reusing:
+        reusing.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        reusing.bind((HOST, server.port))
+        reusing.listen()
+    assert in_time_wait(server.port), "the TIME_WAIT connection was there all along"
+
+
+# 3.5 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.5")
+def test_3_5_non_blocking_accept_raises_blocking_io_error():
+    run = run_listing("3.5", env=server_env(free_port()), timeout=30)
+    assert run.returncode == 1, run
+    assert run.stdout == ""
+    assert "server_socket.accept()" in run.stderr
+    assert run.stderr.splitlines()[-1].startswith("BlockingIOError:")
+
+
+# 3.6 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.6")
+def test_3_6_echoes_every_client_without_stalls(serve):
+    server = serve("3.6")
+    a = server.connect()
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    assert echo(a, b"a2\r\n", timeout=2) == b"a2\r\n", "no second client needed (unlike 3.3)"
+    b = server.connect()
+    assert echo(b, b"b1\r\n") == b"b1\r\n"
+    assert echo(a, b"a3\r\n", timeout=2) == b"a3\r\n"
+    server.listing.wait_for_line(r"^All the data is: b'a3\\r\\n'$")
+    assert [line for line in server.listing.stdout.splitlines() if "All the data" in line] == [
+        "All the data is: b'a1\\r\\n'", "All the data is: b'a2\\r\\n'",
+        "All the data is: b'b1\\r\\n'", "All the data is: b'a3\\r\\n'"]
+    assert server.listing.stderr == ""
+
+
+@pytest.mark.listing("3.6")
+def test_3_6_busy_waits_even_when_idle(serve):
+    server = serve("3.6")
+    server.connect()  # connected and silent
+    share = server.cpu_share(1.5)
+    assert share >= 0.25, f"a polling loop should keep a core busy, used {share:.2f}"
+
+
+@pytest.mark.listing("3.6")
+def test_3_6_forgets_clients_that_leave_or_reset(serve):
+    server = serve("3.6")
+    a, b = server.connect(), server.connect()
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    a.close()
+    reset_mid_message(server.connect())
+    for line in (b"b1\r\n", b"b2\r\n"):  # the second pass certainly saw A's EOF and the reset
+        assert echo(b, line) == line
+    server.listing.wait_for_line(r"^All the data is: b'b2\\r\\n'$")
+    assert "All the data is: b''" not in server.listing.stdout, "no b'' flood"
+    assert server.listing.running()
+    assert server.listing.stderr == ""
+
+
+# 3.7 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.7")
+def test_3_7_selector_server_echoes_all_clients_and_sleeps_when_idle(serve):
+    server = serve("3.7")
+    server.listing.wait_for_line(r"^No events, waiting a bit more!$", timeout=10)
+    a, b = server.connect(), server.connect()
+    assert echo(a, b"hi\r\n") == b"hi\r\n"
+    assert echo(b, b"yo\r\n") == b"yo\r\n"
+    assert echo(a, b"hi again\r\n") == b"hi again\r\n"
+    server.listing.wait_for_line(r"^I got some data: b'hi again\\r\\n'$")
+    assert [line for line in server.listing.stdout.splitlines()
+            if not line.startswith("No events")] == [
+        f"I got a connection from {a.getsockname()}", f"I got a connection from {b.getsockname()}",
+        "I got some data: b'hi\\r\\n'", "I got some data: b'yo\\r\\n'",
+        "I got some data: b'hi again\\r\\n'"]
+    share = server.cpu_share(2)
+    assert share < 0.1, f"select() sleeps in the OS, used {share:.2f} of a core"
+    run = server.listing.stop(signal.SIGTERM)
+    assert run.returncode == -signal.SIGTERM
+    assert run.stderr == ""
+
+
+@pytest.mark.listing("3.7")
+def test_3_7_unregisters_clients_that_leave_or_reset(serve):
+    server = serve("3.7")
+    a, b = server.connect(), server.connect()
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    a.close()
+    reset_mid_message(server.connect())
+    for line in (b"b1\r\n", b"b2\r\n"):
+        assert echo(b, line) == line
+    server.listing.wait_for_line(r"^I got some data: b'b2\\r\\n'$")
+    share = server.cpu_share(1)
+    assert share < 0.1, f"no busy loop on a closed socket, used {share:.2f} of a core"
+    assert "I got some data: b''" not in server.listing.stdout, "no b'' flood"
+    assert echo(b, b"b3\r\n") == b"b3\r\n"
+    assert server.listing.stderr == ""
+
+
+@pytest.mark.listing("3.7")
+def test_3_7_load_500_clients_100_messages_each(serve):
+    server = serve("3.7")
+    server.connect().close()
+    seconds = run_load(server)
+    assert seconds < 45
+    assert server.listing.running()
+    server.wait_for_stdout("I got a connection from", 501)
+    assert server.listing.stdout.count("I got a connection from") == 501
+    assert "I got some data: b''" not in server.listing.stdout
+    assert server.listing.stderr == ""
+
+
+# 3.8 and its variants ------------------------------------------------------------------------
+
+@pytest.mark.listing("3.8")
+def test_3_8_asyncio_server_echoes_concurrent_clients(serve):
+    server = serve("3.8")
+    a, b, silent = server.connect(), server.connect(), server.connect()
+    a.sendall(b"hello\r\n")
+    b.sendall(b"world\r\n")
+    assert receive(b, 7) == b"world\r\n"
+    assert receive(a, 7) == b"hello\r\n"
+    started = time.monotonic()
+    assert echo(b, b"again\r\n") == b"again\r\n"
+    assert time.monotonic() - started < 1, "a silent client delays nobody (unlike 3.3)"
+    for client in (a, b, silent):
+        assert server.listing.read_line() == f"Got a connection from {client.getsockname()}"
+    a.close()
+    c = server.connect()
+    assert server.listing.read_line() == f"Got a connection from {c.getsockname()}", (
+        "nothing printed for the client that left")
+    assert echo(c, b"new\r\n") == b"new\r\n"
+    assert echo(b, b"still\r\n") == b"still\r\n"
+    assert server.listing.running()
+    assert server.listing.stderr == ""
+
+
+@pytest.mark.listing("3.8")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_3_8_stops_on_a_signal(serve, signum):
+    with sigint_not_ignored():
+        server = serve("3.8")
+    client = server.connect()
+    assert echo(client, b"hello\r\n") == b"hello\r\n"
+    run = server.listing.stop(signum)
+    assert run.returncode == -signum, run
+    if signum == signal.SIGINT:
+        assert run.stderr.splitlines()[-1] == "KeyboardInterrupt"
+    else:
+        assert run.stderr == ""
+
+
+@pytest.mark.listing("3.8")
+def test_3_8_a_client_resetting_mid_message_does_not_stop_the_server(serve):
+    server = serve("3.8")
+    a = server.connect()
+    reset_mid_message(server.connect())
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    c = server.connect()
+    assert echo(c, b"c1\r\n") == b"c1\r\n"
+    assert echo(a, b"a2\r\n") == b"a2\r\n"
+    assert server.listing.running()
+    # The book's echo does not handle errors: a reset can only surface as the dead task's
+    # "Task exception was never retrieved" report, never as anything else.
+    assert exception_names(server.listing.stderr) <= {"ConnectionResetError", "BrokenPipeError"}
+
+
+@pytest.mark.listing("3.8")
+def test_3_8_load_500_clients_100_messages_each(serve):
+    server = serve("3.8")
+    server.connect().close()
+    seconds = run_load(server)
+    assert seconds < 45
+    assert server.listing.running()
+    server.wait_for_stdout("Got a connection from", 501)
+    assert server.listing.stdout.count("Got a connection from") == 501
+    assert server.listing.stderr == ""
+
+
+@pytest.mark.listing("3.8")
+def test_3_8_variant_unhandled_error_kills_the_task_silently(serve):
+    server = serve("3.8_unhandled_error")
+    a, b = server.connect(), server.connect()
+    assert echo(a, b"hi\r\n") == b"hi\r\n"
+    a.sendall(b"boom\r\n")
+    server.wait_for_stderr("Task exception was never retrieved")
+    a.sendall(b"hi again\r\n")
+    assert read_within(a, 1) in (None, b""), "A's task is dead: no more echoes"
+    assert echo(b, b"yo\r\n") == b"yo\r\n"
+    assert echo(server.connect(), b"new\r\n") == b"new\r\n"
+    assert server.listing.running()
+    stderr = server.listing.stderr
+    assert stderr.rstrip().splitlines()[-1] == "Exception: Unexpected network error"
+    assert "ERROR:root" not in stderr
+    assert "got data!" not in server.listing.stdout
+
+
+@pytest.mark.listing("3.8")
+def test_3_8_variant_logged_error_logs_at_once_and_closes_the_client(serve):
+    server = serve("3.8_logged_error")
+    a, b = server.connect(), server.connect()
+    assert echo(a, b"hi\r\n") == b"hi\r\n"
+    server.listing.wait_for_line("^got data!$")
+    a.sendall(b"boom\r\n")
+    assert receive(a, 1024) == b"", "the finally block closes A's connection"
+    server.wait_for_stderr("Exception: Unexpected network error")
+    stderr = server.listing.stderr
+    assert stderr.startswith("ERROR:root:Unexpected network error\nTraceback (most recent call")
+    assert stderr.rstrip().splitlines()[-1] == "Exception: Unexpected network error"
+    assert "never retrieved" not in stderr
+    assert echo(b, b"yo\r\n") == b"yo\r\n"
+    assert server.listing.running()
+
+
+# 3.9 -----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.9")
+def test_3_9_sigint_cancels_the_main_task():
+    with Listing("3.9") as listing:
+        assert listing.read_line() == "sleeping for 10 second(s)"
+        signalled = time.monotonic()
+        run = listing.stop(signal.SIGINT, timeout=10)
+        assert time.monotonic() - signalled < 2
+    assert run.returncode == 1, run
+    assert run.lines == ["sleeping for 10 second(s)", "Got a SIGINT!", "Cancelling 1 task(s)."]
+    assert run.stderr.splitlines()[-1] == "asyncio.exceptions.CancelledError"
+    assert "KeyboardInterrupt" not in run.stderr
+
+
+@pytest.mark.listing("3.9")
+def test_3_9_undisturbed_sleeps_ten_seconds():
+    run = run_listing("3.9", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == ["sleeping for 10 second(s)", "finished sleeping for 10 second(s)"]
+    (start, _), (end, _) = run.timed_lines
+    assert 9.9 <= end - start <= 11.5
+    assert run.stderr == ""
+
+
+# 3.10 ----------------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.10")
+def test_3_10_echoes_and_logs_an_error_in_one_client_only(serve):
+    server = serve("3.10")
+    a, b = server.connect(), server.connect()
+    assert echo(a, b"hello\r\n") == b"hello\r\n"
+    assert echo(b, b"world\r\n") == b"world\r\n"
+    a.sendall(b"boom\r\n")
+    assert receive(a, 1024) == b"", "A's connection is closed"
+    server.wait_for_stderr("Exception: Unexpected network error")
+    stderr = server.listing.stderr
+    assert stderr.startswith("ERROR:root:Unexpected network error\nTraceback (most recent call")
+    assert stderr.rstrip().splitlines()[-1] == "Exception: Unexpected network error"
+    assert echo(b, b"still\r\n") == b"still\r\n"
+    server.wait_for_stdout("got data!", 4)
+    assert server.listing.stdout.splitlines() == [
+        f"Got a connection from {a.getsockname()}", f"Got a connection from {b.getsockname()}",
+        "got data!", "got data!", "got data!", "got data!"]
+
+
+@pytest.mark.listing("3.10")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_3_10_shutdown_gives_an_idle_client_two_seconds(serve, signum):
+    server = serve("3.10")
+    client = server.connect()
+    assert echo(client, b"hello\r\n") == b"hello\r\n"
+    server.listing.wait_for_line("^got data!$")
+    signalled = time.monotonic()
+    run = server.listing.stop(signum, timeout=15)
+    seconds = time.monotonic() - signalled
+    assert run.returncode == 0, run
+    assert 1.8 <= seconds <= 4, seconds
+    assert run.stderr == ""
+    assert read_within(client, 5) == b"", "the cancelled echo task closed the connection"
+
+
+@pytest.mark.listing("3.10")
+def test_3_10_shutdown_waits_for_idle_clients_one_after_another(serve):
+    server = serve("3.10")
+    a, b = server.connect(), server.connect()
+    for client in (a, b):
+        assert echo(client, b"hi\r\n") == b"hi\r\n"
+    signalled = time.monotonic()
+    server.listing.send_signal(signal.SIGTERM)
+    assert read_within(a, 5) == b"", "A's task is cancelled after its 2 s"
+    first = time.monotonic() - signalled
+    assert server.listing.running(), "still waiting for B's task"
+    run = server.listing.wait(timeout=15)
+    total = time.monotonic() - signalled
+    assert read_within(b, 5) == b""
+    assert run.returncode == 0, run
+    assert 1.8 <= first <= 3.5, first
+    assert 3.8 <= total <= 6.5, total
+    assert run.stderr == ""
+
+
+@pytest.mark.listing("3.10")
+def test_3_10_shutdown_with_no_clients_is_immediate(serve):
+    server = serve("3.10")
+    client = server.connect()
+    client.close()
+    server.listing.wait_for_line("^Got a connection from")
+    signalled = time.monotonic()
+    run = server.listing.stop(signal.SIGTERM, timeout=15)
+    assert time.monotonic() - signalled < 1.5
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+
+
+@pytest.mark.listing("3.10")
+def test_3_10_a_client_resetting_mid_message_does_not_stop_the_server(serve):
+    server = serve("3.10")
+    a = server.connect()
+    reset_mid_message(server.connect())
+    assert echo(a, b"a1\r\n") == b"a1\r\n"
+    b = server.connect()
+    assert echo(b, b"b1\r\n") == b"b1\r\n"
+    assert server.listing.running()
+    a.close()
+    b.close()
+    run = server.listing.stop(signal.SIGTERM, timeout=15)
+    assert run.returncode == 0, run
+    assert exception_names(run.stderr) <= {"ConnectionResetError", "BrokenPipeError"}
