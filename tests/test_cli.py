@@ -123,21 +123,46 @@ def test_a_postgres_that_refuses_the_password_is_one_clear_line(postgres, cli_en
                        "another server")
 
 
-def test_run_5_7_on_an_empty_machine_starts_postgres_loads_products_and_reuses_it(cli_env):
-    data = EmbeddedPostgres(port=int(cli_env["PGPORT"]),
-                            data_dir=Path(cli_env["ASYNCIO_DATA_DIR"]) / "postgres")
-    try:
-        first = cli("run", "5.7", env=cli_env, timeout=180)
-        assert first.returncode == 0, first
-        assert "[util] starting the embedded Postgres" in first.stderr
-        assert "[util] created database 'products'" in first.stderr
-        assert not port_open("127.0.0.1", data.port), "stopped after the listing"
-        second = cli("run", "5.7", env=cli_env, timeout=60)
-        assert second.returncode == 0, second
-        assert "created database" not in second.stderr, "the data is reused"
-        assert second.stdout == first.stdout
-    finally:
-        data.stop()
+@pytest.fixture
+def cli_postgres(cli_env):
+    """The embedded Postgres the CLI will start in the test's data folder (stopped after)."""
+    server = EmbeddedPostgres(port=int(cli_env["PGPORT"]),
+                              data_dir=Path(cli_env["ASYNCIO_DATA_DIR"]) / "postgres")
+    yield server
+    server.stop()
+
+
+def test_run_5_7_on_an_empty_machine_starts_postgres_loads_products_and_reuses_it(
+        cli_env, cli_postgres):
+    first = cli("run", "5.7", env=cli_env, timeout=180)
+    assert first.returncode == 0, first
+    assert first.stderr.splitlines() == [
+        f"[util] starting the embedded Postgres on 127.0.0.1:{cli_postgres.port} "
+        f"(data in {cli_postgres.data_dir})",
+        "[util] created database 'products'",
+        "[util] filled database 'products' with chapter_05.listing_5_3, "
+        "chapter_05.listing_5_5, chapter_05.listing_5_6"]
+    assert not cli_postgres.listening(), "stopped after the listing"
+    second = cli("run", "5.7", env=cli_env, timeout=60)
+    assert second.returncode == 0, second
+    assert "database" not in second.stderr, "the data is reused"
+    assert second.stdout == first.stdout
+
+
+def test_run_5_3_on_an_empty_machine_builds_the_schema_itself_then_5_7_fills_the_rest(
+        cli_env, cli_postgres):
+    schema = cli("run", "5.3", env=cli_env, timeout=120)
+    assert schema.returncode == 0, schema
+    assert "[util] created database 'products'" in schema.stderr
+    assert "filled" not in schema.stderr, "5.3 itself builds the schema, as in the book"
+    assert schema.lines[-1] == "Finished creating the product database!"
+    query = cli("run", "5.7", env=cli_env, timeout=120)
+    assert query.returncode == 0, query
+    assert ("[util] filled database 'products' with chapter_05.listing_5_5, "
+            "chapter_05.listing_5_6") in query.stderr
+    again = cli("run", "5.3", env=cli_env, timeout=60)
+    assert again.returncode != 0, "a second 5.3 fails, as the book shows"
+    assert "UniqueViolationError" in again.stderr
 
 
 def test_services_up_status_down(cli_env):

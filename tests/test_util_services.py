@@ -7,13 +7,21 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.support import Listing, free_port
-from util.postgres import EmbeddedPostgres, Postgres, PostgresError
+from tests.support import Listing, free_port, run_listing
+from util.postgres import (
+    LOADERS,
+    EmbeddedPostgres,
+    Postgres,
+    PostgresError,
+    ensure_database,
+    record_loader_run,
+)
 
 
 def get(url: str) -> tuple[int, str, dict]:
@@ -150,3 +158,38 @@ def test_stats_are_json(example_site):
     status, body, _ = get(example_site.url + "/__stats")
     assert status == 200
     assert set(json.loads(body)) == {"started", "completed", "cancelled"}
+
+
+def test_a_failing_loader_drops_the_database_it_created(postgres, monkeypatch):
+    monkeypatch.setitem(LOADERS, "demo", ["util.no_such_loader"])
+    name = f"test_demo_{uuid.uuid4().hex[:8]}"
+    with pytest.raises(PostgresError, match=rf"loading database '{name}' failed in "
+                                            r"util.no_such_loader: .*No module named"):
+        asyncio.run(ensure_database(postgres, name, loader_key="demo"))
+    assert not asyncio.run(postgres.database_exists(name))
+
+
+def test_a_readers_own_database_is_never_filled_or_dropped(postgres, monkeypatch):
+    monkeypatch.setitem(LOADERS, "demo", ["util.no_such_loader"])
+    name = f"test_demo_{uuid.uuid4().hex[:8]}"
+    asyncio.run(postgres.create_database(name))  # made by the reader: no util comment
+    try:
+        assert asyncio.run(ensure_database(postgres, name, loader_key="demo")) == []
+        assert asyncio.run(postgres.database_exists(name))
+    finally:
+        asyncio.run(postgres.drop_database(name))
+
+
+def test_loaders_stop_before_the_listing_being_run_and_resume_later(postgres, make_database):
+    database = make_database("products")  # created bare; the CLI's path starts from nothing
+    asyncio.run(postgres.drop_database(database.name))
+    ran = asyncio.run(ensure_database(postgres, database.name, loader_key="products",
+                                      before="chapter_05.listing_5_5"))
+    assert ran == ["chapter_05.listing_5_3"]
+    assert database.fetch("SELECT count(*) AS n FROM brand")[0]["n"] == 0
+    assert run_listing("5.5", env=database.env).returncode == 0  # the reader runs 5.5
+    asyncio.run(record_loader_run(postgres, database.name, "chapter_05.listing_5_5"))
+    ran = asyncio.run(ensure_database(postgres, database.name, loader_key="products"))
+    assert ran == ["chapter_05.listing_5_6"], "5.5 was recorded as run by the reader"
+    assert database.fetch("SELECT count(*) AS n FROM brand")[0]["n"] == 100
+    assert database.fetch("SELECT count(*) AS n FROM sku")[0]["n"] == 100_000

@@ -31,7 +31,7 @@ def list_listings(chapter: int | None) -> int:
 
 def run_listing(listing_id: str, args: list[str]) -> int:
     info = listings.find(listing_id)
-    with services.Services(info.needs, announce=lambda line: print(line, file=sys.stderr)):
+    with services.Services(info.needs, info.module, announce=_to_stderr) as started:
         env = os.environ | {"PYTHONPATH": os.pathsep.join(
             filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
         child = subprocess.Popen([sys.executable, "-m", info.module, *args], env=env)
@@ -43,7 +43,13 @@ def run_listing(listing_id: str, args: list[str]) -> int:
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+        if returncode == 0:
+            started.listing_succeeded()
     return 128 - returncode if returncode < 0 else returncode
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def _forwarder(child: subprocess.Popen):

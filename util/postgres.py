@@ -234,24 +234,73 @@ def server(fast: bool = False) -> tuple[Postgres, bool]:
     return embedded, True
 
 
-async def ensure_database(pg: Postgres, name: str, loader_key: str | None = None) -> bool:
+LOADED = "filled by util: "  # database comment prefix, then the loaders that have run
+
+
+async def ensure_database(pg: Postgres, name: str, loader_key: str | None = None,
+                          before: str | None = None) -> list[str]:
     """Create database `name` if missing and fill it with the loaders registered for it.
 
-    `loader_key` names the book database whose loaders apply (default: `name`). If loading
-    fails, the half-filled database is dropped, so the next run starts clean. True if created.
+    `loader_key` names the book database whose loaders apply (default: `name`); `before` stops
+    at that loader module, for a reader running it (5.3 on a fresh database). The loaders that
+    ran are recorded in the database's comment, so a later call runs only the rest. A database
+    that exists without that comment is the reader's own and is left alone. If a loader fails
+    on a database this call created, the database is dropped so the next run starts clean.
+    Returns the loaders this call ran.
     """
-    if not await pg.create_database(name):
-        return False
+    created = await pg.create_database(name)
+    if created:
+        await _record_loaded(pg, name, [])
+    done = await _loaded(pg, name)
+    if done is None:
+        return []
     env = os.environ | pg.env() | database_env(loader_key or name, name)
+    ran = []
     for module in LOADERS.get(loader_key or name, []):
+        if module == before:
+            break
+        if module in done:
+            continue
         result = await asyncio.to_thread(
             subprocess.run, [sys.executable, "-m", module], cwd=REPO, env=env,
             capture_output=True, text=True)
         if result.returncode != 0:
-            await pg.drop_database(name)
+            if created:
+                await pg.drop_database(name)
             raise PostgresError(f"loading database {name!r} failed in {module}: "
                                 f"{(result.stderr.strip().splitlines() or ['?'])[-1]}")
-    return True
+        ran.append(module)
+        await _record_loaded(pg, name, [*done, *ran])
+    return ran
+
+
+async def record_loader_run(pg: Postgres, name: str, module: str) -> None:
+    """Note that the reader ran loader `module` on database `name` (if the project made it)."""
+    done = await _loaded(pg, name)
+    if done is not None and module not in done:
+        await _record_loaded(pg, name, [*done, module])
+
+
+async def _loaded(pg: Postgres, name: str) -> list[str] | None:
+    connection = await pg.connect(name)
+    try:
+        comment = await connection.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            name)
+    finally:
+        await connection.close()
+    if not comment or not comment.startswith(LOADED):
+        return None
+    return [module for module in comment.removeprefix(LOADED).split(",") if module]
+
+
+async def _record_loaded(pg: Postgres, name: str, modules: list[str]) -> None:
+    connection = await pg.connect(name)
+    try:
+        comment = (LOADED + ",".join(modules)).replace("'", "''")
+        await connection.execute(f'COMMENT ON DATABASE "{_identifier(name)}" IS \'{comment}\'')
+    finally:
+        await connection.close()
 
 
 def database_env(book_name: str, actual_name: str) -> dict[str, str]:

@@ -26,10 +26,13 @@ from util.postgres import (
     Postgres,
     ensure_database,
     port_open,
+    record_loader_run,
 )
 
 STATE_FILE = settings.DATA_DIR / "services.json"
 STAND_IN_LATENCY = 0.1  # like a real site
+BOOK_DATABASES = {"products": settings.PRODUCTS_DB, "cart": settings.CART_DB,
+                  "favorites": settings.FAVORITES_DB}
 
 
 class ServiceError(Exception):
@@ -90,11 +93,14 @@ def stop_process(process: subprocess.Popen) -> None:
 class Services:
     """Everything one listing run needs, started on enter and stopped on exit."""
 
-    def __init__(self, needs: tuple[Need, ...], announce=print):
+    def __init__(self, needs: tuple[Need, ...], module: str | None = None, announce=print):
         self.needs = needs
+        self.module = module  # the listing about to run: loaders stop before it
         self.announce = announce
         self.stand_in: subprocess.Popen | None = None
         self.postgres: EmbeddedPostgres | None = None
+        self.databases: dict[str, str] = {}  # book name -> database used
+        self.server: Postgres | None = None
 
     def __enter__(self) -> Services:
         try:
@@ -131,11 +137,21 @@ class Services:
             self.postgres.start()
             pg = self.postgres
         asyncio.run(pg.server_version())  # a clear error if it refuses the book's password
+        self.server = pg
         for name in databases:
-            database = {"products": settings.PRODUCTS_DB, "cart": settings.CART_DB,
-                        "favorites": settings.FAVORITES_DB}.get(name, name)
-            if asyncio.run(ensure_database(pg, database, loader_key=name)):
+            database = BOOK_DATABASES.get(name, name)
+            self.databases[name] = database
+            if not asyncio.run(pg.database_exists(database)):
                 self.announce(f"[util] created database {database!r}")
+            ran = asyncio.run(ensure_database(pg, database, loader_key=name, before=self.module))
+            if ran:
+                self.announce(f"[util] filled database {database!r} with {', '.join(ran)}")
+
+    def listing_succeeded(self) -> None:
+        """Record that the listing, if it fills a database (5.3), has now done so."""
+        for name, database in self.databases.items():
+            if self.module in LOADERS.get(name, []):
+                asyncio.run(record_loader_run(self.server, database, self.module))
 
 
 def up(announce=print) -> None:
@@ -156,8 +172,9 @@ def up(announce=print) -> None:
         pg.start()
         announce(f"postgres: started the embedded server on {pg.host}:{pg.port}")
     for name in LOADERS:
-        if asyncio.run(ensure_database(pg, name)):
-            announce(f"postgres: created and loaded database {name!r}")
+        database = BOOK_DATABASES.get(name, name)
+        if ran := asyncio.run(ensure_database(pg, database, loader_key=name)):
+            announce(f"postgres: filled database {database!r} with {', '.join(ran)}")
 
 
 def down(announce=print) -> None:
