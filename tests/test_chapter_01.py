@@ -1,0 +1,198 @@
+"""Chapter 1: processes, threads, the GIL, and threads helping I/O-bound work."""
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+
+from chapter_01 import listing_1_5, listing_1_6
+from tests.support import REPO, Listing, listing_env, module_name, run_listing
+
+TIMING_LINE_17 = r"^Running synchronously took (\d+\.\d{4}) seconds\.$"
+TIMING_LINE_18 = r"^Running with threads took (\d+\.\d{4}) seconds\.$"
+
+
+def test_package_marker_is_quiet():
+    code = ("import multiprocessing, threading, chapter_01; "
+            "print(threading.active_count(), len(multiprocessing.active_children()))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=listing_env(),
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "1 0\n"
+    assert result.stderr == ""
+
+
+@pytest.mark.listing("1.1")
+def test_1_1_writes_the_response_headers_to_headers_txt(example_site, tmp_path):
+    run = run_listing("1.1", env=example_site.env, cwd=tmp_path, timeout=30)
+    assert run.returncode == 0, run
+    assert run.stdout == ""
+    assert [path.name for path in tmp_path.iterdir()] == ["headers.txt"]
+    text = (tmp_path / "headers.txt").read_text()
+    assert not text.endswith("\n")
+    lines = text.split("\n")
+    assert all(re.fullmatch(r"[^:]+: .*", line) for line in lines), lines
+    assert "X-Stub: yes" in lines
+    sent = requests.get(example_site.url, timeout=10).headers
+    names = [line.split(": ", 1)[0] for line in lines]
+    assert len(names) == len({name.lower() for name in sent}) == len(set(names))
+    assert {name.lower() for name in names} == {name.lower() for name in sent}
+
+
+@pytest.mark.listing("1.2")
+def test_1_2_one_process_one_thread():
+    with Listing("1.2") as running:
+        run = running.wait(30)
+        pid = running.process.pid
+    assert run.returncode == 0, run
+    assert run.lines == [
+        f"Python process running with process id: {pid}",
+        "Python is currently running 1 thread(s)",
+        "The current thread is MainThread",
+    ]
+
+
+def run_buffered(listing: str) -> tuple[int, subprocess.CompletedProcess]:
+    """Run a listing whose threads or processes print at the same time, with Python's normal
+    buffering (as in a terminal) rather than -u: unbuffered, print writes the text and the
+    newline separately, so lines from two writers can interleave mid-line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module_name(listing)], cwd=REPO,
+        env=listing_env({"PYTHONUNBUFFERED": ""}), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    return process.pid, subprocess.CompletedProcess(process.args, process.returncode,
+                                                    stdout, stderr)
+
+
+@pytest.mark.listing("1.3")
+def test_1_3_a_second_thread_greets():
+    _, run = run_buffered("1.3")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    lines = run.stdout.splitlines()
+    assert len(lines) == 3, run.stdout
+    greeting = r"Hello from thread <Thread\(Thread-\d+( \(hello_from_thread\))?, started \d+\)>!"
+    assert sum(bool(re.fullmatch(greeting, line)) for line in lines) == 1, run.stdout
+    assert sum(bool(re.fullmatch(r"Python is currently running [12] thread\(s\)", line))
+               for line in lines) == 1, run.stdout
+    assert "The current thread is MainThread" in lines
+
+
+@pytest.mark.listing("1.4")
+def test_1_4_parent_and_child_have_their_own_pids():
+    pid, run = run_buffered("1.4")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    lines = run.stdout.splitlines()
+    assert len(lines) == 2, run.stdout
+    parent = [m for line in lines if (m := re.fullmatch(r"Hello from parent process (\d+)", line))]
+    child = [m for line in lines if (m := re.fullmatch(r"Hello from child process (\d+)!", line))]
+    assert len(parent) == len(child) == 1, run.stdout
+    assert int(parent[0][1]) == pid
+    assert int(child[0][1]) != pid
+
+
+@pytest.mark.parametrize("listing", [
+    pytest.param(listing_1_5, id="1.5", marks=pytest.mark.listing("1.5")),
+    pytest.param(listing_1_6, id="1.6", marks=pytest.mark.listing("1.6")),
+])
+def test_1_5_and_1_6_fib_values_on_small_numbers(listing, capsys):
+    assert [listing.fib(n) for n in (1, 2, 3, 10, 20, 30)] == [0, 1, 1, 34, 4181, 514229]
+    listing.print_fib(20)
+    assert capsys.readouterr().out == "fib(20) is 4181\n"
+
+
+@pytest.mark.listing("1.5")
+@pytest.mark.timeout(240)
+def test_1_5_full_run_prints_fib_40_and_41_and_the_time():
+    run = run_listing("1.5", timeout=180)
+    assert run.returncode == 0, run
+    assert run.lines[:2] == ["fib(40) is 63245986", "fib(41) is 102334155"]
+    assert len(run.lines) == 3, run
+    completed = re.fullmatch(r"Completed in (\d+\.\d{4}) seconds\.", run.lines[2])
+    assert completed, run
+    assert float(completed[1]) <= run.seconds
+
+
+@pytest.mark.listing("1.6")
+@pytest.mark.timeout(240)
+def test_1_6_full_run_prints_both_fibs_from_threads():
+    run = run_listing("1.6", timeout=180)
+    assert run.returncode == 0, run
+    assert sorted(run.lines[:2]) == ["fib(40) is 63245986", "fib(41) is 102334155"]
+    assert len(run.lines) == 3, run
+    took = re.fullmatch(r"Threads took (\d+\.\d{4}) seconds\.", run.lines[2])
+    assert took, run
+    assert float(took[1]) <= run.seconds
+
+
+def _sequential(print_fib) -> None:
+    print_fib(29)
+    print_fib(30)
+
+
+def _threaded(print_fib) -> None:
+    threads = [threading.Thread(target=print_fib, args=(n,)) for n in (29, 30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _timed(run, print_fib) -> tuple[float, float]:
+    """Wall time and CPU time (all threads of this process) of one run."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    run(print_fib)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+@pytest.mark.listing("1.6")
+def test_1_6_threads_give_no_speed_up_under_the_gil(capsys):
+    if hasattr(sys, "_is_gil_enabled") and not sys._is_gil_enabled():
+        pytest.skip("free-threaded build with the GIL disabled: threads do run in parallel")
+    sequential, threaded = [], []
+    for _ in range(5):  # interleaved rounds, best of each
+        sequential.append(_timed(_sequential, listing_1_6.print_fib))
+        threaded.append(_timed(_threaded, listing_1_6.print_fib))
+    lines = capsys.readouterr().out.splitlines()
+    assert sorted(set(lines)) == ["fib(29) is 317811", "fib(30) is 514229"]
+    assert len(lines) == 20
+    # The sequential time is taken as its CPU time, which is its wall time on a core of its
+    # own: a test busy on the other core (or more) can lengthen wall times but not CPU times.
+    # Threads running in parallel would finish in about 0.6 of it; under the GIL they need all
+    # of it, one thread at a time.
+    sequential_time = min(cpu for _, cpu in sequential)
+    threaded_time = min(wall for wall, _ in threaded)
+    assert threaded_time >= 0.8 * sequential_time, (sequential, threaded)
+
+
+@pytest.mark.listing("1.7")
+def test_1_7_two_sequential_requests_take_twice_the_latency(example_site):
+    run = run_listing("1.7", env=example_site.env, timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines[:2] == ["200", "200"] and len(run.lines) == 3, run
+    took = float(re.fullmatch(TIMING_LINE_17, run.lines[2])[1])
+    assert took >= 2 * example_site.latency - 0.05
+
+
+@pytest.mark.listing("1.8")
+def test_1_8_two_threads_overlap_their_requests(example_site):
+    latency = example_site.latency
+    run = run_listing("1.8", env=example_site.env, timeout=30)
+    assert run.returncode == 0, run
+    # Run unbuffered (-u), print writes "200" and its newline separately, so the two threads'
+    # lines may interleave ("200200" then ""): check the text between the first and last line.
+    assert run.lines[0] == "All threads running!", run
+    assert "".join(run.lines[1:-1]) == "200200", run
+    took = float(re.fullmatch(TIMING_LINE_18, run.lines[-1])[1])
+    # "All threads running!" is printed before any answer could have arrived.
+    assert run.timed_lines[0][0] < run.timed_lines[1][0] - latency / 2
+    # About one latency: under 1.5 L, so at most 0.75 of listing 1.7's 2 L or more.
+    assert latency - 0.05 <= took < 1.5 * latency

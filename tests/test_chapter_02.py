@@ -1,0 +1,476 @@
+"""Chapter 2: coroutines, tasks, cancellation, futures, async_timed, the two pitfalls, the loop,
+debug mode; and the util helpers delay and async_timed that later chapters import."""
+import ast
+import asyncio
+import inspect
+import logging
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import util
+import util.async_timer
+import util.delay_functions
+from chapter_02 import listing_2_1, listing_2_6, listing_2_16, listing_2_24
+from tests.support import REPO, Run, listing_env, run_listing
+
+STARTING = re.compile(r"starting <function (\w+) at 0x[0-9a-fA-F]+> with args (\(.*\)) (\{.*\})")
+FINISHED = re.compile(r"finished <function (\w+) at 0x[0-9a-fA-F]+> in (\d+\.\d{4}) second\(s\)")
+SLOW_STEP = re.compile(r"Executing <Task finished name='(Task-\d+)' coro=<cpu_bound_work\(\) done,"
+                       r" defined at .*util/async_timer\.py:\d+> result=100000000 .*"
+                       r"took (\d+\.\d+) seconds")
+
+
+def timed(lines: list[str]) -> tuple[list[str], list[float]]:
+    """async_timed's lines with addresses and times taken out ("starting delay (2,) {}",
+    "finished delay"), other lines as they are; and the reported times, in order."""
+    shape, seconds = [], []
+    for line in lines:
+        if match := STARTING.fullmatch(line):
+            shape.append(f"starting {match[1]} {match[2]} {match[3]}")
+        elif match := FINISHED.fullmatch(line):
+            shape.append(f"finished {match[1]}")
+            seconds.append(float(match[2]))
+        else:
+            shape.append(line)
+    return shape, seconds
+
+
+def at(run: Run, text: str) -> float:
+    """When the first stdout line equal to `text` arrived, in seconds after the start."""
+    return next(when for when, line in run.timed_lines if line == text)
+
+
+def code_without_docstring(path: Path) -> str:
+    body = ast.parse(path.read_text()).body
+    if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return ast.dump(ast.Module(body=body, type_ignores=[]))
+
+
+def test_package_marker_is_quiet():
+    result = subprocess.run([sys.executable, "-c", "import chapter_02"], cwd=REPO,
+                            env=listing_env(), capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@pytest.mark.listing("2.1")
+def test_2_1_defines_a_coroutine_and_runs_nothing(capsys):
+    run = run_listing("2.1", timeout=30)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run
+    assert inspect.iscoroutinefunction(listing_2_1.my_coroutine)
+    assert asyncio.run(listing_2_1.my_coroutine()) is None
+    assert capsys.readouterr().out == "Hello world!\n"
+
+
+@pytest.mark.listing("2.2")
+def test_2_2_calling_a_coroutine_function_returns_a_coroutine():
+    run = run_listing("2.2", timeout=30)
+    assert run.returncode == 0, run
+    assert len(run.lines) == 2, run
+    assert run.lines[0] == "Function result is 2 and the type is <class 'int'>"
+    assert re.fullmatch(r"Coroutine result is <coroutine object coroutine_add_one at "
+                        r"0x[0-9a-fA-F]+> and the type is <class 'coroutine'>", run.lines[1])
+    assert "RuntimeWarning: coroutine 'coroutine_add_one' was never awaited" in run.stderr
+
+
+@pytest.mark.listing("2.3")
+def test_2_3_asyncio_run_returns_the_result():
+    run = run_listing("2.3", timeout=30)
+    assert (run.returncode, run.stdout) == (0, "2\n"), run
+
+
+@pytest.mark.listing("2.4")
+def test_2_4_await_gives_each_result():
+    run = run_listing("2.4", timeout=30)
+    assert (run.returncode, run.lines) == (0, ["2", "3"]), run
+
+
+@pytest.mark.listing("2.5")
+def test_2_5_hello_world_after_one_second():
+    run = run_listing("2.5", timeout=30)
+    assert (run.returncode, run.lines) == (0, ["Hello World!"]), run
+    assert 1.0 <= run.seconds < 2.0
+
+
+# Listing 2.6 and its copy util.delay_functions.delay, which every later chapter imports.
+
+DELAYS = [pytest.param(listing_2_6.delay, id="listing_2_6"),
+          pytest.param(util.delay_functions.delay, id="util")]
+
+
+@pytest.mark.listing("2.6")
+def test_2_6_running_prints_nothing_and_util_holds_the_identical_code():
+    run = run_listing("2.6", timeout=30)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run
+    assert (code_without_docstring(Path(listing_2_6.__file__))
+            == code_without_docstring(Path(util.delay_functions.__file__)))
+    assert util.delay is util.delay_functions.delay
+
+
+@pytest.mark.listing("2.6")
+@pytest.mark.parametrize("delay", DELAYS)
+def test_2_6_delay_prints_sleeps_and_returns(delay, capsys):
+    start = time.monotonic()
+    assert asyncio.run(delay(1)) == 1
+    elapsed = time.monotonic() - start
+    assert capsys.readouterr().out == ("sleeping for 1 second(s)\n"
+                                       "finished sleeping for 1 second(s)\n")
+    assert 1.0 <= elapsed < 1.3
+
+    start = time.monotonic()
+    assert asyncio.run(delay(0)) == 0
+    assert time.monotonic() - start < 0.2
+
+
+@pytest.mark.listing("2.6")
+@pytest.mark.parametrize("delay", DELAYS)
+def test_2_6_two_delays_gathered_take_one_second_not_two(delay, capsys):
+    async def both():
+        return await asyncio.gather(delay(1), delay(1))
+
+    start = time.monotonic()
+    assert asyncio.run(both()) == [1, 1]
+    assert 1.0 <= time.monotonic() - start < 1.3
+    assert capsys.readouterr().out.splitlines() == ["sleeping for 1 second(s)"] * 2 + [
+        "finished sleeping for 1 second(s)"] * 2
+
+
+@pytest.mark.listing("2.6")
+@pytest.mark.listing("2.16")
+def test_util_imports_quietly_as_the_listings_use_it():
+    code = ("import util, util.async_timer, util.delay_functions\n"
+            "from util import async_timed, delay\n"
+            "assert delay is util.delay_functions.delay\n"
+            "assert async_timed is util.async_timer.async_timed\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=listing_env(),
+                            capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@pytest.mark.listing("2.7")
+def test_2_7_awaiting_one_after_another_is_sequential():
+    run = run_listing("2.7", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == ["sleeping for 1 second(s)", "finished sleeping for 1 second(s)", "2",
+                         "Hello World!"]
+    assert 0.95 <= at(run, "2") - at(run, "sleeping for 1 second(s)") < 1.4
+    assert 1.0 <= run.seconds < 2.0
+
+
+@pytest.mark.listing("2.8")
+def test_2_8_a_task_starts_when_main_awaits():
+    run = run_listing("2.8", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines[0] in ("<class '_asyncio.Task'>", "<class 'asyncio.tasks.Task'>"), run
+    assert run.lines[1:] == ["sleeping for 3 second(s)", "finished sleeping for 3 second(s)",
+                             "3"]
+    assert 2.95 <= at(run, "3") - run.timed_lines[0][0] < 3.5
+    assert 3.0 <= run.seconds < 4.2
+
+
+@pytest.mark.listing("2.9")
+def test_2_9_three_tasks_sleep_together_3_s_not_9():
+    run = run_listing("2.9", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == (["sleeping for 3 second(s)"] * 3
+                         + ["finished sleeping for 3 second(s)"] * 3)
+    assert 2.95 <= run.timed_lines[-1][0] - run.timed_lines[0][0] < 3.5
+    assert 3.0 <= run.seconds < 4.2
+
+
+@pytest.mark.listing("2.10")
+def test_2_10_other_code_runs_while_the_tasks_sleep():
+    run = run_listing("2.10", timeout=30)
+    assert run.returncode == 0, run
+    other = "I'm running other code while I'm waiting!"
+    assert run.lines == (["sleeping for 3 second(s)"] * 2 + [other] * 2
+                         + ["finished sleeping for 3 second(s)"] * 2)
+    start = run.timed_lines[0][0]
+    arrivals = [when - start for when, _ in run.timed_lines]
+    assert 0.95 <= arrivals[2] < 1.4
+    assert 1.95 <= arrivals[3] < 2.4
+    assert 2.95 <= arrivals[5] < 3.5
+    assert 3.0 <= run.seconds < 4.2
+
+
+@pytest.mark.listing("2.11")
+def test_2_11_cancelling_a_task_after_five_seconds():
+    run = run_listing("2.11", timeout=30)
+    assert run.returncode == 0, run
+    check = "Task not finished, checking again in a second."
+    assert run.lines == [check, "sleeping for 10 second(s)"] + [check] * 5 + [
+        "Our task was cancelled"]
+    assert 5.95 <= at(run, "Our task was cancelled") - run.timed_lines[0][0] < 6.5
+    assert 6.0 <= run.seconds < 7.5
+
+
+@pytest.mark.listing("2.12")
+def test_2_12_wait_for_times_out_and_cancels_the_task():
+    run = run_listing("2.12", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == ["sleeping for 2 second(s)", "Got a timeout!",
+                         "Was the task cancelled? True"]
+    assert 0.95 <= at(run, "Got a timeout!") - at(run, "sleeping for 2 second(s)") < 1.4
+    assert 1.0 <= run.seconds < 1.9
+
+
+@pytest.mark.listing("2.13")
+def test_2_13_shield_keeps_the_task_running_past_the_timeout():
+    run = run_listing("2.13", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == ["sleeping for 10 second(s)", "Task took longer than five seconds!",
+                         "finished sleeping for 10 second(s)", "10"]
+    start = run.timed_lines[0][0]
+    assert 4.95 <= at(run, "Task took longer than five seconds!") - start < 5.5
+    assert 9.95 <= at(run, "10") - start < 10.5
+    assert 10.0 <= run.seconds < 11.2
+
+
+@pytest.mark.listing("2.14")
+def test_2_14_a_future_without_deprecated_loop_lookups():
+    run = run_listing("2.14", timeout=30, python_args=("-W", "error::DeprecationWarning"))
+    assert (run.returncode, run.stderr) == (0, ""), run
+    assert run.lines == ["Is my_future done? False", "Is my_future done? True",
+                         "What is the result of my_future? 42"]
+
+
+@pytest.mark.listing("2.15")
+def test_2_15_awaiting_a_future_set_a_second_later():
+    run = run_listing("2.15", timeout=30)
+    assert (run.returncode, run.stderr) == (0, ""), run
+    assert run.lines == ["Is the future done? False", "Is the future done? True", "42"]
+    assert 0.95 <= at(run, "42") - at(run, "Is the future done? False") < 1.4
+    assert 1.0 <= run.seconds < 2.0
+
+
+# Listing 2.16 and its copy util.async_timer.async_timed, which later chapters import.
+
+TIMERS = [pytest.param(listing_2_16.async_timed, id="listing_2_16"),
+          pytest.param(util.async_timer.async_timed, id="util")]
+
+
+@pytest.mark.listing("2.16")
+def test_2_16_running_prints_nothing_and_util_holds_the_identical_code():
+    run = run_listing("2.16", timeout=30)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run
+    assert (code_without_docstring(Path(listing_2_16.__file__))
+            == code_without_docstring(Path(util.async_timer.__file__)))
+    assert util.async_timed is util.async_timer.async_timed
+
+
+@pytest.mark.listing("2.16")
+@pytest.mark.parametrize("async_timed", TIMERS)
+def test_2_16_reports_arguments_and_time(async_timed, capsys):
+    async def sample(x, k=None):
+        """A sample coroutine."""
+        await asyncio.sleep(0.1)
+        return x
+
+    decorated = async_timed()(sample)
+    assert decorated.__name__ == "sample" and decorated.__doc__ == "A sample coroutine."
+    assert asyncio.run(decorated(1, k=2)) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0] == f"starting {sample} with args (1,) {{'k': 2}}"
+    assert re.fullmatch(r"starting <function .*sample at 0x[0-9a-f]+> with args \(1,\) "
+                        r"\{'k': 2\}", lines[0])
+    finished = re.fullmatch(r"finished <function .*sample at 0x[0-9a-f]+> in (\d+\.\d{4}) "
+                            r"second\(s\)", lines[1])
+    assert finished and lines[1].startswith(f"finished {sample} in ")
+    assert 0.1 <= float(finished[1]) < 0.25
+
+
+@pytest.mark.listing("2.16")
+@pytest.mark.parametrize("async_timed", TIMERS)
+def test_2_16_reports_the_time_when_the_coroutine_raises(async_timed, capsys):
+    @async_timed()
+    async def failing():
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        asyncio.run(failing())
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("starting <function ")
+    assert re.fullmatch(r"finished <function .*failing at 0x[0-9a-f]+> in \d+\.\d{4} second\(s\)",
+                        lines[1])
+
+
+@pytest.mark.listing("2.16")
+@pytest.mark.parametrize("async_timed", TIMERS)
+def test_2_16_reports_the_time_when_the_coroutine_is_cancelled(async_timed, capsys):
+    @async_timed()
+    async def sleeper():
+        await asyncio.sleep(10)
+
+    async def main():
+        task = asyncio.create_task(sleeper())
+        await asyncio.sleep(0.1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return task.cancelled()
+
+    assert asyncio.run(main()) is True
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("starting <function ")
+    finished = re.fullmatch(r"finished <function .*sleeper at 0x[0-9a-f]+> in (\d+\.\d{4}) "
+                            r"second\(s\)", lines[1])
+    assert finished and 0.1 <= float(finished[1]) < 0.5
+
+
+@pytest.mark.listing("2.17")
+def test_2_17_the_decorator_shows_3_s_in_total_not_5():
+    run = run_listing("2.17", timeout=30)
+    assert run.returncode == 0, run
+    shape, seconds = timed(run.lines)
+    assert shape == [
+        "starting main () {}",
+        "starting delay (2,) {}",
+        "sleeping for 2 second(s)",
+        "starting delay (3,) {}",
+        "sleeping for 3 second(s)",
+        "finished sleeping for 2 second(s)",
+        "finished delay",
+        "finished sleeping for 3 second(s)",
+        "finished delay",
+        "finished main",
+    ], run
+    assert len(seconds) == 3
+    assert all(abs(value - expected) < 0.2
+               for value, expected in zip(seconds, (2, 3, 3), strict=True)), seconds
+    assert run.seconds < 4.2
+
+
+CPU_BOUND_SEQUENCE = [
+    "starting main () {}",
+    "starting cpu_bound_work () {}",
+    "finished cpu_bound_work",
+    "starting cpu_bound_work () {}",
+    "finished cpu_bound_work",
+]
+
+
+@pytest.mark.listing("2.18")
+def test_2_18_two_cpu_bound_tasks_run_one_after_the_other():
+    run = run_listing("2.18", timeout=120)
+    assert run.returncode == 0, run
+    shape, (first, second, main) = timed(run.lines)
+    assert shape == [*CPU_BOUND_SEQUENCE, "finished main"], run
+    # main took the sum of both: they did not overlap at all.
+    assert main >= 0.95 * (first + second)
+    assert "Executing" not in run.stderr  # no debug-mode report without debug mode
+
+
+@pytest.mark.listing("2.19")
+def test_2_19_the_delay_cannot_start_until_the_cpu_work_is_done():
+    run = run_listing("2.19", timeout=150)
+    assert run.returncode == 0, run
+    shape, (first, second, main) = timed(run.lines)
+    assert shape == [*CPU_BOUND_SEQUENCE, "sleeping for 4 second(s)",
+                     "finished sleeping for 4 second(s)", "finished main"], run
+    assert main >= first + second + 3.9
+    slept = at(run, "finished sleeping for 4 second(s)") - at(run, "sleeping for 4 second(s)")
+    assert 3.95 <= slept < 4.5
+
+
+@pytest.mark.listing("2.20")
+def test_2_20_a_blocking_client_serialises_the_requests(example_site):
+    latency = example_site.latency
+    example_site.reset()
+    run = run_listing("2.20", env=example_site.env, timeout=30)
+    assert run.returncode == 0, run
+    shape, seconds = timed(run.lines)
+    assert shape == ["starting main () {}"] + [
+        "starting get_example_status () {}", "finished get_example_status"] * 3 + [
+        "finished main"], run
+    *requests, main = seconds
+    assert all(latency - 0.05 <= value < 2 * latency for value in requests), seconds
+    assert main >= 2.8 * latency  # a concurrent client would take about one latency
+    assert example_site.stats()["completed"] == 3
+
+
+@pytest.mark.listing("2.21")
+def test_2_21_a_hand_made_loop_runs_main():
+    run = run_listing("2.21", timeout=30)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run
+    assert 1.0 <= run.seconds < 2.0
+
+
+@pytest.mark.listing("2.22")
+def test_2_22_call_soon_runs_while_delay_sleeps():
+    run = run_listing("2.22", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == ["sleeping for 1 second(s)", "I'm being called in the future!",
+                         "finished sleeping for 1 second(s)"]
+    start = run.timed_lines[0][0]
+    assert at(run, "I'm being called in the future!") - start < 0.3
+    assert 0.95 <= at(run, "finished sleeping for 1 second(s)") - start < 1.4
+    assert 1.0 <= run.seconds < 2.0
+
+
+@pytest.mark.listing("2.23")
+def test_2_23_debug_mode_reports_the_slow_cpu_bound_step():
+    run = run_listing("2.23", timeout=90)
+    assert run.returncode == 0, run
+    shape, (took,) = timed(run.lines)
+    assert shape == ["starting cpu_bound_work () {}", "finished cpu_bound_work"], run
+    assert "Executing <Task finished name='Task-2' coro=<cpu_bound_work() done" in run.stderr
+    reports = SLOW_STEP.findall(run.stderr)
+    assert [name for name, _ in reports] == ["Task-2"], run.stderr
+    assert float(reports[0][1]) >= max(0.1, 0.9 * took)
+
+
+@pytest.mark.listing("2.23")
+@pytest.mark.parametrize("switch", [
+    pytest.param({"env": {"PYTHONASYNCIODEBUG": "1"}}, id="PYTHONASYNCIODEBUG=1"),
+    pytest.param({"python_args": ("-X", "dev")}, id="-X dev"),
+])
+def test_2_23_other_debug_switches_report_listing_2_18(switch):
+    run = run_listing("2.18", timeout=120, **switch)
+    assert run.returncode == 0, run
+    shape, (first, second, _) = timed(run.lines)
+    assert shape == [*CPU_BOUND_SEQUENCE, "finished main"], run
+    reports = dict(SLOW_STEP.findall(run.stderr))
+    assert sorted(reports) == ["Task-2", "Task-3"], run.stderr
+    # Each report is the whole of one task's CPU work, done in a single step.
+    assert float(reports["Task-2"]) >= max(0.1, 0.9 * first)
+    assert float(reports["Task-3"]) >= max(0.1, 0.9 * second)
+
+
+@pytest.mark.listing("2.24")
+def test_2_24_sets_the_threshold_quietly():
+    run = run_listing("2.24", timeout=30)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run
+    assert run.seconds < 1.5
+
+
+@pytest.mark.listing("2.24")
+@pytest.mark.parametrize("raise_threshold", [False, True], ids=["default-0.1s", "0.25s"])
+def test_2_24_a_150_ms_step_is_reported_only_under_the_default_threshold(raise_threshold,
+                                                                          caplog):
+    async def blocking_step():
+        time.sleep(0.15)
+
+    async def main():
+        if raise_threshold:
+            await listing_2_24.main()  # sets slow_callback_duration on this loop
+        assert asyncio.get_running_loop().slow_callback_duration == (
+            0.25 if raise_threshold else 0.1)
+        await asyncio.create_task(blocking_step())
+
+    with caplog.at_level(logging.WARNING, logger="asyncio"):
+        asyncio.run(main(), debug=True)
+    reports = [record.getMessage() for record in caplog.records
+               if record.name == "asyncio" and "blocking_step" in record.getMessage()]
+    if raise_threshold:
+        assert reports == []
+    else:
+        assert len(reports) == 1
+        took = re.fullmatch(r"Executing <Task finished .*blocking_step.* took (\d+\.\d{3}) seconds",
+                            reports[0])
+        assert took and float(took[1]) >= 0.15
