@@ -16,33 +16,21 @@ import util
 import util.async_timer
 import util.delay_functions
 from chapter_02 import listing_2_1, listing_2_6, listing_2_16, listing_2_24
-from tests.support import REPO, Run, listing_env, run_listing
+from tests.support import (
+    REPO,
+    Run,
+    async_timed_shape,
+    listing_env,
+    run_listing,
+)
 
-STARTING = re.compile(r"starting <function (\w+) at 0x[0-9a-fA-F]+> with args (\(.*\)) (\{.*\})")
-FINISHED = re.compile(r"finished <function (\w+) at 0x[0-9a-fA-F]+> in (\d+\.\d{4}) second\(s\)")
 SLOW_STEP = re.compile(r"Executing <Task finished name='(Task-\d+)' coro=<cpu_bound_work\(\) done,"
                        r" defined at .*util/async_timer\.py:\d+> result=100000000 .*"
                        r"took (\d+\.\d+) seconds")
 
 
-def timed(lines: list[str]) -> tuple[list[str], list[float]]:
-    """async_timed's lines with addresses and times taken out ("starting delay (2,) {}",
-    "finished delay"), other lines as they are; and the reported times, in order."""
-    shape, seconds = [], []
-    for line in lines:
-        if match := STARTING.fullmatch(line):
-            shape.append(f"starting {match[1]} {match[2]} {match[3]}")
-        elif match := FINISHED.fullmatch(line):
-            shape.append(f"finished {match[1]}")
-            seconds.append(float(match[2]))
-        else:
-            shape.append(line)
-    return shape, seconds
-
-
 def at(run: Run, text: str) -> float:
-    """When the first stdout line equal to `text` arrived, in seconds after the start."""
-    return next(when for when, line in run.timed_lines if line == text)
+    return run.arrivals(text)[0]
 
 
 def code_without_docstring(path: Path) -> str:
@@ -327,7 +315,7 @@ def test_2_16_reports_the_time_when_the_coroutine_is_cancelled(async_timed, caps
 def test_2_17_the_decorator_shows_3_s_in_total_not_5():
     run = run_listing("2.17", timeout=30)
     assert run.returncode == 0, run
-    shape, seconds = timed(run.lines)
+    shape, seconds = async_timed_shape(run.lines)
     assert shape == [
         "starting main () {}",
         "starting delay (2,) {}",
@@ -359,7 +347,7 @@ CPU_BOUND_SEQUENCE = [
 def test_2_18_two_cpu_bound_tasks_run_one_after_the_other():
     run = run_listing("2.18", timeout=120)
     assert run.returncode == 0, run
-    shape, (first, second, main) = timed(run.lines)
+    shape, (first, second, main) = async_timed_shape(run.lines)
     assert shape == [*CPU_BOUND_SEQUENCE, "finished main"], run
     # main took the sum of both: they did not overlap at all.
     assert main >= 0.95 * (first + second)
@@ -370,7 +358,7 @@ def test_2_18_two_cpu_bound_tasks_run_one_after_the_other():
 def test_2_19_the_delay_cannot_start_until_the_cpu_work_is_done():
     run = run_listing("2.19", timeout=150)
     assert run.returncode == 0, run
-    shape, (first, second, main) = timed(run.lines)
+    shape, (first, second, main) = async_timed_shape(run.lines)
     assert shape == [*CPU_BOUND_SEQUENCE, "sleeping for 4 second(s)",
                      "finished sleeping for 4 second(s)", "finished main"], run
     assert main >= first + second + 3.9
@@ -384,7 +372,7 @@ def test_2_20_a_blocking_client_serialises_the_requests(example_site):
     example_site.reset()
     run = run_listing("2.20", env=example_site.env, timeout=30)
     assert run.returncode == 0, run
-    shape, seconds = timed(run.lines)
+    shape, seconds = async_timed_shape(run.lines)
     assert shape == ["starting main () {}"] + [
         "starting get_example_status () {}", "finished get_example_status"] * 3 + [
         "finished main"], run
@@ -417,7 +405,7 @@ def test_2_22_call_soon_runs_while_delay_sleeps():
 def test_2_23_debug_mode_reports_the_slow_cpu_bound_step():
     run = run_listing("2.23", timeout=90)
     assert run.returncode == 0, run
-    shape, (took,) = timed(run.lines)
+    shape, (took,) = async_timed_shape(run.lines)
     assert shape == ["starting cpu_bound_work () {}", "finished cpu_bound_work"], run
     assert "Executing <Task finished name='Task-2' coro=<cpu_bound_work() done" in run.stderr
     reports = SLOW_STEP.findall(run.stderr)
@@ -433,7 +421,7 @@ def test_2_23_debug_mode_reports_the_slow_cpu_bound_step():
 def test_2_23_other_debug_switches_report_listing_2_18(switch):
     run = run_listing("2.18", timeout=120, **switch)
     assert run.returncode == 0, run
-    shape, (first, second, _) = timed(run.lines)
+    shape, (first, second, _) = async_timed_shape(run.lines)
     assert shape == [*CPU_BOUND_SEQUENCE, "finished main"], run
     reports = dict(SLOW_STEP.findall(run.stderr))
     assert sorted(reports) == ["Task-2", "Task-3"], run.stderr

@@ -56,11 +56,6 @@ def fetch_seconds(lines: list[str]) -> list[float]:
     return [float(m[1]) for line in lines if (m := re.fullmatch(FINISH_FETCH, line))]
 
 
-def arrival(run, text: str) -> list[float]:
-    """When each stdout line equal to `text` arrived (seconds since the process started)."""
-    return [t for t, line in run.timed_lines if line == text]
-
-
 def wait_for_stats(site, expected: dict[str, int], timeout: float = 10) -> dict[str, int]:
     """Poll the stand-in's counters until they equal `expected` (the server may learn about a
     dropped connection a moment after the client exits); fail with the last value."""
@@ -241,7 +236,7 @@ def test_4_4_awaiting_in_the_comprehension_runs_the_tasks_one_by_one():
     ])
     assert 9.0 <= main_seconds(run.lines) < 9.9
     assert run.seconds >= 9.0
-    finished = arrival(run, "finished sleeping for 3 second(s)")
+    finished = run.arrivals("finished sleeping for 3 second(s)")
     assert [round(b - a) for a, b in itertools.pairwise(finished)] == [3, 3]
 
 
@@ -300,9 +295,9 @@ def test_4_7_gather_returns_results_in_input_order():
         "finished sleeping for 3 second(s)",
         "[3, 1]",
     ]
-    started = arrival(run, "sleeping for 3 second(s)")[0]
-    assert 0.9 <= arrival(run, "finished sleeping for 1 second(s)")[0] - started < 1.6
-    assert 2.9 <= arrival(run, "[3, 1]")[0] - started < 3.6
+    started = run.arrivals("sleeping for 3 second(s)")[0]
+    assert 0.9 <= run.arrivals("finished sleeping for 1 second(s)")[0] - started < 1.6
+    assert 2.9 <= run.arrivals("[3, 1]")[0] - started < 3.6
 
 
 # --- 4.8, 4.9: as_completed --------------------------------------------------------------------
@@ -321,7 +316,7 @@ def test_4_8_as_completed_yields_results_as_they_finish(example_site):
     expect_lines(lines[4:], [FINISH_FETCH, FINISH_FETCH, "200", "200",
                              FINISH_FETCH, "200", FINISH_MAIN])
     main_started = run.timed_lines[0][0]
-    first, second, third = (t - main_started for t in arrival(run, "200"))
+    first, second, third = (t - main_started for t in run.arrivals("200"))
     assert 1 + latency - 0.1 <= first <= second < 1 + latency + 0.8
     assert 10 + latency - 0.1 <= third < 10 + latency + 0.8
     assert 10 + latency <= main_seconds(lines) < 10 + latency + 0.8
@@ -478,7 +473,7 @@ def test_4_14_handles_each_result_as_it_arrives(example_site):
         FINISH_MAIN,
     ])
     main_started = run.timed_lines[0][0]
-    rounds = [t - main_started for t in arrival(run, "200")]
+    rounds = [t - main_started for t in run.arrivals("200")]
     for seen, expected in zip(rounds, [0.1, 1.0, 1.5], strict=True):
         assert expected - 0.05 <= seen < expected + 0.4, rounds
     assert 1.5 <= main_seconds(run.lines) < 2.0
@@ -540,7 +535,7 @@ def test_4_16_fixed_cancels_the_slow_request_in_flight(example_site):
     assert example_site.latency <= api_a < 1.0
     assert 1.0 <= api_b < 1.5  # cancelled at the 1 s timeout, not after the server's 2 s
     started = run.timed_lines[0][0]
-    assert 0.95 <= arrival(run, "API B too slow, cancelling")[0] - started < 1.5
+    assert 0.95 <= run.arrivals("API B too slow, cancelling")[0] - started < 1.5
     assert run.stderr == ""
     # Both requests were sent; the slow one was aborted while the server was still on it.
     wait_for_stats(example_site, {"started": 2, "completed": 1, "cancelled": 1})
