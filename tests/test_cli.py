@@ -4,6 +4,7 @@ Every test gives the CLI its own free ports and data folder, so it never meets a
 services or the other tests'.
 """
 import re
+import shutil
 import signal
 import socket
 import sys
@@ -188,3 +189,26 @@ def test_services_up_status_down(cli_env):
     assert cli("services", "status", env=cli_env).lines == [
         f"example.com stand-in (http://127.0.0.1:{example_port}): not running",
         f"postgres (127.0.0.1:{data.port}): not running"]
+
+
+@pytest.mark.listing("3.8")
+@pytest.mark.skipif(shutil.which("nc") is None, reason="needs nc: apt-get install netcat-openbsd")
+def test_run_3_8_then_nc_echoes_each_typed_line_as_the_book_describes(cli_env):
+    port = int(cli_env["SERVER_PORT"])
+    with Listing("util", "run", "3.8", env=cli_env) as server:
+        server.wait_for_port(port)
+        server.wait_for_line(r"^Got a connection from \('127\.0\.0\.1', \d+\)$")  # the probe
+        terminal = pexpect.spawn("nc", ["127.0.0.1", str(port)], encoding="utf-8", timeout=10)
+        try:
+            terminal.setecho(False)  # what comes back is the server's echo, not the terminal's
+            client = server.wait_for_line(r"^Got a connection from \('127\.0\.0\.1', (\d+)\)$")
+            for line in ("hello", "it echoes every line"):
+                terminal.sendline(line)
+                terminal.expect_exact(line + "\r\n")
+            terminal.sendintr()  # the reader leaves nc with Ctrl-C
+            terminal.expect(pexpect.EOF)
+        finally:
+            terminal.close(force=True)
+        assert int(client[1]) != port
+        result = server.stop(signal.SIGINT)
+    assert result.returncode == 130
