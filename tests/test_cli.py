@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import pexpect
@@ -18,10 +19,14 @@ from util.postgres import EmbeddedPostgres, port_open
 
 
 @pytest.fixture
-def cli_env(tmp_path):
-    """Fresh addresses and data folder: nothing is running for the CLI to find."""
-    return {"EXAMPLE_PORT": str(free_port()), "PGPORT": str(free_port()),
-            "SERVER_PORT": str(free_port()), "ASYNCIO_DATA_DIR": str(tmp_path / "data")}
+def cli_env():
+    """Fresh addresses and data folder: nothing is running for the CLI to find. The folder is
+    not under pytest's tmp_path: pytest keeps that private, and the embedded Postgres runs as
+    another user."""
+    data = Path(tempfile.mkdtemp(prefix="asyncio-book-cli-"))
+    yield {"EXAMPLE_PORT": str(free_port()), "PGPORT": str(free_port()),
+           "SERVER_PORT": str(free_port()), "ASYNCIO_DATA_DIR": str(data)}
+    shutil.rmtree(data, ignore_errors=True)
 
 
 def cli(*args: str, env: dict, timeout: float = 60):
