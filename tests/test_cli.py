@@ -3,6 +3,7 @@
 Every test gives the CLI its own free ports and data folder, so it never meets a reader's
 services or the other tests'.
 """
+import asyncio
 import re
 import shutil
 import signal
@@ -171,6 +172,28 @@ def test_run_5_3_on_an_empty_machine_builds_the_schema_itself_then_5_7_fills_the
     assert "UniqueViolationError" in again.stderr
 
 
+def test_run_uses_a_postgres_already_listening_as_docker_compose_would_provide(
+        postgres, cli_env):
+    env = cli_env | postgres.env() | {"PRODUCTS_DB": f"test_products_{free_port()}"}
+    try:
+        result = cli("run", "5.7", env=env, timeout=120)
+        assert result.returncode == 0, result
+        assert "embedded" not in result.stderr
+        assert f"[util] created database '{env['PRODUCTS_DB']}'" in result.stderr
+        assert postgres.listening(), "a server the CLI did not start is left running"
+
+        async def count_skus():
+            connection = await postgres.connect(env["PRODUCTS_DB"])
+            try:
+                return await connection.fetchval("SELECT count(*) FROM sku")
+            finally:
+                await connection.close()
+
+        assert asyncio.run(count_skus()) == 100_000
+    finally:
+        asyncio.run(postgres.drop_database(env["PRODUCTS_DB"]))
+
+
 def test_services_up_status_down(cli_env):
     data = EmbeddedPostgres(port=int(cli_env["PGPORT"]),
                             data_dir=Path(cli_env["ASYNCIO_DATA_DIR"]) / "postgres")
@@ -185,6 +208,8 @@ def test_services_up_status_down(cli_env):
             f"postgres (127.0.0.1:{data.port}): the embedded server listening"]
         listing = run_listing("1.7", env={"EXAMPLE_URL": f"http://127.0.0.1:{example_port}"})
         assert listing.lines[:2] == ["200", "200"]
+        products = run_listing("5.7", env={"PGPORT": cli_env["PGPORT"]})  # the book's way
+        assert products.returncode == 0, products
     finally:
         down = cli("services", "down", env=cli_env)
         data.stop()
