@@ -109,6 +109,8 @@ class Services:
                     self._example_http()
                 elif need.kind == "postgres":
                     self._postgres(need.args)
+                elif need.kind == "data":
+                    self._data()
         except BaseException:
             self.__exit__()
             raise
@@ -146,6 +148,17 @@ class Services:
             ran = asyncio.run(ensure_database(pg, database, loader_key=name, before=self.module))
             if ran:
                 self.announce(f"[util] filled database {database!r} with {', '.join(ran)}")
+
+    def _data(self) -> None:
+        """Make the chapter's data files (chapter_NN/make_data.py; it skips what exists)."""
+        maker = f"{self.module.split('.')[0]}.make_data"
+        result = subprocess.run([sys.executable, "-m", maker], cwd=REPO,
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ServiceError(f"{maker} could not make the data: "
+                               f"{(result.stderr.strip().splitlines() or ['?'])[-1]}")
+        for line in result.stdout.splitlines():
+            self.announce(f"[util] {line}")
 
     def listing_succeeded(self) -> None:
         """Record that the listing, if it fills a database (5.3), has now done so."""
