@@ -1,6 +1,7 @@
 """The project's own services: the www.example.com stand-in and Postgres provisioning."""
 import asyncio
 import json
+import re
 import shutil
 import socket
 import tempfile
@@ -49,6 +50,17 @@ def test_stand_in_latency_and_status_per_request(example_site):
     assert time.monotonic() - start < 0.4
     assert get(example_site.url + "/?delay=soon")[0] == 400
     assert get(example_site.url + "/?status=42")[0] == 400
+
+
+def test_stand_in_serves_pages_with_absolute_links_for_a_crawler(example_site):
+    _, body, _ = get(example_site.url + "/?delay=0&links=2&relative=1")
+    assert re.findall(r'href="([^"]+)"', body) == [
+        f"{example_site.url}/1?links=2", f"{example_site.url}/2?links=2", "/rel"]
+    _, body, _ = get(example_site.url + "/1?delay=0&links=2")
+    assert re.findall(r'href="([^"]+)"', body) == [
+        f"{example_site.url}/1/1?links=2", f"{example_site.url}/1/2?links=2"]
+    _, plain, _ = get(example_site.url + "/?delay=0")
+    assert "href" not in plain
 
 
 def test_stand_in_counts_started_completed_and_cancelled(example_site):

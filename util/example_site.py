@@ -5,6 +5,9 @@ latency (default 0.1 s, like a real site). Per request, the query string can ask
 
     /?delay=2          answer after 2 seconds instead
     /?status=500       answer with that status code
+    /?links=2          add 2 absolute links, to <path>/1?links=2 and <path>/2?links=2, so a
+                       crawler (chapter 12) meets 1 + 2 + 4 + ... pages; &relative=1 adds a
+                       relative link, /rel, that a crawler cannot follow as it stands
 
 It counts requests: GET /__stats returns {"started": n, "completed": n, "cancelled": n}, where
 cancelled counts requests whose client went away before the answer; POST /__reset zeroes them.
@@ -61,7 +64,16 @@ async def example_page(request: web.Request) -> web.Response:
         stats["cancelled"] += 1
         raise
     stats["completed"] += 1
-    return web.Response(text=PAGE, status=status, content_type="text/html",
+    page = PAGE
+    links = _number(request, "links", int, 0)
+    if links or request.query.get("relative"):
+        base = f"{request.url.origin()}{request.path.rstrip('/')}"
+        anchors = [f'<a href="{base}/{n}?links={links}">page {n}</a>'
+                   for n in range(1, links + 1)]
+        if request.query.get("relative"):
+            anchors.append('<a href="/rel">a relative link</a>')
+        page = PAGE.replace("</div>", "<p>" + "\n".join(anchors) + "</p>\n</div>")
+    return web.Response(text=page, status=status, content_type="text/html",
                         headers={"X-Stub": "yes"})
 
 
