@@ -4,6 +4,8 @@ import json
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -14,13 +16,14 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.support import Listing, free_port, run_listing
+from tests.support import REPO, Listing, free_port, listing_env, run_listing
 from util.postgres import (
     LOADERS,
     EmbeddedPostgres,
     Postgres,
     PostgresError,
     ensure_database,
+    port_open,
     record_loader_run,
 )
 
@@ -205,3 +208,29 @@ def test_loaders_stop_before_the_listing_being_run_and_resume_later(postgres, ma
     assert ran == ["chapter_05.listing_5_6"], "5.5 was recorded as run by the reader"
     assert database.fetch("SELECT count(*) AS n FROM brand")[0]["n"] == 100
     assert database.fetch("SELECT count(*) AS n FROM sku")[0]["n"] == 100_000
+
+
+PEER_PROBE = """
+import socket, sys
+from util import settings
+from util.listings import Need
+from util.services import Services
+
+with Services((Need("peer", ("3.8",)),), announce=print):
+    with socket.create_connection((settings.SERVER_HOST, settings.SERVER_PORT)) as client:
+        client.sendall(b"ping\\r\\n")
+        print(client.recv(1024))
+"""
+
+
+def test_a_peer_listing_is_started_until_it_listens_and_stopped_after(tmp_path):
+    port = free_port()
+    env = listing_env({"SERVER_PORT": str(port), "ASYNCIO_DATA_DIR": str(tmp_path)})
+    result = subprocess.run([sys.executable, "-c", PEER_PROBE], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "[util] started listing 3.8 (Building an asyncio echo server); its output goes to "
+        f"{tmp_path}/listing_3_8.log", "b'ping\\r\\n'"]
+    assert not port_open("127.0.0.1", port)
+    assert "Got a connection from" in (tmp_path / "listing_3_8.log").read_text()

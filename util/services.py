@@ -16,8 +16,10 @@ import time
 import urllib.request
 from contextlib import suppress
 
+import psutil
+
 from util import settings
-from util.listings import Need
+from util.listings import Need, find
 from util.postgres import (
     DATA_DIR,
     LOADERS,
@@ -99,6 +101,7 @@ class Services:
         self.announce = announce
         self.stand_in: subprocess.Popen | None = None
         self.postgres: EmbeddedPostgres | None = None
+        self.peers: list[subprocess.Popen] = []
         self.databases: dict[str, str] = {}  # book name -> database used
         self.server: Postgres | None = None
 
@@ -111,12 +114,16 @@ class Services:
                     self._postgres(need.args)
                 elif need.kind == "data":
                     self._data()
+                elif need.kind == "peer":
+                    self._peers(need.args)
         except BaseException:
             self.__exit__()
             raise
         return self
 
     def __exit__(self, *exc_info) -> None:
+        while self.peers:
+            stop_process(self.peers.pop())
         if self.stand_in is not None:
             stop_process(self.stand_in)
             self.stand_in = None
@@ -159,6 +166,28 @@ class Services:
                                f"{(result.stderr.strip().splitlines() or ['?'])[-1]}")
         for line in result.stdout.splitlines():
             self.announce(f"[util] {line}")
+
+    def _peers(self, listing_ids: tuple[str, ...]) -> None:
+        """Start the listings this one talks to (the chat server for its client), each in the
+        background with its output in the data folder, and wait until each listens."""
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        for listing_id in listing_ids:
+            peer = find(listing_id)
+            log = settings.DATA_DIR / f"{peer.path.stem}.log"
+            with open(log, "wb") as output:
+                process = subprocess.Popen(
+                    [sys.executable, "-u", "-m", peer.module], cwd=REPO, stdin=subprocess.DEVNULL,
+                    stdout=output, stderr=subprocess.STDOUT)
+            self.peers.append(process)
+            deadline = time.monotonic() + 15
+            while not _listening(process.pid):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    stop_process(process)
+                    last = (log.read_text(errors="replace").strip().splitlines() or ["?"])[-1]
+                    raise ServiceError(f"listing {listing_id} did not start: {last}")
+                time.sleep(0.05)
+            self.announce(f"[util] started listing {listing_id} ({peer.caption}); "
+                          f"its output goes to {log}")
 
     def listing_succeeded(self) -> None:
         """Record that the listing, if it fills a database (5.3), has now done so."""
@@ -224,6 +253,14 @@ def status(announce=print) -> None:
         where = "nothing"
     announce(f"postgres ({pg.host}:{pg.port}): {where} listening"
              if where != "nothing" else f"postgres ({pg.host}:{pg.port}): not running")
+
+
+def _listening(pid: int) -> bool:
+    """True once process `pid` has a TCP socket listening."""
+    with suppress(psutil.Error):
+        return any(c.status == psutil.CONN_LISTEN
+                   for c in psutil.Process(pid).net_connections(kind="tcp"))
+    return False
 
 
 def read_state() -> dict:
