@@ -1,0 +1,31 @@
+"""Listing 7.9 — Recursion with locks
+
+Section 7.3.1. Needs: nothing.
+
+What to watch: sum_list holds a plain threading.Lock while it calls itself; the recursive call
+waits for the lock its own thread already holds. Four lines, then the program hangs forever
+(deadlock by design: stop it with Ctrl-C twice, or kill it). 7.9 (fixed) uses an RLock.
+"""
+from threading import Lock, Thread
+from typing import List
+
+list_lock = Lock()
+
+
+def sum_list(int_list: List[int]) -> int:
+    print('Waiting to acquire lock...')
+    with list_lock:
+        print('Acquired lock.')
+        if len(int_list) == 0:
+            print('Finished summing.')
+            return 0
+        else:
+            head, *tail = int_list
+            print('Summing rest of list.')
+            return head + sum_list(tail)
+
+
+if __name__ == "__main__":
+    thread = Thread(target=sum_list, args=([1, 2, 3, 4],))
+    thread.start()
+    thread.join()

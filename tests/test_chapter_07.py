@@ -1,0 +1,738 @@
+"""Chapter 7: threads with asyncio, run as the reader runs them.
+
+The echo servers listen on free ports (SERVER_PORT) and are driven by real sockets; the requests
+listings fetch a stand-in with a short latency and the tests poll its /__stats while they run,
+to see how many requests were in flight at once; the deadlocks are shown still hanging, then
+killed; the Tk listings run on an Xvfb display of this module's own, driven with xdotool as a
+user would (clicks, typing, closing the window), their widgets read back with Tk's `send`.
+"""
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import ctypes
+import ctypes.util
+import importlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import threading
+import time
+import tkinter
+import urllib.request
+
+import psutil
+import pytest
+
+from tests.support import Listing, async_timed_shape, free_port, run_listing
+
+HOST = "127.0.0.1"
+LATENCY = 0.02  # the stand-in's answer time for the requests listings (seconds)
+REQUESTS = 1000
+
+
+def default_workers() -> int:
+    """ThreadPoolExecutor's default size in this Python (the listings run in the same one)."""
+    cpus = os.process_cpu_count() if hasattr(os, "process_cpu_count") else os.cpu_count()
+    return min(32, (cpus or 1) + 4)
+
+
+@pytest.fixture(scope="module")
+def fast_site(example_site_factory):
+    """A stand-in answering after LATENCY seconds."""
+    return example_site_factory(LATENCY)
+
+
+# --- 7.1 and 7.2: thread-per-connection echo servers ------------------------------------
+
+@contextlib.contextmanager
+def sigint_not_ignored():
+    """Children inherit an ignored SIGINT (a background job of a non-interactive shell has
+    one), and Python then installs no KeyboardInterrupt handler; make sure they don't."""
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    else:
+        yield
+
+
+@contextlib.contextmanager
+def echo_server(listing_id: str):
+    port = free_port()
+    with sigint_not_ignored():
+        server = Listing(listing_id, env={"SERVER_HOST": HOST, "SERVER_PORT": str(port)})
+    clients: list[socket.socket] = []
+
+    def connect() -> socket.socket:
+        """A client; retries until the server listens (a probe connection would show up in
+        the server's output as one more client)."""
+        deadline = time.monotonic() + 20
+        while True:
+            assert server.running(), f"the server exited:\n{server}"
+            try:
+                client = socket.create_connection((HOST, port), timeout=5)
+            except OSError:
+                assert time.monotonic() < deadline, f"nothing listening:\n{server}"
+                time.sleep(0.05)
+                continue
+            clients.append(client)
+            return client
+
+    with server:
+        try:
+            yield server, connect
+        finally:
+            for client in clients:
+                client.close()
+
+
+def echo(client: socket.socket, message: bytes) -> bytes:
+    client.sendall(message)
+    received = b""
+    while len(received) < len(message):
+        chunk = client.recv(2048)
+        if not chunk:
+            break
+        received += chunk
+    return received
+
+
+def wait_until(condition, timeout: float = 10, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message}: not true after {timeout} s")
+        time.sleep(0.02)
+    return result
+
+
+def threads_of(server: Listing) -> int:
+    return psutil.Process(server.process.pid).num_threads()
+
+
+def wait_for_accepting_threads(server: Listing, count: int) -> None:
+    wait_until(lambda: threads_of(server) == count, message=f"{count} threads in the server")
+
+
+@pytest.mark.listing("7.1")
+def test_7_1_threads_serve_clients_at_once_and_outlive_ctrl_c():
+    with echo_server("7.1") as (server, connect):
+        client_a, client_b = connect(), connect()
+        assert echo(client_a, b"hello") == b"hello"
+        assert echo(client_b, b"abc") == b"abc"  # while A is still connected
+        assert echo(client_a, b"more") == b"more"
+        server.wait_for_line(r"^Received b'more', sending!$")
+        assert "Received b'hello', sending!" in server.stdout
+        assert "Received b'abc', sending!" in server.stdout
+        wait_for_accepting_threads(server, 3)  # main + one per client
+
+        # The fix: a client that leaves ends its thread instead of spinning on b''.
+        client_b.close()
+        wait_for_accepting_threads(server, 2)
+        assert "Received b''" not in server.stdout
+
+        # Ctrl-C stops the main thread only: a traceback from accept(), yet the process lives
+        # on and client A can still chat, because its thread is not a daemon.
+        server.send_signal(signal.SIGINT)
+        wait_until(lambda: "KeyboardInterrupt" in server.stderr, message="a traceback")
+        assert "accept" in server.stderr
+        with pytest.raises(subprocess.TimeoutExpired):
+            server.process.wait(0.5)
+        assert echo(client_a, b"still here") == b"still here"
+
+        # Once the last client leaves, the last thread ends and the process with it.
+        client_a.close()
+        result = server.wait(10)
+        assert result.returncode == -signal.SIGINT, result
+        assert "Received b''" not in result.stdout
+
+
+@pytest.mark.listing("7.2")
+def test_7_2_ctrl_c_closes_every_client_and_exits_cleanly():
+    with echo_server("7.2") as (server, connect):
+        client_a, client_b = connect(), connect()
+        assert echo(client_a, b"hello\n") == b"hello\n"
+        assert echo(client_b, b"abc") == b"abc"
+        client_b.close()
+        server.wait_for_line(r"^Thread interrupted by Connection closed! exception")
+        wait_for_accepting_threads(server, 2)
+
+        server.send_signal(signal.SIGINT)
+        client_a.settimeout(5)
+        received = b""
+        while chunk := client_a.recv(2048):
+            received += chunk
+        assert received == b"Shutting down!"  # then EOF
+        result = server.wait(5)
+        assert result.returncode == 0, result
+        assert result.lines == [
+            "Received b'hello\\n', sending!",
+            "Received b'abc', sending!",
+            "Thread interrupted by Connection closed! exception, shutting down!",
+            "Shutting down!",
+            "Thread interrupted by Connection closed! exception, shutting down!",
+        ]
+        assert "Traceback" not in result.stderr
+
+
+# --- 7.3 to 7.8: requests in threads ------------------------------------------------------
+
+class InFlight:
+    """Polls the stand-in's /__stats while a listing runs: the most requests it was answering
+    at once, as seen between two polls."""
+
+    def __init__(self, site):
+        self.site = site
+        self.most = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            with urllib.request.urlopen(f"{self.site.url}/__stats", timeout=5) as response:
+                stats = json.load(response)
+            self.most = max(self.most,
+                            stats["started"] - stats["completed"] - stats["cancelled"])
+            self._stop.wait(0.01)
+
+    def __enter__(self) -> InFlight:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+
+@pytest.mark.listing("7.3")
+def test_7_3_two_blocking_requests(fast_site):
+    fast_site.reset()
+    result = run_listing("7.3", env=fast_site.env)
+    assert result.returncode == 0, result
+    assert result.lines == ["200", "200"]
+    assert fast_site.stats()["started"] == 2
+
+
+@pytest.mark.listing("7.3")
+def test_7_3_prints_the_status_it_gets(fast_site):
+    result = run_listing("7.3", env={"EXAMPLE_URL": f"{fast_site.url}/?status=404"})
+    assert result.returncode == 0, result
+    assert result.lines == ["404", "404"]
+
+
+@pytest.mark.listing("7.4")
+def test_7_4_thread_pool_map(fast_site):
+    fast_site.reset()
+    with InFlight(fast_site) as in_flight:
+        result = run_listing("7.4", env=fast_site.env, timeout=120)
+    assert result.returncode == 0, result
+    assert result.lines[:-1] == ["200"] * REQUESTS
+    match = re.fullmatch(r"finished requests in (\d+\.\d{4}) second\(s\)", result.lines[-1])
+    assert match, result.lines[-1]
+    assert fast_site.stats()["started"] == REQUESTS
+    sequential = REQUESTS * LATENCY
+    assert float(match[1]) < 0.5 * sequential  # the pool's threads wait together
+    assert 3 <= in_flight.most <= default_workers()
+
+
+@pytest.mark.parametrize("listing", [
+    pytest.param("7.5", marks=pytest.mark.listing("7.5")),
+    pytest.param("7.6", marks=pytest.mark.listing("7.6")),
+    pytest.param("7.7", marks=pytest.mark.listing("7.7")),
+])
+def test_7_5_to_7_7_executors_with_asyncio(fast_site, listing):
+    """run_in_executor with a pool (7.5), with the default executor (7.6), to_thread (7.7)."""
+    fast_site.reset()
+    with InFlight(fast_site) as in_flight:
+        result = run_listing(listing, env=fast_site.env, timeout=120)
+    assert result.returncode == 0, result
+    shape, seconds = async_timed_shape(result.lines)
+    assert shape[0] == "starting main () {}"
+    assert ast.literal_eval(shape[1]) == [200] * REQUESTS
+    assert shape[2:] == ["finished main"]
+    assert fast_site.stats()["started"] == REQUESTS
+    assert seconds[0] < 0.5 * REQUESTS * LATENCY
+    assert 3 <= in_flight.most <= default_workers()
+
+
+@pytest.mark.listing("7.8")
+def test_7_8_progress_from_a_lock_protected_counter(example_site_factory):
+    site = example_site_factory(0.05)  # 200 requests take a couple of seconds
+    result = run_listing("7.8", env=site.env, timeout=120)
+    assert result.returncode == 0, result
+    shape, _ = async_timed_shape(result.lines)
+    assert shape[0] == "starting main () {}"
+    assert shape[-1] == "finished main"
+    progress = [re.fullmatch(r"Finished (\d+)/200 requests", line) for line in shape[1:-2]]
+    assert progress and all(progress), shape
+    counts = [int(match[1]) for match in progress]
+    assert counts[0] == 0
+    assert counts == sorted(counts) and counts[-1] < 200
+    assert len(counts) >= 2  # a report every 0.5 s while the threads work
+    assert ast.literal_eval(shape[-2]) == [200] * 200
+    assert site.stats()["started"] == 200
+
+
+# --- 7.9 to 7.11: locks and deadlocks ---------------------------------------------------
+
+def still_hanging(listing_id: str, seconds: float) -> str:
+    """Run a listing that deadlocks; returns its output after `seconds`, having shown it is
+    still running then, and kills it."""
+    with Listing(listing_id) as running:
+        with pytest.raises(subprocess.TimeoutExpired):
+            running.process.wait(seconds)
+        assert running.running()
+        time.sleep(0.1)  # let the reader thread take the last lines
+        return running.stdout
+
+
+@pytest.mark.listing("7.9")
+def test_7_9_recursive_acquire_of_a_lock_deadlocks():
+    assert still_hanging("7.9", 2) == (
+        "Waiting to acquire lock...\nAcquired lock.\nSumming rest of list.\n"
+        "Waiting to acquire lock...\n")
+
+
+@pytest.mark.listing("7.9_fixed")
+def test_7_9_fixed_rlock_lets_the_recursion_finish(capsys):
+    result = run_listing("7.9_fixed", timeout=20)
+    assert result.returncode == 0, result
+    round_ = ["Waiting to acquire lock...", "Acquired lock.", "Summing rest of list."]
+    assert result.lines == round_ * 4 + [
+        "Waiting to acquire lock...", "Acquired lock.", "Finished summing."]
+    fixed = importlib.import_module("chapter_07.listing_7_9_fixed")
+    assert fixed.sum_list([1, 2, 3, 4]) == 10
+
+
+@pytest.mark.listing("7.10")
+def test_7_10_method_calling_method_with_the_same_lock_deadlocks():
+    assert still_hanging("7.10", 2) == ""
+
+
+@pytest.mark.listing("7.10_fixed")
+def test_7_10_fixed_rlock():
+    result = run_listing("7.10_fixed", timeout=20)
+    assert result.returncode == 0, result
+    assert result.stdout == "" and result.stderr == ""
+    fixed = importlib.import_module("chapter_07.listing_7_10_fixed")
+    threadsafe_list = fixed.IntListThreadsafe([1, 2, 1, 2, 1])
+    threadsafe_list.find_and_replace(1, 2)
+    assert threadsafe_list._inner_list == [2, 2, 2, 2, 2]
+    assert threadsafe_list.indices_of(2) == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.listing("7.11")
+def test_7_11_two_locks_in_opposite_orders_deadlock():
+    output = still_hanging("7.11", 3)
+    a, b = "Acquired lock a from method a!", "Acquired lock b from method b!"
+    # Both print at the same moment; unbuffered, a line's text and its newline are two
+    # writes, so another thread's text may come between them ("...a!Acquired lock b...").
+    assert output.count("\n") == 2, output
+    assert output.replace("\n", "") in (a + b, b + a), output
+
+
+@pytest.mark.listing("7.11_fixed")
+def test_7_11_fixed_one_lock_order_finishes():
+    result = run_listing("7.11_fixed", timeout=20)
+    assert result.returncode == 0, result
+    lines = result.lines
+    assert sorted(lines) == sorted([
+        "Acquired lock a from method a!", "Acquired both locks from method a!",
+        "Acquired lock a from method b!", "Acquired both locks from method b!"])
+    for method in "ab":  # each function runs its two steps without the other in between
+        first = lines.index(f"Acquired lock a from method {method}!")
+        assert lines[first + 1] == f"Acquired both locks from method {method}!"
+    assert result.seconds < 10
+
+
+# --- 7.12 to 7.15: Tk, with an X server of our own ----------------------------------------
+
+class XDisplay:
+    """An Xvfb server and what a user does on it (xdotool), plus Tk's `send` to read widgets."""
+
+    def __init__(self, name: str, process: subprocess.Popen):
+        self.name = name
+        self.process = process
+        self.env = {"DISPLAY": name}
+
+    def xdotool(self, *args: str) -> str:
+        result = subprocess.run(["xdotool", *args], env=os.environ | self.env,
+                                capture_output=True, text=True, timeout=10)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    def find_window(self, name: str, timeout: float = 20) -> int:
+        found = wait_until(lambda: self.xdotool("search", "--onlyvisible", "--name", f"^{name}$"),
+                           timeout, f"a window named {name!r}")
+        return int(found.split()[0])
+
+    def geometry(self, window: int) -> tuple[int, int]:
+        out = self.xdotool("getwindowgeometry", str(window))
+        width, height = re.search(r"Geometry: (\d+)x(\d+)", out).groups()
+        return int(width), int(height)
+
+    def click(self, window: int, x: int, y: int) -> None:
+        self.xdotool("mousemove", "--window", str(window), str(x), str(y), "click", "1")
+
+    def type(self, text: str) -> None:
+        self.xdotool("type", "--delay", "20", text)
+
+    def close(self, window: int) -> None:
+        """What the window's close button does: send it WM_DELETE_WINDOW."""
+        xlib = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+        xlib.XOpenDisplay.restype = ctypes.c_void_p
+        xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        xlib.XInternAtom.restype = ctypes.c_ulong
+        xlib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        xlib.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int,
+                                    ctypes.c_long, ctypes.c_void_p]
+        xlib.XFlush.argtypes = xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        display = xlib.XOpenDisplay(self.name.encode())
+        assert display, f"cannot open display {self.name}"
+        try:
+            event = XEvent()
+            event.xclient.type = 33  # ClientMessage
+            event.xclient.window = window
+            event.xclient.message_type = xlib.XInternAtom(display, b"WM_PROTOCOLS", 0)
+            event.xclient.format = 32
+            event.xclient.data[0] = xlib.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
+            xlib.XSendEvent(display, window, 0, 0, ctypes.byref(event))
+            xlib.XFlush(display)
+        finally:
+            xlib.XCloseDisplay(display)
+
+
+class XClientMessageEvent(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
+                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
+                ("data", ctypes.c_long * 5)]
+
+
+class XEvent(ctypes.Union):
+    _fields_ = [("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
+
+
+@pytest.fixture(scope="module")
+def xdisplay():
+    missing = [tool for tool in ("Xvfb", "xdotool") if not shutil.which(tool)]
+    if missing:
+        pytest.skip(f"{' and '.join(missing)} not found: apt-get install xvfb xdotool")
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    try:
+        number = b""
+        with os.fdopen(read_end, "rb") as pipe:
+            number = pipe.readline().strip()
+        assert number, "Xvfb did not report its display"
+        yield XDisplay(f":{number.decode()}", process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class TkProbe:
+    """Reads a running Tk program's widgets through Tk's `send` (X11 inter-application
+    messages), as `wish` users do: what the user would see, without screen scraping."""
+
+    def __init__(self, display: str):
+        self.tk = tkinter.Tk(screenName=display)
+        self.tk.withdraw()
+        self.name = self.tk.tk.call("tk", "appname", f"ch07-probe-{os.getpid()}")
+
+    def app(self, timeout: float = 20) -> str:
+        def other():
+            names = [name for name in self.tk.tk.splitlist(self.tk.tk.call("winfo", "interps"))
+                     if name != self.name]
+            return names[0] if names else None
+        return wait_until(other, timeout, "a Tk application on the display")
+
+    def send(self, app: str, *command: str) -> str:
+        return str(self.tk.tk.call("send", app, *command))
+
+    def close(self) -> None:
+        self.tk.destroy()
+
+
+@pytest.fixture
+def tk_probe(xdisplay):
+    probe = TkProbe(xdisplay.name)
+    yield probe
+    probe.close()
+
+
+@pytest.mark.listing("7.12")
+def test_7_12_hello_button_prints_on_each_click(xdisplay):
+    with Listing("7.12", env=xdisplay.env) as app:
+        window = xdisplay.find_window("Hello world app")
+        assert xdisplay.geometry(window) == (200, 100)
+        xdisplay.click(window, 100, 10)  # the button is packed at the top, centred
+        assert app.read_line(10) == "Hello there!"
+        xdisplay.click(window, 100, 10)
+        assert app.read_line(10) == "Hello there!"
+        xdisplay.click(window, 100, 80)  # below the button: nothing
+        xdisplay.close(window)
+        result = app.wait(10)
+    assert result.returncode == 0, result
+    assert result.lines == ["Hello there!", "Hello there!"]
+
+
+@pytest.mark.listing("7.12")
+def test_7_12_needs_a_display():
+    result = run_listing("7.12", env={"DISPLAY": ""}, timeout=30)
+    assert result.returncode == 1
+    assert "_tkinter.TclError" in result.stderr
+
+
+@pytest.fixture
+def background_loop():
+    """An asyncio loop running forever in a daemon thread, as 7.15 runs it."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield loop
+
+    async def finish():
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run_coroutine_threadsafe(finish(), loop).result(30)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()
+
+
+@pytest.mark.listing("7.13")
+def test_7_13_stress_test_reports_every_percent(fast_site, background_loop):
+    from chapter_07.listing_7_13 import StressTest
+
+    fast_site.reset()
+    calls = []
+    callback_threads = set()
+
+    def callback(completed, total):
+        calls.append((completed, total))
+        callback_threads.add(threading.current_thread())
+
+    test = StressTest(background_loop, fast_site.url, 1000, callback)
+    test.start()
+    assert test._load_test_future.result(timeout=60) is None
+    assert calls == [(10 * i, 1000) for i in range(1, 101)]
+    assert threading.current_thread() not in callback_threads  # it runs in the loop's thread
+    assert fast_site.stats()["started"] == 1000
+
+
+@pytest.mark.listing("7.13")
+def test_7_13_cancel_stops_the_requests(fast_site, background_loop):
+    from chapter_07.listing_7_13 import StressTest
+
+    fast_site.reset()
+    calls = []
+    test = StressTest(background_loop, f"{fast_site.url}/?delay=5", 20_000,
+                      lambda *args: calls.append(args))
+    test.start()
+    wait_until(lambda: fast_site.stats()["started"] >= 50, message="requests in flight")
+    test.cancel()
+    future = test._load_test_future
+    wait_until(future.cancelled, 2, "the future cancelled")
+    assert calls == []
+    stats = wait_until(lambda: (s := fast_site.stats())["cancelled"] == s["started"] and s,
+                       message="the server sees every request abandoned")
+    assert stats["started"] <= 100  # aiohttp's 100 connections; the rest never left
+    assert stats["completed"] == 0
+
+
+@pytest.mark.listing("7.13")
+def test_7_13_fewer_than_100_requests_report_each_one(fast_site, background_loop):
+    """The project's fix: the book's refresh rate of 0 raised ZeroDivisionError here."""
+    from chapter_07.listing_7_13 import StressTest
+
+    calls = []
+    test = StressTest(background_loop, fast_site.url, 50, lambda *args: calls.append(args))
+    test.start()
+    assert test._load_test_future.result(timeout=30) is None
+    assert calls == [(n, 50) for n in range(1, 51)]
+
+
+def pump_until(app: tkinter.Tk, condition, timeout: float, message: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message}: not true after {timeout} s")
+        app.update()
+        time.sleep(0.005)
+
+
+@pytest.mark.listing("7.14")
+def test_7_14_load_tester_window(xdisplay, fast_site, background_loop):
+    from chapter_07.listing_7_14 import LoadTester
+
+    fast_site.reset()
+    app = LoadTester(background_loop, screenName=xdisplay.name)
+    try:
+        assert app.title() == "URL Requester"
+        app._url_field.insert(0, fast_site.url)
+        app._request_field.insert(0, "1000")
+        app._submit.invoke()
+        assert app._submit["text"] == "Cancel"
+        values = []
+        pump_until(app, lambda: (values.append(float(app._pb["value"])) or
+                                 app._submit["text"] == "Submit"), 60, "the run finishing")
+        assert float(app._pb["value"]) == 99  # as in the book: 100 only resets the button
+        assert values == sorted(values) and 0 < values[len(values) // 2] < 99
+        assert fast_site.stats()["started"] == 1000
+
+        # A second run, cancelled after a second: the button says Submit again at once.
+        fast_site.reset()
+        app._url_field.delete(0, "end")
+        app._url_field.insert(0, f"{fast_site.url}/?delay=5")
+        app._request_field.delete(0, "end")
+        app._request_field.insert(0, "20000")
+        app._submit.invoke()
+        test = app._load_test
+        pump_until(app, lambda: fast_site.stats()["started"] >= 50, 20, "requests in flight")
+        app._submit.invoke()
+        assert app._submit["text"] == "Submit"
+        assert app._load_test is None
+        pump_until(app, test._load_test_future.cancelled, 5, "the stress test cancelled")
+        assert fast_site.stats()["started"] <= 100
+    finally:
+        app.destroy()
+
+
+@pytest.mark.listing("7.15")
+def test_7_15_load_tester_app_driven_with_mouse_and_keyboard(xdisplay, tk_probe, fast_site):
+    fast_site.reset()
+    with Listing("7.15", env=xdisplay.env | fast_site.env) as running:
+        window = xdisplay.find_window("URL Requester")
+        app = tk_probe.app()
+
+        def widget(path: str, *command: str) -> str:
+            return tk_probe.send(app, path, *command)
+
+        def centre(path: str) -> tuple[int, int]:
+            x, y = (int(tk_probe.send(app, "winfo", coordinate, path)) for coordinate in "xy")
+            width, height = (int(tk_probe.send(app, "winfo", size, path))
+                             for size in ("width", "height"))
+            return x + width // 2, y + height // 2
+
+        # The widgets, named by Tk after their classes, in the order 7.14 creates them.
+        url, count, submit, bar = ".!entry", ".!entry2", ".!button", ".!progressbar"
+        assert widget(url, "get") == fast_site.url  # the stand-in, filled in for the reader
+        assert widget(submit, "cget", "-text") == "Submit"
+
+        xdisplay.click(window, *centre(count))
+        xdisplay.type("2000")
+        wait_until(lambda: widget(count, "get") == "2000", message="the typed count")
+        xdisplay.click(window, *centre(submit))
+        wait_until(lambda: widget(submit, "cget", "-text") == "Cancel", message="Cancel")
+        wait_until(lambda: 0 < float(widget(bar, "cget", "-value")) < 99, 20,
+                   "a partly filled bar")
+        wait_until(lambda: widget(submit, "cget", "-text") == "Submit", 60, "the run's end")
+        assert float(widget(bar, "cget", "-value")) == 99
+        assert fast_site.stats()["started"] == 2000
+
+        # Type a slow URL after the stand-in's, start 20,000 requests and cancel them.
+        fast_site.reset()
+        xdisplay.click(window, *centre(url))
+        xdisplay.xdotool("key", "End")
+        xdisplay.type("/?delay=5")
+        wait_until(lambda: widget(url, "get") == f"{fast_site.url}/?delay=5",
+                   message="the typed URL")
+        xdisplay.click(window, *centre(count))
+        xdisplay.xdotool("key", "End")
+        xdisplay.type("0")
+        wait_until(lambda: widget(count, "get") == "20000", message="the typed count")
+        xdisplay.click(window, *centre(submit))
+        wait_until(lambda: fast_site.stats()["started"] >= 50, 20, "requests in flight")
+        xdisplay.click(window, *centre(submit))
+        wait_until(lambda: widget(submit, "cget", "-text") == "Submit", message="Submit")
+        frozen = widget(bar, "cget", "-value")
+        stats = wait_until(lambda: (s := fast_site.stats())["cancelled"] == s["started"] and s,
+                           message="the server sees every request abandoned")
+        assert stats["started"] <= 100 and stats["completed"] == 0
+        assert widget(bar, "cget", "-value") == frozen
+
+        xdisplay.close(window)
+        result = running.wait(10)
+    assert result.returncode == 0, result
+    assert result.stdout == ""
+
+
+# --- 7.16 to 7.19: work that releases the GIL ---------------------------------------------
+
+@pytest.mark.listing("7.16")
+def test_7_16_hashes_in_a_loop_and_prints_the_seconds():
+    result = run_listing("7.16", env={"PASSWORD_COUNT": "200"}, timeout=60)
+    assert result.returncode == 0, result
+    assert len(result.lines) == 1
+    assert float(result.lines[0]) > 0
+
+
+@pytest.mark.listing("7.16")
+def test_7_16_hash_and_random_password():
+    listing = importlib.import_module("chapter_07.listing_7_16")
+    password = listing.random_password(10)
+    assert len(password) == 10
+    assert set(password.decode()) <= set(string.ascii_lowercase)
+    first, second = listing.hash(password), listing.hash(password)
+    assert first.startswith(("b'", 'b"'))  # str() of the digest's bytes
+    digest = ast.literal_eval(first)
+    assert isinstance(digest, bytes) and len(digest) == 64
+    assert first != second  # a fresh salt each time
+
+
+@pytest.mark.listing("7.17")
+def test_7_17_hashes_in_a_thread_pool():
+    result = run_listing("7.17", env={"PASSWORD_COUNT": "200"}, timeout=60)
+    assert result.returncode == 0, result
+    shape, seconds = async_timed_shape(result.lines)
+    assert shape == ["starting main () {}", "finished main"]
+    assert seconds[0] > 0
+
+
+@pytest.mark.listing("7.18")
+def test_7_18_row_means_timed():
+    result = run_listing("7.18", env={"MATRIX_POINTS": "5000000"}, timeout=60)
+    assert result.returncode == 0, result
+    assert len(result.lines) == 1
+    assert float(result.lines[0]) >= 0
+
+
+@pytest.mark.listing("7.19")
+def test_7_19_row_means_in_threads():
+    result = run_listing("7.19", env={"MATRIX_POINTS": "5000000"}, timeout=60)
+    assert result.returncode == 0, result
+    shape, _ = async_timed_shape(result.lines)
+    assert shape == ["starting main () {}", "finished main"]
+    assert result.stderr == ""
+
+
+@pytest.mark.listing("7.19")
+def test_7_19_mean_for_row_matches_the_arithmetic():
+    import numpy as np
+
+    listing = importlib.import_module("chapter_07.listing_7_19")
+    points, rows = 1_000_000, 50
+    columns = points // rows
+    matrix = np.arange(points).reshape(rows, columns)
+    for row in (0, 1, 17, 49):
+        assert listing.mean_for_row(matrix, row) == row * columns + (columns - 1) / 2
