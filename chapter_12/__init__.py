@@ -1,0 +1,1 @@
+"""Chapter 12 package: asynchronous queues. No listing in this chapter imports another."""
