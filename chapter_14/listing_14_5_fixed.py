@@ -7,8 +7,9 @@ coroutine: it prints "Sleeping!", and "Finished!" a second later. Coroutines wer
 generators, and await still drives them with the same protocol.
 
 Differs from the book: @asyncio.coroutine was removed in Python 3.11; types.coroutine marks the
-generator instead. asyncio.run only accepts a real coroutine ("ValueError: a coroutine was
-expected, got <generator object ...>"), so a small async def main awaits the generator.
+generator instead. From Python 3.12 asyncio.run only accepts a real coroutine ("ValueError: a
+coroutine was expected, got <generator object ...>"), so a small async def main awaits the
+generator.
 """
 import asyncio
 import types
