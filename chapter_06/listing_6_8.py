@@ -1,0 +1,78 @@
+"""Listing 6.8 — Parallel MapReduce with process pools
+
+Section 6.4.3. Needs: data.
+
+What to watch: the file is cut into chunks of 60,000 lines; each chunk is pickled to a pool
+worker, which counts its words (map); the parent merges the per-chunk dicts (reduce) and prints
+the count of the exact key "Aardvark": 15209, split across the first two chunks in the
+synthetic file. The clock starts after the file is read. On the book's 32-vCPU machine this
+took about 18 s against 76 s for 6.7; on two cores the gain is small, as pickling the chunks
+to the workers eats much of it.
+
+Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs, the default
+1,000,000-line file): 0.31-0.33 s against 0.39-0.41 s for 6.7's loop; 0.58 s at load 5.
+
+Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
+(made by chapter_06/make_data.py), or the file NGRAM_FILE names.
+"""
+import asyncio
+import concurrent.futures
+import functools
+import os
+import time
+from pathlib import Path
+from typing import Dict, List
+
+data_file = Path(os.environ.get('NGRAM_FILE')
+                 or Path(__file__).parent / 'googlebooks-eng-all-1gram-20120701-a')
+
+
+def partition(data: List,
+              chunk_size: int) -> List:
+    for i in range(0, len(data), chunk_size):
+        yield data[i:i + chunk_size]
+
+
+def map_frequencies(chunk: List[str]) -> Dict[str, int]:
+    counter = {}
+    for line in chunk:
+        word, _, count, _ = line.split('\t')
+        if counter.get(word):
+            counter[word] = counter[word] + int(count)
+        else:
+            counter[word] = int(count)
+    return counter
+
+
+def merge_dictionaries(first: Dict[str, int],
+                       second: Dict[str, int]) -> Dict[str, int]:
+    merged = first
+    for key in second:
+        if key in merged:
+            merged[key] = merged[key] + second[key]
+        else:
+            merged[key] = second[key]
+    return merged
+
+
+async def main(partition_size: int):
+    with open(data_file, encoding='utf-8') as f:
+        contents = f.readlines()
+        loop = asyncio.get_running_loop()
+        tasks = []
+        start = time.time()
+        with concurrent.futures.ProcessPoolExecutor() as pool:
+            for chunk in partition(contents, partition_size):
+                tasks.append(loop.run_in_executor(pool, functools.partial(map_frequencies, chunk)))
+
+            intermediate_results = await asyncio.gather(*tasks)
+            final_result = functools.reduce(merge_dictionaries, intermediate_results)
+
+            print(f"Aardvark has appeared {final_result['Aardvark']} times.")
+
+            end = time.time()
+            print(f'MapReduce took: {(end - start):.4f} seconds')
+
+
+if __name__ == "__main__":
+    asyncio.run(main(partition_size=60000))
