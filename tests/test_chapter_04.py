@@ -533,7 +533,8 @@ def test_4_16_fixed_cancels_the_slow_request_in_flight(example_site):
     ])
     api_a, api_b = fetch_seconds(run.lines)
     assert example_site.latency <= api_a < 1.0
-    assert 1.0 <= api_b < 1.5  # cancelled at the 1 s timeout, not after the server's 2 s
+    assert 0.95 <= api_b < 1.5  # cancelled at the 1 s timeout (the loop may fire it a few ms
+    # early by its clock resolution), not after the server's 2 s
     started = run.timed_lines[0][0]
     assert 0.95 <= run.arrivals("API B too slow, cancelling")[0] - started < 1.5
     assert run.stderr == ""
