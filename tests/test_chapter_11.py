@@ -1,0 +1,492 @@
+"""Chapter 11: races in one thread, Lock, Semaphore, BoundedSemaphore, Event and Condition.
+
+Every script runs as a reader runs it (`python -m`, unbuffered, in a subprocess). Times are
+taken from when each stdout line arrived (tests.support's timed_lines), so interpreter start-up
+on a loaded machine does not count; lower bounds come from the listings' own sleeps, upper
+bounds leave room for a busy 2-core machine. 11.7 runs against the www.example.com stand-in,
+whose /__stats counters show how many requests are in flight; 11.12 is driven by raw sockets.
+"""
+import asyncio
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.support import REPO, Listing, free_port, listing_env, run_listing
+
+
+def since_first_line(run, text: str) -> list[float]:
+    """When each stdout line equal to `text` arrived, in seconds after the first line."""
+    start = run.timed_lines[0][0]
+    return [when - start for when in run.arrivals(text)]
+
+
+def last_stderr_line(run) -> str:
+    lines = run.stderr.strip().splitlines()
+    assert lines, run
+    return lines[-1]
+
+
+# --- the package marker -------------------------------------------------------------------------
+
+def test_importing_chapter_11_and_its_library_is_quiet():
+    code = ("import chapter_11, chapter_11.listing_11_11, chapter_11.listing_11_12; "
+            "print(sorted(n for n in vars(chapter_11) if not n.startswith('__')))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=listing_env(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    # Nothing printed by the imports; the package defines nothing but its submodules.
+    assert result.stdout == "['listing_11_11', 'listing_11_12']\n"
+    assert result.stderr == ""
+
+
+# --- 11.1 and 11.2: the counter with and without an await inside the read-modify-write ----------
+
+@pytest.mark.listing("11.1")
+def test_11_1_no_update_is_lost_in_a_thousand_rounds():
+    run = run_listing("11.1", timeout=120)
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    assert run.lines == ["Counter is 100"] * 1000
+    # 1,000 rounds of a 10 ms sleep each: at least 10 s, and not much more.
+    assert 10.0 <= run.seconds < 40, run.seconds
+
+
+@pytest.mark.listing("11.2")
+def test_11_2_the_first_round_loses_99_updates_and_the_assert_fails():
+    run = run_listing("11.2")
+    assert run.returncode == 1, run
+    assert run.lines == ["Counter is 1"]
+    assert last_stderr_line(run) == "AssertionError"
+    assert "assert counter == 100" in run.stderr
+    # Only the first round ran: about 10 ms of sleeping after the first (only) line.
+    assert run.seconds - run.timed_lines[0][0] < 1.0, run.seconds
+
+
+@pytest.mark.listing("11.1")
+@pytest.mark.listing("11.2")
+@pytest.mark.asyncio
+async def test_an_await_between_read_and_write_loses_updates():
+    """The two increment() coroutines side by side, 100 concurrent tasks each: 11.1's has no
+    switch between reading and writing the counter, 11.2's is forced to switch there."""
+    from chapter_11 import listing_11_1, listing_11_2
+
+    for module, expected in ((listing_11_1, 100), (listing_11_2, 1)):
+        module.counter = 0
+        try:
+            await asyncio.gather(*[asyncio.create_task(module.increment()) for _ in range(100)])
+            assert module.counter == expected, module.__name__
+        finally:
+            module.counter = 0
+
+
+# --- 11.3 and 11.5: the dictionary race, then the same code under a lock -------------------------
+
+@pytest.mark.listing("11.3")
+def test_11_3_eric_is_gone_before_his_message_is_sent():
+    run = run_listing("11.3")
+    assert run.returncode == 1, run
+    assert run.lines == [
+        "Creating message tasks",
+        "Eric disconnected!",
+        "Sending: Hello John",
+        "Sending: Hello Terry",
+        "Sending: Hello Graham",
+    ]
+    assert last_stderr_line(run) == "Exception: Socket is closed!"
+    # The exception ends the program at once: the 1-second sends never finish.
+    assert not any(line.startswith("Sent:") for line in run.lines)
+    assert run.seconds - run.timed_lines[0][0] < 0.9, run.seconds
+
+
+@pytest.mark.listing("11.5")
+def test_11_5_the_lock_keeps_eric_until_every_message_is_sent():
+    run = run_listing("11.5")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    assert run.lines == [
+        "Creating message tasks",
+        "Eric disconnected!",
+        "Sending: Hello John",
+        "Sending: Hello Terry",
+        "Sending: Hello Graham",
+        "Sending: Hello Eric",
+        "Sent: Hello John",
+        "Sent: Hello Terry",
+        "Sent: Hello Graham",
+        "Sent: Hello Eric",
+        "Removing Eric from dictionary",
+    ]
+    # The four sends run concurrently: about 1 s, not 4.
+    [removed] = since_first_line(run, "Removing Eric from dictionary")
+    assert 0.95 <= removed < 2.5, removed
+
+
+# --- 11.4: a lock serialises two critical sections -----------------------------------------------
+
+@pytest.mark.listing("11.4")
+def test_11_4_the_critical_sections_run_one_after_the_other():
+    run = run_listing("11.4")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    assert run.lines == [
+        "Coroutine a waiting to acquire the lock",
+        "Coroutine a is in the critical section",
+        "sleeping for 2 second(s)",
+        "Coroutine b waiting to acquire the lock",
+        "finished sleeping for 2 second(s)",
+        "Coroutine a released the lock",
+        "Coroutine b is in the critical section",
+        "sleeping for 2 second(s)",
+        "finished sleeping for 2 second(s)",
+        "Coroutine b released the lock",
+    ]
+    [b_enters] = since_first_line(run, "Coroutine b is in the critical section")
+    [b_leaves] = since_first_line(run, "Coroutine b released the lock")
+    assert 1.9 <= b_enters < 3.5, b_enters   # b waited for a's 2 s
+    assert 3.9 <= b_leaves < 6.0, b_leaves   # 4 s in total, twice the unsynchronised 2 s
+
+
+# --- 11.6-11.9: semaphores ---------------------------------------------------------------------
+
+@pytest.mark.listing("11.6")
+def test_11_6_two_operations_at_a_time():
+    run = run_listing("11.6")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    assert run.lines == [
+        "Waiting to acquire semaphore...",
+        "Semaphore acquired!",
+        "Waiting to acquire semaphore...",
+        "Semaphore acquired!",
+        "Waiting to acquire semaphore...",
+        "Waiting to acquire semaphore...",
+        "Semaphore released!",
+        "Semaphore released!",
+        "Semaphore acquired!",
+        "Semaphore acquired!",
+        "Semaphore released!",
+        "Semaphore released!",
+    ]
+    holding = 0
+    for line in run.lines:
+        holding += {"Semaphore acquired!": 1, "Semaphore released!": -1}.get(line, 0)
+        assert 0 <= holding <= 2
+    second_pair = since_first_line(run, "Semaphore acquired!")[2:]
+    assert all(1.9 <= when < 3.5 for when in second_pair), second_pair
+    end = since_first_line(run, "Semaphore released!")[-1]
+    assert 3.9 <= end < 6.0, end  # more than 2 s (unlimited), well under 8 s (sequential)
+
+
+def in_flight_while(run: Listing, site, period: float = 0.01) -> list[int]:
+    """Sample the stand-in's requests in flight (started - completed - cancelled) until the
+    listing exits."""
+    samples = []
+    while run.running():
+        with urllib.request.urlopen(f"{site.url}/__stats", timeout=5) as response:
+            stats = json.load(response)
+        samples.append(stats["started"] - stats["completed"] - stats["cancelled"])
+        time.sleep(period)
+    return samples
+
+
+@pytest.mark.listing("11.7")
+def test_11_7_never_more_than_ten_requests_in_flight(example_site_factory):
+    latency = 0.1
+    site = example_site_factory(latency)
+    site.reset()
+    with Listing("11.7", env=site.env) as listing:
+        samples = in_flight_while(listing, site)
+        run = listing.wait(60)
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    waiting, acquired, finished = ("Waiting to acquire semaphore...",
+                                   "Acquired semaphore, requesting...", "Finished requesting")
+    assert len(run.lines) == 3000
+    assert [run.lines.count(kind) for kind in (waiting, acquired, finished)] == [1000] * 3
+    # Ten Waiting/Acquired pairs, the other 990 tasks queue up, then permits are recycled.
+    assert run.lines[:20] == [waiting, acquired] * 10
+    assert run.lines[20:1010] == [waiting] * 990
+    holding = 10
+    for line in run.lines[1010:]:
+        assert line in (acquired, finished)
+        holding += 1 if line == acquired else -1
+        assert 0 <= holding <= 10
+    # The server saw every request, and never more than ten at once (but ten, often).
+    assert site.stats() == {"started": 1000, "completed": 1000, "cancelled": 0}
+    assert len(samples) >= 50, samples
+    assert max(samples) == 10, samples
+    # 100 rounds of 10 requests: at least 100 x L, far above the 10 x L that aiohttp's default
+    # pool of 100 connections would need.
+    first, last = since_first_line(run, waiting)[0], since_first_line(run, finished)[-1]
+    assert 100 * latency <= last - first < 250 * latency, last - first
+
+
+@pytest.mark.listing("11.8")
+def test_11_8_a_stray_release_lets_three_tasks_hold_a_semaphore_of_two():
+    run = run_listing("11.8")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    assert run.lines == [
+        "Acquiring twice, releasing three times...",
+        "Waiting to acquire",
+        "Acquired",
+        "Waiting to acquire",
+        "Acquired",
+        "Releasing as a one off!",
+        "Released as a one off!",
+        "Releasing",
+        "Releasing",
+        "Acquiring three times...",
+        "Waiting to acquire",
+        "Acquired",
+        "Waiting to acquire",
+        "Acquired",
+        "Waiting to acquire",
+        "Acquired",
+        "Releasing",
+        "Releasing",
+        "Releasing",
+    ]
+    [second_round] = since_first_line(run, "Acquiring three times...")
+    acquired = since_first_line(run, "Acquired")
+    end = since_first_line(run, "Releasing")[-1]
+    assert 4.9 <= second_round < 7.0, second_round
+    # All three acquired at once, so the second round took 5 s, not the 10 s of two permits.
+    assert all(when - second_round < 0.5 for when in acquired[2:]), acquired
+    assert 4.9 <= end - second_round < 7.5, end - second_round
+
+
+@pytest.mark.listing("11.9")
+def test_11_9_a_bounded_semaphore_refuses_the_extra_release():
+    run = run_listing("11.9")
+    assert run.returncode == 1, run
+    assert run.stdout == ""
+    assert last_stderr_line(run) == "ValueError: BoundedSemaphore released too many times"
+
+
+# --- 11.10-11.13: events ------------------------------------------------------------------------
+
+@pytest.mark.listing("11.10")
+def test_11_10_one_set_wakes_both_waiters():
+    run = run_listing("11.10")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    assert run.lines == ["Waiting for event..."] * 2 + ["Performing work!"] * 2 + \
+        ["Finished work!"] * 2
+    performing = since_first_line(run, "Performing work!")
+    finished = since_first_line(run, "Finished work!")
+    assert all(4.8 <= when < 7.0 for when in performing), performing
+    assert performing[1] - performing[0] < 0.3, performing  # together: one set(), two waiters
+    worked = [done - start for start, done in zip(performing, finished, strict=True)]
+    assert all(0.9 <= seconds < 2.0 for seconds in worked), worked
+
+
+@pytest.mark.listing("11.11")
+@pytest.mark.asyncio
+async def test_11_11_file_upload_collects_every_byte_until_eof():
+    from chapter_11.listing_11_11 import FileUpload
+
+    uploads: list[FileUpload] = []
+
+    def client_connected(reader, writer):
+        upload = FileUpload(reader, writer)
+        upload.listen_for_uploads()
+        uploads.append(upload)
+
+    server = await asyncio.start_server(client_connected, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        async with asyncio.timeout(5):
+            while not uploads:
+                await asyncio.sleep(0.01)
+        [upload] = uploads
+        assert isinstance(upload._upload_task, asyncio.Task)  # the handle is kept
+        early = asyncio.create_task(upload.get_contents())
+
+        sent = bytes(range(256)) * 20  # 5,120 bytes: several 1,024-byte reads
+        for start in range(0, len(sent), 1000):
+            writer.write(sent[start:start + 1000])
+            await writer.drain()
+            await asyncio.sleep(0.05)
+            assert not early.done()  # no EOF yet: the upload is not complete
+        await asyncio.sleep(0.2)
+        assert not early.done()
+
+        writer.write_eof()
+        async with asyncio.timeout(5):
+            assert await early == sent
+            assert await upload.get_contents() == sent
+            # The server closes the connection once the upload is complete, without a reply.
+            assert await reader.read() == b""
+        writer.close()
+        await writer.wait_closed()
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+def upload_client(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=10)
+
+
+def finish_upload(client: socket.socket) -> bytes:
+    """Half-close, then read what the server sends until it closes (nothing, we expect)."""
+    client.shutdown(socket.SHUT_WR)
+    received = b""
+    while chunk := client.recv(4096):
+        received += chunk
+    client.close()
+    return received
+
+
+@pytest.mark.listing("11.12")
+def test_11_12_file_server_prints_each_upload_when_the_client_is_done():
+    port = free_port()
+    with Listing("11.12", env={"SERVER_HOST": "127.0.0.1", "SERVICE_PORT": str(port)}) as server:
+        server.wait_for_port(port)  # a connect-and-close probe: an empty upload, b''
+        assert server.read_line(5) == "b''"
+
+        first = upload_client(port)
+        first.sendall(b"hello world\nsecond line\n")
+        assert finish_upload(first) == b""
+        assert server.read_line(5) == repr(b"hello world\nsecond line\n")
+
+        second = upload_client(port)
+        second.sendall(b"x" * 5000)
+        assert finish_upload(second) == b""
+        assert server.read_line(5) == repr(b"x" * 5000)
+
+        # Two uploads at once, interleaved: each is printed whole when its client is done,
+        # in completion order, and an upload still open prints nothing.
+        slow, fast = upload_client(port), upload_client(port)
+        for number in range(3):
+            slow.sendall(f"slow {number}\n".encode())
+            fast.sendall(f"fast {number}\n".encode())
+            time.sleep(0.05)
+        assert finish_upload(fast) == b""
+        assert server.read_line(5) == repr(b"fast 0\nfast 1\nfast 2\n")
+        slow.sendall(b"slow done\n")
+        time.sleep(0.3)
+        assert server.stdout.count("\n") == 4  # nothing yet for the open upload
+        assert finish_upload(slow) == b""
+        assert server.read_line(5) == repr(b"slow 0\nslow 1\nslow 2\nslow done\n")
+
+        run = server.stop(signal.SIGINT)
+    assert run.lines == [
+        "b''",
+        repr(b"hello world\nsecond line\n"),
+        repr(b"x" * 5000),
+        repr(b"fast 0\nfast 1\nfast 2\n"),
+        repr(b"slow 0\nslow 1\nslow 2\nslow done\n"),
+    ]
+    # Ctrl-C: a KeyboardInterrupt traceback and nothing else wrong.
+    assert last_stderr_line(run) == "KeyboardInterrupt"
+    assert run.returncode == -signal.SIGINT, run
+    assert "Task exception was never retrieved" not in run.stderr
+    assert "Task was destroyed" not in run.stderr
+
+
+@pytest.mark.listing("11.13")
+def test_11_13_busy_workers_miss_most_of_the_events():
+    run = run_listing("11.13")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    assert run.lines[:9] == [
+        "Waiting for event...",
+        "Waiting for event...",
+        "Triggering event!",
+        "Performing work!",
+        "Performing work!",
+        "Triggering event!",
+        "Triggering event!",
+        "Triggering event!",
+        "Triggering event!",
+    ]
+    assert run.lines.count("Triggering event!") == 5
+    # Five notifications, but at most three reactions: an Event does not queue them.
+    assert 2 <= run.lines.count("Performing work!") <= 3
+    assert set(run.lines[9:]) <= {"Finished work!", "Waiting for event...", "Performing work!"}
+    triggers = since_first_line(run, "Triggering event!")
+    assert all(number - 0.2 <= when < number + 1.0 for number, when in enumerate(triggers))
+    # The 5-second wait_for ends it.
+    assert 4.9 <= run.seconds - run.timed_lines[0][0] < 7.0, run.seconds
+
+
+# --- 11.14 and 11.15: conditions ----------------------------------------------------------------
+
+CONDITION_CYCLE = [
+    "About to notify, acquiring condition lock...",
+    "Lock acquired, notifying all workers.",
+    "Notification finished, releasing lock.",
+    "Condition event fired, re-acquiring lock and doing work...",
+    "Work finished, lock released.",
+    "Waiting for condition lock...",
+    "Condition event fired, re-acquiring lock and doing work...",
+]
+
+
+@pytest.mark.listing("11.14")
+def test_11_14_workers_wake_together_but_work_one_at_a_time():
+    with Listing("11.14") as listing:
+        lines = [listing.read_line(15) for _ in range(22)]
+        assert listing.running()  # it never finishes by itself
+        run = listing.stop(signal.SIGINT)
+    assert lines[:15] == [
+        "Waiting for condition lock...",
+        "Acquired lock, releasing and waiting for condition...",
+        "Waiting for condition lock...",
+        "Acquired lock, releasing and waiting for condition...",
+        *CONDITION_CYCLE,
+        "Work finished, lock released.",
+        "Waiting for condition lock...",
+        "Acquired lock, releasing and waiting for condition...",
+        "Acquired lock, releasing and waiting for condition...",
+    ]
+    assert lines[15:22] == CONDITION_CYCLE  # the second notification, 5 s later
+    notified = since_first_line(run, "About to notify, acquiring condition lock...")
+    assert 4.8 <= notified[0] < 6.5 and 9.8 <= notified[1] < 12.0, notified
+    # The two workers' 1 s of work is serialised by the condition's lock.
+    done = since_first_line(run, "Work finished, lock released.")
+    assert 0.9 <= done[0] - notified[0] < 2.0 and 0.9 <= done[1] - done[0] < 2.0, done
+    assert last_stderr_line(run) == "KeyboardInterrupt"
+    assert run.returncode == -signal.SIGINT, run
+
+
+@pytest.mark.listing("11.15")
+def test_11_15_queries_wait_for_the_initialized_state():
+    run = run_listing("11.15")
+    assert run.returncode == 0, run
+    assert run.stderr == ""
+    not_yet = "_is_initialized: Connection not finished initializing, state is ConnectionState."
+    assert run.lines == [
+        "execute: Waiting for connection to initialize",
+        not_yet + "WAIT_INIT",
+        "execute: Waiting for connection to initialize",
+        not_yet + "WAIT_INIT",
+        "change_state: State changing from ConnectionState.WAIT_INIT to "
+        "ConnectionState.INITIALIZING",
+        "initialize: Initializing connection...",
+        not_yet + "INITIALIZING",
+        not_yet + "INITIALIZING",
+        "initialize: Finished initializing connection",
+        "change_state: State changing from ConnectionState.INITIALIZING to "
+        "ConnectionState.INITIALIZED",
+        "_is_initialized: Connection is initialized!",
+        "execute: Running select * from table!!!",
+        "_is_initialized: Connection is initialized!",
+        "execute: Running select * from other_table!!!",
+    ]
+    finished = run.lines.index("initialize: Finished initializing connection")
+    assert not any(line.startswith("execute: Running") for line in run.lines[:finished])
+    [first] = since_first_line(run, "execute: Running select * from table!!!")
+    [second] = since_first_line(run, "execute: Running select * from other_table!!!")
+    assert 2.9 <= first < 4.5, first            # after 3 s of initialization
+    assert 2.9 <= second - first < 4.5, second  # the first query kept the lock for 3 s
+    assert 8.9 <= run.seconds - run.timed_lines[0][0] < 12.0, run.seconds
