@@ -18,7 +18,8 @@ What the listings rely on:
 
 With the default --lines and --seed, an existing file is left as it is (whatever made it: a
 reader may put the real Google file there); with explicit --lines or --seed the file is
-written again. Point the listings at another file with the NGRAM_FILE environment variable.
+written again. Point the listings (and this tool's default output) at another file with the
+NGRAM_FILE environment variable.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 FILE_NAME = "googlebooks-eng-all-1gram-20120701-a"
-DEFAULT_PATH = Path(__file__).resolve().parent / FILE_NAME
+DEFAULT_PATH = Path(os.environ.get("NGRAM_FILE") or Path(__file__).resolve().parent / FILE_NAME)
 DEFAULT_LINES = 1_000_000
 DEFAULT_SEED = 2012
 CHUNK = 60_000  # the listings' partition size

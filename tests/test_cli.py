@@ -221,6 +221,18 @@ def test_services_up_status_down(cli_env):
         f"postgres (127.0.0.1:{data.port}): not running"]
 
 
+def test_run_6_7_makes_the_ngram_data_first_and_reuses_it(cli_env):
+    env = cli_env | {"NGRAM_FILE": str(Path(cli_env["ASYNCIO_DATA_DIR"]) / "ngrams")}
+    first = cli("run", "6.7", env=env, timeout=120)
+    assert first.returncode == 0, first
+    assert re.fullmatch(rf"\[util\] made {env['NGRAM_FILE']}: [\d,]+ lines \(seed \d+\); "
+                        r"Aardvark appears 15209 times\n", first.stderr), first.stderr
+    assert re.fullmatch(r"\d+\.\d{4}", first.stdout.strip())
+    second = cli("run", "6.7", env=env, timeout=120)
+    assert second.returncode == 0, second
+    assert second.stderr == "", "the data is made once"
+
+
 @pytest.mark.listing("3.8")
 @pytest.mark.skipif(shutil.which("nc") is None, reason="needs nc: apt-get install netcat-openbsd")
 def test_run_3_8_then_nc_echoes_each_typed_line_as_the_book_describes(cli_env):
