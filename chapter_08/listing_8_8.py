@@ -8,7 +8,8 @@ each byte itself, erases the last character on Backspace (DEL, byte 127: one col
 space, one column left again) and, on Enter, erases the input row and returns the line without
 the newline. It only returns on a newline byte: at end of input it would spin forever.
 Backspace sent as Ctrl-H (byte 8) is not handled, and a multi-byte UTF-8 character fails to
-decode one byte at a time.
+decode one byte at a time. On Python 3.12.0 and 3.12.1, tty.setcbreak also turned Enter into a
+carriage return, so read_line never returned there (fixed in 3.12.2): use another version.
 """
 import sys
 from asyncio import StreamReader

@@ -34,6 +34,7 @@ from tests.support import REPO, Listing, Run, free_port, listing_env, module_nam
 HOST = "127.0.0.1"
 ESC = "\x1b"
 CSI = ESC + "["
+ENTER = "\r"  # what the Enter key sends; the terminal (ICRNL) hands the program "\n"
 
 # Python 3.12.0 and 3.12.1: tty.setcbreak also cleared ICRNL, Enter arrives as CR and the
 # book's read_line (8.8) never returns (CPython gh-114328, fixed in 3.12.2).
@@ -590,9 +591,9 @@ def test_8_9_keeps_the_last_messages_and_calls_back_after_each_append():
 def test_8_10_delays_report_at_the_top_while_you_type_at_the_bottom():
     with Terminal("8.10", rows=12, cols=80) as terminal:
         terminal.wait_for_raw(CSI + "2J")  # cleared: cbreak is on, typing is safe
-        typed_three = terminal.type("3\n")
+        typed_three = terminal.type("3" + ENTER)
         terminal.wait_for_row(1, "Starting delay 3")
-        typed_one = terminal.type("1\n")
+        typed_one = terminal.type("1" + ENTER)
         terminal.wait_for_row(2, "Starting delay 1")
         finished_one = terminal.wait_for_row(3, "Finished delay 1")
         finished_three = terminal.wait_for_row(4, "Finished delay 3")
@@ -610,7 +611,7 @@ def test_8_10_delays_report_at_the_top_while_you_type_at_the_bottom():
         terminal.type("\x7f")
         terminal.wait_for_row(12, "")
         for count in range(1, 5):  # 8 more messages: 11 rows keep the last 11
-            terminal.type("0\n")
+            terminal.type("0" + ENTER)
             terminal.wait_for(lambda screen, n=count: screen.lines().count("Finished delay 0") == n,
                               f"Finished delay 0 (x{count})")
         assert terminal.screen.lines() == (["Starting delay 1", "Finished delay 1",
@@ -620,6 +621,17 @@ def test_8_10_delays_report_at_the_top_while_you_type_at_the_bottom():
         status, signum = terminal.wait_exit()
     assert "KeyboardInterrupt" in terminal.raw
     assert signum == signal.SIGINT and status is None
+
+
+@needs_fixed_cbreak
+@pytest.mark.listing("8.10")
+def test_8_10_a_line_that_is_not_a_number_crashes_it():
+    with Terminal("8.10", rows=12, cols=80) as terminal:
+        terminal.wait_for_raw(CSI + "2J")
+        terminal.type("abc" + ENTER)
+        status, signum = terminal.wait_exit()
+    assert (status, signum) == (1, None)
+    assert "ValueError: invalid literal for int() with base 10: 'abc'" in terminal.raw
 
 
 # --------------------------------------------------------------------------- 8.12 - 8.14
@@ -803,7 +815,7 @@ def test_8_13_chat_transcript():
 
 
 @pytest.mark.listing("8.13")
-def test_8_13_an_invalid_command_is_logged_and_disconnected():
+def test_8_13_an_invalid_first_line_is_logged_and_disconnected():
     server, port = start_server("8.13", "SERVICE_PORT")
     with server:
         async def main():
@@ -814,7 +826,17 @@ def test_8_13_an_invalid_command_is_logged_and_disconnected():
         asyncio.run(main())
         wait_for_stderr(server, "ERROR:root:Got invalid command from client, disconnecting.")
         server.wait_for_line("^CONNECTED ")
-        stop_with_ctrl_c(server, clients_connected=False)
+
+        async def no_name():  # a first line without exactly one space
+            nameless = await Client.connect(port)
+            await nameless.send("CONNECT")
+            await nameless.eof()
+
+        asyncio.run(no_name())
+        wait_for_stderr(server, "ValueError: not enough values to unpack")
+        assert "Unhandled exception in client_connected_cb" in server.stderr
+        server.wait_for_line("^CONNECTED ")
+        stop_with_ctrl_c(server, clients_connected=False)  # both connections were closed
 
 
 @pytest.mark.listing("8.13")
@@ -856,7 +878,7 @@ def log_in(terminal: Terminal, username: str) -> None:
     terminal.wait_for_row(terminal.screen.rows, "Enter username:")
     terminal.type(username)
     terminal.wait_for_row(terminal.screen.rows, f"Enter username: {username}")  # echoed
-    terminal.type("\n")
+    terminal.type(ENTER)
 
 
 @needs_fixed_cbreak
@@ -875,7 +897,7 @@ def test_8_14_two_chat_clients_in_terminals():
         alice.wait_for_row(3, "bob connected!")
         bob.type("hello alice")
         bob.wait_for_row(8, "hello alice")  # typed on the bottom row
-        bob.type("\n")
+        bob.type(ENTER)
         alice.wait_for_row(4, "bob: hello alice")
         bob.wait_for_row(3, "bob: hello alice")
         assert alice.screen.lines() == ["Welcome! 1 user(s) are online!", "alice connected!",
@@ -931,9 +953,9 @@ def test_8_11_queries_run_concurrently_and_report_at_the_top(products):
     slow = "SELECT pg_sleep(2), 1"
     with Terminal("8.11", 12, 120, products.env) as terminal:  # messages fit a row
         terminal.wait_for_raw(CSI + "2J")
-        typed_slow = terminal.type(slow + "\n")
+        typed_slow = terminal.type(slow + ENTER)
         for row, (query, message) in enumerate(zip(queries, messages, strict=True), 1):
-            terminal.type(query + "\n")
+            terminal.type(query + ENTER)
             terminal.wait_for_row(row, message)  # answered while pg_sleep still runs
         fast_done = time.monotonic() - terminal.started
         slow_done = terminal.wait_for_row(5, f"Fetched 2 rows from: {slow}")
