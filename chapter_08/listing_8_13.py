@@ -1,0 +1,101 @@
+"""Listing 8.13 — A chat server
+
+Section 8.6. Needs: nothing.
+
+What to watch: start it, then run the chat client (8.14) in two or more terminals, or use
+`nc 127.0.0.1 9000` and send `CONNECT <name>` first. A newcomer gets "Welcome! <n> user(s) are
+online!", everybody gets "<name> connected!", and every line a user sends reaches all users,
+the sender included, as "<name>: <line>". When a user leaves, the others get "<name> has left
+the chat", but the user is only dropped when a later message to it fails (stderr: "Could not
+write to client."). A user silent for 60 s is disconnected (stderr: "Error reading from
+client."). A first line other than CONNECT is logged ("Got invalid command from client,
+disconnecting.") and the connection closed. The server prints "CONNECTED <reader> <writer>"
+for every connection. Stop it with Ctrl-C; on Python 3.12.1 and later, while users are
+registered (those who left too, until a message to them fails), it takes three: `async with
+server` now waits (Server.wait_closed) for every open connection, and the server never closes
+them, so only the third press ends it.
+
+Differs from the book: the book listens on 127.0.0.1:8000; here the address comes from
+util.settings (SERVER_HOST, SERVICE_PORT: 127.0.0.1:9000 by default, so the chat server does
+not collide with the echo servers on 8000), and the client 8.14 connects to the same place.
+"""
+import asyncio
+import logging
+from asyncio import StreamReader, StreamWriter
+
+from util import settings
+
+
+class ChatServer:
+
+    def __init__(self):
+        self._username_to_writer = {}
+
+    async def start_chat_server(self, host: str, port: int):
+        server = await asyncio.start_server(self.client_connected, host, port)
+
+        async with server:
+            await server.serve_forever()
+
+    async def client_connected(self, reader: StreamReader, writer: StreamWriter):
+        command = await reader.readline()
+        print(f'CONNECTED {reader} {writer}')
+        command, args = command.split(b' ')
+        if command == b'CONNECT':
+            username = args.replace(b'\n', b'').decode()
+            self._add_user(username, reader, writer)
+            await self._on_connect(username, writer)
+        else:
+            logging.error('Got invalid command from client, disconnecting.')
+            writer.close()
+            await writer.wait_closed()
+
+    def _add_user(self, username: str, reader: StreamReader, writer: StreamWriter):
+        self._username_to_writer[username] = writer
+        asyncio.create_task(self._listen_for_messages(username, reader))
+
+    async def _on_connect(self, username: str, writer: StreamWriter):
+        writer.write(f'Welcome! {len(self._username_to_writer)} user(s) are online!\n'.encode())
+        await writer.drain()
+        await self._notify_all(f'{username} connected!\n')
+
+    async def _remove_user(self, username: str):
+        writer = self._username_to_writer[username]
+        del self._username_to_writer[username]
+        try:
+            writer.close()
+            await writer.wait_closed()
+        except Exception as e:
+            logging.exception('Error closing client writer, ignoring.', exc_info=e)
+
+    async def _listen_for_messages(self,
+                                   username: str,
+                                   reader: StreamReader):
+        try:
+            while (data := await asyncio.wait_for(reader.readline(), 60)) != b'':
+                await self._notify_all(f'{username}: {data.decode()}')
+            await self._notify_all(f'{username} has left the chat\n')
+        except Exception as e:
+            logging.exception('Error reading from client.', exc_info=e)
+            await self._remove_user(username)
+
+    async def _notify_all(self, message: str):
+        inactive_users = []
+        for username, writer in self._username_to_writer.items():
+            try:
+                writer.write(message.encode())
+                await writer.drain()
+            except ConnectionError as e:
+                logging.exception('Could not write to client.', exc_info=e)
+                inactive_users.append(username)
+
+        [await self._remove_user(username) for username in inactive_users]
+
+
+async def main():
+    chat_server = ChatServer()
+    await chat_server.start_chat_server(settings.SERVER_HOST, settings.SERVICE_PORT)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,968 @@
+"""Chapter 8: streams, driven as a reader drives them.
+
+The HTTP clients (8.2, 8.3) fetch the session's www.example.com stand-in; 8.1 is driven in-process
+against a tiny stub of our own that records the request. The stdin programs (8.4-8.6) read real
+pipes. The terminal programs (8.10, 8.11, 8.14) run in a real pseudo-terminal (pexpect), without
+PYTHONUNBUFFERED as a reader runs them, and what they write is fed to `Screen`, a small VT100
+interpreter for exactly the sequences the chapter uses (it fails on any other), so the tests
+assert what the reader sees row by row. The servers (8.12, 8.13) run on free ports with real
+asyncio clients and are stopped with Ctrl-C (SIGINT).
+"""
+from __future__ import annotations
+
+import asyncio
+import codecs
+import inspect
+import io
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import pexpect
+import psutil
+import pytest
+from pexpect.popen_spawn import PopenSpawn
+
+from tests.support import REPO, Listing, Run, free_port, listing_env, module_name, run_listing
+
+HOST = "127.0.0.1"
+ESC = "\x1b"
+CSI = ESC + "["
+ENTER = "\r"  # what the Enter key sends; the terminal (ICRNL) hands the program "\n"
+
+# Python 3.12.0 and 3.12.1: tty.setcbreak also cleared ICRNL, Enter arrives as CR and the
+# book's read_line (8.8) never returns (CPython gh-114328, fixed in 3.12.2).
+CBREAK_BUG = sys.version_info[:3] in ((3, 12, 0), (3, 12, 1))
+needs_fixed_cbreak = pytest.mark.skipif(
+    CBREAK_BUG, reason="tty.setcbreak on 3.12.0/3.12.1 turns Enter into CR: use Python 3.12.2+")
+
+# Since 3.12.1, Server.wait_closed() (run by `async with server` when serve_forever is
+# cancelled by Ctrl-C) waits until every client connection has closed.
+WAIT_CLOSED_WAITS_FOR_CLIENTS = ("self._sockets is None or self._waiters is None"
+                                 not in inspect.getsource(asyncio.Server.wait_closed))
+
+
+# --------------------------------------------------------------------------- a VT100 screen
+
+class Screen:
+    """The rows x cols screen a terminal shows after the bytes fed so far."""
+
+    SEQUENCE = re.compile(r"\x1b(?:\[(?P<params>[0-9;?]*)(?P<final>[A-Za-z@])|(?P<dec>[78]))")
+
+    def __init__(self, rows: int, cols: int):
+        self.rows, self.cols = rows, cols
+        self.cells = [[" "] * cols for _ in range(rows)]
+        self.row = self.col = 0
+        self.saved = (0, 0)
+        self.pending = ""
+
+    def line(self, number: int) -> str:
+        """Row `number` (1-based, as the terminal counts), trailing blanks removed."""
+        return "".join(self.cells[number - 1]).rstrip()
+
+    def lines(self) -> list[str]:
+        return [self.line(number) for number in range(1, self.rows + 1)]
+
+    def __str__(self) -> str:
+        return "\n".join(f"{number:2d}|{text}" for number, text in enumerate(self.lines(), 1))
+
+    def feed(self, text: str) -> None:
+        text, self.pending = self.pending + text, ""
+        index = 0
+        while index < len(text):
+            char = text[index]
+            if char == ESC:
+                match = self.SEQUENCE.match(text, index)
+                if match is None:
+                    rest = text[index:]
+                    if len(rest) < 16 and re.fullmatch(r"\x1b(\[[0-9;?]*)?", rest):
+                        self.pending = rest  # the rest of the sequence is still on its way
+                        return
+                    raise AssertionError(f"unexpected escape sequence {rest[:12]!r}")
+                self._sequence(match)
+                index = match.end()
+                continue
+            if char == "\r":
+                self.col = 0
+            elif char == "\n":
+                self._line_feed()
+            elif char == "\b":
+                self.col = max(self.col - 1, 0)
+            elif char == "\x07":
+                pass
+            elif char < " ":
+                raise AssertionError(f"unexpected control character {char!r}")
+            else:
+                if self.col >= self.cols:  # autowrap
+                    self.col = 0
+                    self._line_feed()
+                self.cells[self.row][self.col] = char
+                self.col += 1
+            index += 1
+
+    def _line_feed(self) -> None:
+        if self.row == self.rows - 1:
+            self.cells.pop(0)
+            self.cells.append([" "] * self.cols)
+        else:
+            self.row += 1
+
+    def _sequence(self, match: re.Match) -> None:
+        if match["dec"]:
+            if match["dec"] == "7":
+                self.saved = (self.row, self.col)
+            else:
+                self.row, self.col = self.saved
+            return
+        params, final = match["params"], match["final"]
+        if params.startswith("?") or final == "m":
+            return  # private modes and colours do not change the text
+        numbers = [int(p) if p else 0 for p in params.split(";")] if params else []
+        first = numbers[0] if numbers else 0
+        count = max(first, 1)
+        if final in "Hf":
+            row, col = [*numbers, 0, 0][:2]
+            self.row = min(max(row, 1), self.rows) - 1
+            self.col = min(max(col, 1), self.cols) - 1
+        elif final == "J":
+            if first == 2:
+                self.cells = [[" "] * self.cols for _ in range(self.rows)]
+            elif first == 0:
+                self.cells[self.row][self.col:] = [" "] * (self.cols - self.col)
+                for row in range(self.row + 1, self.rows):
+                    self.cells[row] = [" "] * self.cols
+            elif first != 3:  # 3 only clears the scrollback
+                raise AssertionError(f"unexpected CSI {params}J")
+        elif final == "K":
+            if first == 2:
+                self.cells[self.row] = [" "] * self.cols
+            elif first == 0:
+                self.cells[self.row][self.col:] = [" "] * (self.cols - self.col)
+            else:
+                self.cells[self.row][:self.col + 1] = [" "] * (self.col + 1)
+        elif final == "G":
+            self.col = min(count, self.cols) - 1
+        elif final == "E":
+            self.row, self.col = min(self.row + count, self.rows - 1), 0
+        elif final == "D":
+            self.col = max(self.col - count, 0)
+        elif final == "C":
+            self.col = min(self.col + count, self.cols - 1)
+        elif final == "A":
+            self.row = max(self.row - count, 0)
+        elif final == "B":
+            self.row = min(self.row + count, self.rows - 1)
+        else:
+            raise AssertionError(f"unexpected escape sequence CSI {params}{final}")
+
+
+def test_the_screen_interpreter_follows_the_sequences_the_chapter_uses():
+    screen = Screen(4, 10)
+    screen.feed("junk\r\n\x1b[H\x1b[2J\x1b[3J\x1b[3E")  # clear, then 8.7's move to the bottom
+    screen.feed("ab\x1b[1D \x1b[1Dc")  # 8.8's echo and erase
+    screen.feed("\x1b7\x1b[H\x1b[2Kfirst\r\n\x1b[2Ksecond\r\n\x1b8")  # a redraw
+    assert screen.lines() == ["first", "second", "", "ac"]
+    screen.feed("d\x1b[2K\x1b[0Gx")  # typing continues at the saved position; clear_line
+    assert screen.lines() == ["first", "second", "", "x"]
+    screen.feed("\x1b")  # a sequence split across reads waits for its end
+    screen.feed("[2K")
+    assert screen.line(4) == ""
+    with pytest.raises(AssertionError, match="unexpected"):
+        screen.feed("\x1b[5S")
+
+
+class Terminal:
+    """A listing running in a pseudo-terminal of rows x cols, as a reader runs it."""
+
+    def __init__(self, listing: str, rows: int, cols: int, env: dict[str, str] | None = None,
+                 args: tuple[str, ...] | None = None):
+        environment = listing_env(env)
+        for name in ("PYTHONUNBUFFERED", "LINES", "COLUMNS"):
+            environment.pop(name, None)
+        environment["TERM"] = "xterm"
+        command = args if args is not None else ("-m", module_name(listing))
+        self.started = time.monotonic()
+        self.child = pexpect.spawn(sys.executable, list(command), env=environment, cwd=str(REPO),
+                                   dimensions=(rows, cols))
+        self.screen = Screen(rows, cols)
+        self.raw = ""
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.ended = False
+
+    def pump(self, timeout: float = 0.05) -> None:
+        """Feed whatever the program wrote (waiting at most `timeout` for it) to the screen."""
+        if self.ended:
+            time.sleep(timeout)
+            return
+        try:
+            data = self.child.read_nonblocking(65536, timeout=timeout)
+        except pexpect.TIMEOUT:
+            return
+        except pexpect.EOF:
+            self.ended = True
+            return
+        text = self._decoder.decode(data)
+        self.raw += text
+        self.screen.feed(text)
+
+    def wait_for(self, condition: Callable[[Screen], bool], what: str,
+                 timeout: float = 15) -> float:
+        """Pump until `condition(screen)` holds; returns when, in seconds since the start."""
+        deadline = time.monotonic() + timeout
+        while not condition(self.screen):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what}: not on screen after {timeout} s\n{self.screen}\n"
+                                     f"--- raw output\n{self.raw[-3000:]!r}")
+            self.pump()
+        return time.monotonic() - self.started
+
+    def wait_for_row(self, number: int, text: str, timeout: float = 15) -> float:
+        return self.wait_for(lambda screen: screen.line(number) == text,
+                             f"row {number} == {text!r}", timeout)
+
+    def wait_for_raw(self, text: str, timeout: float = 15) -> float:
+        return self.wait_for(lambda screen: text in self.raw, f"output {text!r}", timeout)
+
+    def type(self, keys: str) -> float:
+        self.child.send(keys)
+        return time.monotonic() - self.started
+
+    def wait_exit(self, timeout: float = 15) -> tuple[int | None, int | None]:
+        """Pump until the program ends; its (exit status, signal)."""
+        deadline = time.monotonic() + timeout
+        while not self.ended:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"still running after {timeout} s\n{self.screen}")
+            self.pump(0.1)
+        self.child.wait()
+        return self.child.exitstatus, self.child.signalstatus
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.close(force=True)
+        else:
+            self.child.close()
+
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- 8.0, 8.1 - 8.3
+
+def test_the_package_imports_quietly():
+    result = subprocess.run([sys.executable, "-c", "import chapter_08"], cwd=REPO,
+                            env=listing_env(), capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+BODY = b"<html><body><h1>Stub page</h1></body></html>"
+
+
+async def http_stub(requests: list[bytes], reset: bool = False) -> asyncio.Server:
+    """A one-page HTTP/1.1 server that closes after each answer (or resets the connection)."""
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        requests.append(await reader.readuntil(b"\r\n\r\n"))
+        if reset:
+            writer.get_extra_info("socket").setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                     b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(BODY), BODY))
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+    return await asyncio.start_server(answer, HOST, 0)
+
+
+@pytest.mark.listing("8.1")
+def test_8_1_the_protocol_gets_a_response_through_its_callbacks(capsys):
+    from chapter_08.listing_8_1 import HTTPGetClientProtocol
+
+    requests: list[bytes] = []
+
+    async def main():
+        server = await http_stub(requests)
+        port = server.sockets[0].getsockname()[1]
+        loop = asyncio.get_running_loop()
+        async with server:
+            _, protocol = await loop.create_connection(
+                lambda: HTTPGetClientProtocol("stub.example", loop), HOST, port)
+            response = await protocol.get_response()
+            printed_by_then = capsys.readouterr().out
+            deadline = time.monotonic() + 5
+            while "Connection closed" not in (later := capsys.readouterr().out):
+                assert time.monotonic() < deadline, "connection_lost never reported"
+                await asyncio.sleep(0.01)
+        return response, printed_by_then, later
+
+    response, printed, later = asyncio.run(main())
+    assert isinstance(response, str)
+    assert response.startswith("HTTP/1.1 200 OK\r\n")
+    assert response.endswith(BODY.decode())
+    lines = printed.splitlines()
+    assert lines[0] == "Connection made to stub.example"
+    assert lines[1:] and set(lines[1:]) == {"Data received!"}
+    assert "Connection closed" not in printed  # the awaiting task resumes first
+    assert later == "Connection closed without error.\n"
+    assert requests == [b"GET / HTTP/1.1\r\nConnection: close\r\nHost: stub.example\r\n\r\n"]
+
+
+@pytest.mark.listing("8.1")
+def test_8_1_a_reset_connection_raises_from_get_response(capsys):
+    from chapter_08.listing_8_1 import HTTPGetClientProtocol
+
+    async def main():
+        server = await http_stub([], reset=True)
+        port = server.sockets[0].getsockname()[1]
+        loop = asyncio.get_running_loop()
+        async with server:
+            _, protocol = await loop.create_connection(
+                lambda: HTTPGetClientProtocol(HOST, loop), HOST, port)
+            await asyncio.wait_for(protocol.get_response(), 10)
+
+    with pytest.raises(ConnectionResetError):
+        asyncio.run(main())
+    assert "Connection closed without error." not in capsys.readouterr().out
+
+
+@pytest.mark.listing("8.2")
+def test_8_2_prints_the_callbacks_then_the_raw_response(example_site):
+    example_site.reset()
+    run = run_listing("8.2", env=example_site.env, timeout=30)
+    assert run.returncode == 0, str(run)
+    lines = run.lines
+    assert lines[0] == "Connection made to 127.0.0.1"
+    status = lines.index("HTTP/1.1 200 OK")
+    assert status > 1 and set(lines[1:status]) == {"Data received!"}
+    assert "Connection: close" in lines[status:]
+    assert "<h1>Example Domain</h1>" in lines
+    assert [line for line in lines if line][-1] == "Connection closed without error."
+    assert lines.index("</html>") < len(lines) - 1
+    assert example_site.stats()["completed"] == 1
+
+
+def run_raw(listing: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run a listing and keep its output as bytes (CR LF stays CR LF)."""
+    return subprocess.run([sys.executable, "-u", "-m", module_name(listing)], cwd=REPO,
+                          env=listing_env(env), capture_output=True, timeout=30)
+
+
+@pytest.mark.listing("8.3")
+def test_8_3_prints_the_raw_response_and_nothing_else(example_site):
+    example_site.reset()
+    result = run_raw("8.3", example_site.env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    head, separator, body = result.stdout.partition(b"\r\n\r\n")
+    assert separator
+    header_lines = head.split(b"\r\n")
+    assert header_lines[0] == b"HTTP/1.1 200 OK"
+    assert b"Connection: close" in header_lines
+    assert all(b"\n" not in line for line in header_lines)  # every header line ended by CR LF
+    assert b"<h1>Example Domain</h1>" in body
+    assert body.endswith(b"</html>\n\n")  # the page, then print's own newline
+    assert b"Connection made" not in result.stdout and b"Data received" not in result.stdout
+    assert example_site.stats()["completed"] == 1
+
+
+@pytest.mark.listing("8.3")
+def test_8_3_read_until_empty_yields_decoded_lines_until_eof():
+    from chapter_08.listing_8_3 import read_until_empty
+
+    async def main():
+        reader = asyncio.StreamReader()
+        reader.feed_data(b"first\r\nsecond\n")
+        reader.feed_data(b"last without newline")
+        reader.feed_eof()
+        return [line async for line in read_until_empty(reader)]
+
+    assert asyncio.run(main()) == ["first\r\n", "second\n", "last without newline"]
+
+
+# --------------------------------------------------------------------------- 8.4 - 8.6
+
+PROMPT = "Enter a time to sleep:"
+
+
+def piped(listing_or_args: str | list[str]) -> PopenSpawn:
+    """A program with stdin and stdout as pipes, for expect()."""
+    args = (["-u", "-m", module_name(listing_or_args)] if isinstance(listing_or_args, str)
+            else listing_or_args)
+    return PopenSpawn([sys.executable, *args], cwd=str(REPO), env=listing_env(),
+                      encoding="utf-8", timeout=15)
+
+
+def kill(child: PopenSpawn) -> None:
+    if child.proc.poll() is None:
+        child.kill(signal.SIGKILL)
+    child.proc.wait()
+
+
+@pytest.mark.listing("8.4")
+def test_8_4_tasks_never_start_while_input_blocks():
+    child = piped("8.4")
+    try:
+        child.send("1\n2\n")
+        for _ in range(3):
+            child.expect_exact(PROMPT)  # both answers read, and blocked in input() again
+        # delay(1) would print at once and finish within a second, if it ever got to run
+        index = child.expect_exact(["sleeping", pexpect.TIMEOUT], timeout=2)
+        assert index == 1, f"a task ran while input() blocked: {child.before!r}"
+        assert child.proc.poll() is None
+    finally:
+        kill(child)
+
+
+@pytest.mark.listing("8.4")
+def test_8_4_at_end_of_input_the_tasks_only_start_and_are_cancelled():
+    run = run_listing("8.4", input="1\n2\n", timeout=30)
+    assert run.returncode == 1, str(run)
+    assert run.stderr.rstrip().splitlines()[-1] == "EOFError: EOF when reading a line"
+    assert run.stdout == (PROMPT * 3 + "sleeping for 1 second(s)\n"
+                          "sleeping for 2 second(s)\n")
+
+
+READ_STDIN = """\
+import asyncio
+from chapter_08.listing_8_5 import create_stdin_reader
+
+async def main():
+    reader = await create_stdin_reader()
+    print("ready", flush=True)
+    print(repr(await reader.readline()), flush=True)
+    print(repr(await reader.readline()), flush=True)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.listing("8.5")
+def test_8_5_reads_a_pipe_line_by_line_until_eof():
+    child = piped(["-c", READ_STDIN])
+    try:
+        child.expect_exact("ready")
+        child.send("hello\n")
+        child.expect_exact("b'hello\\n'")
+        child.sendeof()
+        child.expect_exact("b''")
+        child.expect(pexpect.EOF)
+        assert child.proc.wait(10) == 0
+    finally:
+        kill(child)
+
+
+@pytest.mark.listing("8.5")
+def test_8_5_a_regular_file_on_stdin_is_refused(tmp_path):
+    answers = tmp_path / "answers.txt"
+    answers.write_text("hello\n")
+    with answers.open() as stdin:
+        result = subprocess.run([sys.executable, "-c", READ_STDIN], cwd=REPO, env=listing_env(),
+                                stdin=stdin, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    last = result.stderr.rstrip().splitlines()[-1]
+    assert last.startswith("ValueError: Pipe transport is")
+
+
+@pytest.mark.listing("8.6")
+def test_8_6_delays_overlap_while_stdin_is_awaited():
+    with Listing("8.6", stdin=subprocess.PIPE) as listing:
+        listing.process.stdin.write("3\n")
+        listing.process.stdin.flush()
+        listing.wait_for_line("^sleeping for 3 second", timeout=15)
+        time.sleep(0.2)  # the reader types the second number a moment later
+        listing.process.stdin.write("1\n")
+        listing.process.stdin.flush()
+        wrote_one = time.monotonic() - listing.started
+        listing.wait_for_line("^finished sleeping for 3 second", timeout=15)
+        lines = [line for _, line in listing.timed_lines]
+        when = {line: moment for moment, line in listing.timed_lines}
+        assert lines == ["sleeping for 3 second(s)", "sleeping for 1 second(s)",
+                         "finished sleeping for 1 second(s)", "finished sleeping for 3 second(s)"]
+        assert when["sleeping for 1 second(s)"] - wrote_one < 1.0  # at once, no waiting
+        one = when["finished sleeping for 1 second(s)"] - when["sleeping for 1 second(s)"]
+        three = when["finished sleeping for 3 second(s)"] - when["sleeping for 3 second(s)"]
+        assert 0.95 < one < 1.6
+        assert 2.95 < three < 3.6  # both in about 3 s; one after the other would take 4
+        listing.process.stdin.close()
+        run = listing.wait(15)
+    assert run.returncode == 1
+    assert (run.stderr.rstrip().splitlines()[-1]
+            == "ValueError: invalid literal for int() with base 10: b''")
+
+
+# --------------------------------------------------------------------------- 8.7 - 8.9
+
+@pytest.mark.listing("8.7")
+def test_8_7_each_helper_writes_its_escape_sequence(capsys, monkeypatch):
+    from chapter_08 import listing_8_7 as helpers
+
+    expected = {
+        helpers.save_cursor_position: ESC + "7",
+        helpers.restore_cursor_position: ESC + "8",
+        helpers.move_to_top_of_screen: CSI + "H",
+        helpers.delete_line: CSI + "2K",
+        helpers.clear_line: CSI + "2K" + CSI + "0G",
+        helpers.move_back_one_char: CSI + "1D",
+    }
+    for function, sequence in expected.items():
+        assert function() is None
+        assert capsys.readouterr().out == sequence, function.__name__
+    monkeypatch.setattr(helpers.shutil, "get_terminal_size", lambda: os.terminal_size((80, 24)))
+    assert helpers.move_to_bottom_of_screen() == 24
+    assert capsys.readouterr().out == CSI + "23E"
+
+
+@pytest.mark.listing("8.7")
+def test_8_7_the_star_import_brings_the_helpers_and_sys():
+    namespace: dict = {}
+    exec("from chapter_08.listing_8_7 import *", namespace)
+    assert namespace["sys"] is sys
+    assert {"save_cursor_position", "restore_cursor_position", "move_to_top_of_screen",
+            "delete_line", "clear_line", "move_back_one_char",
+            "move_to_bottom_of_screen"} <= set(namespace)
+
+
+def read_line_from(data: bytes, monkeypatch) -> tuple[str, str]:
+    """What 8.8's read_line returns for `data`, and what it wrote to stdout."""
+    from chapter_08.listing_8_8 import read_line
+
+    output = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", output)
+
+    async def main():
+        reader = asyncio.StreamReader()
+        reader.feed_data(data)
+        return await asyncio.wait_for(read_line(reader), 5)
+
+    return asyncio.run(main()), output.getvalue()
+
+
+@pytest.mark.listing("8.8")
+def test_8_8_echoes_erases_and_returns_the_line(monkeypatch):
+    line, written = read_line_from(b"ab\x7fc\n", monkeypatch)
+    assert line == "ac"
+    assert written == "ab" + CSI + "1D " + CSI + "1D" + "c" + CSI + "2K" + CSI + "0G"
+
+
+@pytest.mark.listing("8.8")
+def test_8_8_backspace_on_an_empty_line_writes_nothing(monkeypatch):
+    line, written = read_line_from(b"\x7f\x7fx\n", monkeypatch)
+    assert line == "x"
+    assert written == "x" + CSI + "2K" + CSI + "0G"
+    line, written = read_line_from(b"\x7f\n", monkeypatch)
+    assert (line, written) == ("", CSI + "2K" + CSI + "0G")
+
+
+@pytest.mark.listing("8.9")
+def test_8_9_keeps_the_last_messages_and_calls_back_after_each_append():
+    from chapter_08.listing_8_9 import MessageStore
+
+    snapshots = []
+
+    async def callback(items):
+        snapshots.append(list(items))
+
+    async def main():
+        store = MessageStore(callback, 2)
+        for item in "abc":
+            await store.append(item)
+
+    asyncio.run(main())
+    assert snapshots == [["a"], ["a", "b"], ["b", "c"]]
+
+
+# --------------------------------------------------------------------------- 8.10, 8.11
+
+@needs_fixed_cbreak
+@pytest.mark.listing("8.10")
+@pytest.mark.listing("8.8")
+def test_8_10_delays_report_at_the_top_while_you_type_at_the_bottom():
+    with Terminal("8.10", rows=12, cols=80) as terminal:
+        terminal.wait_for_raw(CSI + "2J")  # cleared: cbreak is on, typing is safe
+        typed_three = terminal.type("3" + ENTER)
+        terminal.wait_for_row(1, "Starting delay 3")
+        typed_one = terminal.type("1" + ENTER)
+        terminal.wait_for_row(2, "Starting delay 1")
+        finished_one = terminal.wait_for_row(3, "Finished delay 1")
+        finished_three = terminal.wait_for_row(4, "Finished delay 3")
+        assert terminal.screen.lines() == ["Starting delay 3", "Starting delay 1",
+                                           "Finished delay 1", "Finished delay 3"] + [""] * 8
+        assert 0.95 < finished_one - typed_one < 1.8
+        assert 2.95 < finished_three - typed_three < 3.8  # concurrently: 3 s, not 4
+
+        terminal.type("12\x7f")  # Backspace erases on the bottom row
+        terminal.wait_for_row(12, "1")
+        terminal.wait_for(lambda screen: "\x1b[1D \x1b[1D" in terminal.raw, "the erase")
+        assert terminal.screen.lines()[:11] == ["Starting delay 3", "Starting delay 1",
+                                                "Finished delay 1", "Finished delay 3"] + [""] * 7
+
+        terminal.type("\x7f")
+        terminal.wait_for_row(12, "")
+        for count in range(1, 5):  # 8 more messages: 11 rows keep the last 11
+            terminal.type("0" + ENTER)
+            terminal.wait_for(lambda screen, n=count: screen.lines().count("Finished delay 0") == n,
+                              f"Finished delay 0 (x{count})")
+        assert terminal.screen.lines() == (["Starting delay 1", "Finished delay 1",
+                                            "Finished delay 3"]
+                                           + ["Starting delay 0", "Finished delay 0"] * 4 + [""])
+        terminal.child.sendintr()
+        status, signum = terminal.wait_exit()
+    assert "KeyboardInterrupt" in terminal.raw
+    assert signum == signal.SIGINT and status is None
+
+
+@needs_fixed_cbreak
+@pytest.mark.listing("8.10")
+def test_8_10_a_line_that_is_not_a_number_crashes_it():
+    with Terminal("8.10", rows=12, cols=80) as terminal:
+        terminal.wait_for_raw(CSI + "2J")
+        terminal.type("abc" + ENTER)
+        status, signum = terminal.wait_exit()
+    assert (status, signum) == (1, None)
+    assert ("ValueError: invalid literal for int() with base 10: 'abc'"  # (3.13 colours it)
+            in terminal.screen.lines())
+
+
+# --------------------------------------------------------------------------- 8.12 - 8.14
+
+def wait_until_listening(listing: Listing, port: int, timeout: float = 20) -> None:
+    """Wait until the listing listens on `port`, without connecting (a probe connection would
+    be a client of these servers: counted in the welcome, or a first line that is no command)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if not listing.running():
+            raise AssertionError(f"the server exited:\n{listing}")
+        try:
+            if any(c.status == psutil.CONN_LISTEN and c.laddr.port == port
+                   for c in psutil.Process(listing.process.pid).net_connections(kind="tcp")):
+                return
+        except psutil.Error:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not listening on {port} after {timeout} s:\n{listing}")
+        time.sleep(0.05)
+
+
+def start_server(listing: str, port_variable: str) -> tuple[Listing, int]:
+    port = free_port()
+    server = Listing(listing, env={"SERVER_HOST": HOST, port_variable: str(port)})
+    try:
+        wait_until_listening(server, port)
+    except BaseException:
+        server.kill()
+        raise
+    return server, port
+
+
+def wait_for_stderr(server: Listing, text: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in server.stderr:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not logged within {timeout} s:\n{server}")
+        time.sleep(0.02)
+
+
+def stop_with_ctrl_c(server: Listing, clients_connected: bool) -> Run:
+    """Press Ctrl-C (SIGINT) until the server stops, and check how many presses it took.
+
+    On 3.11 one is enough. Since 3.12.1 `Server.wait_closed()` waits for the open client
+    connections: the first Ctrl-C cancels serve_forever, which then waits in wait_closed; the
+    second interrupts that, but asyncio.run's clean-up cancels the main task once more and it
+    waits again in `async with server`'s exit; the third, with no handler left, ends it."""
+    expect_hang = clients_connected and WAIT_CLOSED_WAITS_FOR_CLIENTS
+    expected = 3 if expect_hang else 1
+    for presses in range(1, expected + 1):
+        server.send_signal(signal.SIGINT)
+        try:
+            server.process.wait(1.5 if presses < expected else 10)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+    run = server.wait(1)
+    assert presses == expected, f"stopped after {presses} Ctrl-C, expected {expected}"
+    assert run.returncode == -signal.SIGINT, str(run)
+    assert "\nKeyboardInterrupt\n" in run.stderr  # (then, after 3 presses, pending tasks)
+    return run
+
+
+class Client:
+    """A line-based TCP client; every read has a deadline."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def connect(cls, port: int) -> Client:
+        return cls(*await asyncio.open_connection(HOST, port))
+
+    async def send(self, line: str) -> None:
+        self.writer.write(f"{line}\n".encode())
+        await self.writer.drain()
+
+    async def line(self, timeout: float = 5) -> str:
+        data = await asyncio.wait_for(self.reader.readline(), timeout)
+        assert data.endswith(b"\n"), f"connection ended: {data!r}"
+        return data.decode()[:-1]
+
+    async def lines(self, count: int) -> list[str]:
+        return [await self.line() for _ in range(count)]
+
+    async def nothing_within(self, seconds: float) -> None:
+        with pytest.raises(TimeoutError):
+            data = await asyncio.wait_for(self.reader.readline(), seconds)
+            pytest.fail(f"unexpected {data!r}")
+
+    async def eof(self, timeout: float = 5) -> None:
+        assert await asyncio.wait_for(self.reader.read(), timeout) == b""
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+    async def reset(self) -> None:
+        """Close with a TCP reset (RST) instead of a normal close."""
+        self.writer.get_extra_info("socket").setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.writer.transport.abort()
+        await self.writer.wait_closed()  # the socket is closed once the loop has run
+
+
+@pytest.mark.listing("8.12")
+def test_8_12_welcomes_echoes_to_the_sender_only_and_announces_departures():
+    server, port = start_server("8.12", "SERVER_PORT")
+    with server:
+        async def main():
+            first = await Client.connect(port)
+            assert await first.lines(2) == ["Welcome! 1 user(s) are online!",
+                                            "New user connected!"]
+            second = await Client.connect(port)
+            assert await second.lines(2) == ["Welcome! 2 user(s) are online!",
+                                             "New user connected!"]
+            assert await first.line() == "New user connected!"
+            await second.send("hello")
+            assert await second.line() == "hello"
+            await first.send("me too")
+            assert await first.line() == "me too"
+            await first.nothing_within(0.5)  # not second's hello
+            await second.nothing_within(0.1)  # nor first's line
+            await second.close()
+            assert await first.line() == "Client disconnected. 1 user(s) are online!"
+            return first
+
+        loop = asyncio.new_event_loop()
+        try:
+            first = loop.run_until_complete(main())
+            server.send_signal(signal.SIGINT)
+            if WAIT_CLOSED_WAITS_FOR_CLIENTS:  # 3.12.1+: waits for the connected client
+                with pytest.raises(subprocess.TimeoutExpired):
+                    server.process.wait(1.5)
+                loop.run_until_complete(first.send("still served"))
+                assert loop.run_until_complete(first.line()) == "still served"
+                loop.run_until_complete(first.close())  # the last client leaves: it exits
+            run = server.wait(10)
+            assert loop.run_until_complete(first.reader.read()) == b""
+        finally:
+            loop.close()
+    assert run.returncode == -signal.SIGINT
+    assert run.stdout == ""
+    assert run.stderr.rstrip().endswith("KeyboardInterrupt")
+    assert "ERROR:root" not in run.stderr  # no client error was logged
+
+
+@pytest.mark.listing("8.13")
+def test_8_13_chat_transcript():
+    server, port = start_server("8.13", "SERVICE_PORT")
+    with server:
+        async def main():
+            alice = await Client.connect(port)
+            await alice.send("CONNECT alice")
+            assert await alice.lines(2) == ["Welcome! 1 user(s) are online!", "alice connected!"]
+            bob = await Client.connect(port)
+            await bob.send("CONNECT bob")
+            assert await bob.lines(2) == ["Welcome! 2 user(s) are online!", "bob connected!"]
+            assert await alice.line() == "bob connected!"
+            await bob.send("hi all")
+            assert await bob.line() == "bob: hi all"  # the sender gets its own line too
+            assert await alice.line() == "bob: hi all"
+            await bob.close()
+            assert await alice.line() == "bob has left the chat"
+            await alice.send("anyone?")
+            assert await alice.line() == "alice: anyone?"
+            wait_for_stderr(server, "Could not write to client.")  # bob dropped only now
+            await alice.send("again")
+            assert await alice.line() == "alice: again"
+            await alice.nothing_within(0.3)
+            await alice.close()
+
+        asyncio.run(main())
+        assert server.stderr.count("Could not write to client.") == 1
+        run = stop_with_ctrl_c(server, clients_connected=True)  # alice is never dropped
+    connected = [line for line in run.lines if line.startswith("CONNECTED")]
+    assert len(connected) == 2 == len(run.lines)
+    for line in connected:
+        assert re.fullmatch(r"CONNECTED <StreamReader .*> <StreamWriter .*>", line), line
+
+
+@pytest.mark.listing("8.13")
+def test_8_13_an_invalid_first_line_is_logged_and_disconnected():
+    server, port = start_server("8.13", "SERVICE_PORT")
+    with server:
+        async def main():
+            intruder = await Client.connect(port)
+            await intruder.send("HELLO x")
+            await intruder.eof()
+
+        asyncio.run(main())
+        wait_for_stderr(server, "ERROR:root:Got invalid command from client, disconnecting.")
+        server.wait_for_line("^CONNECTED ")
+
+        async def no_name():  # a first line without exactly one space
+            nameless = await Client.connect(port)
+            await nameless.send("CONNECT")
+            await nameless.eof()
+
+        asyncio.run(no_name())
+        wait_for_stderr(server, "ValueError: not enough values to unpack")
+        assert "Unhandled exception in client_connected_cb" in server.stderr
+        server.wait_for_line("^CONNECTED ")
+        stop_with_ctrl_c(server, clients_connected=False)  # both connections were closed
+
+
+@pytest.mark.listing("8.13")
+def test_8_13_a_client_that_resets_is_dropped_and_the_others_chat_on():
+    server, port = start_server("8.13", "SERVICE_PORT")
+    with server:
+        async def main():
+            alice = await Client.connect(port)
+            await alice.send("CONNECT alice")
+            assert await alice.lines(2) == ["Welcome! 1 user(s) are online!", "alice connected!"]
+            carol = await Client.connect(port)
+            await carol.send("CONNECT carol")
+            assert await carol.lines(2) == ["Welcome! 2 user(s) are online!", "carol connected!"]
+            assert await alice.line() == "carol connected!"
+            await carol.reset()
+            wait_for_stderr(server, "ERROR:root:Error reading from client.")
+            assert "ConnectionResetError" in server.stderr
+            await alice.send("still here?")
+            assert await alice.line() == "alice: still here?"  # no notice about carol
+            dave = await Client.connect(port)
+            await dave.send("CONNECT dave")
+            assert await dave.lines(2) == ["Welcome! 2 user(s) are online!", "dave connected!"]
+            assert await alice.line() == "dave connected!"
+            return alice, dave
+
+        loop = asyncio.new_event_loop()
+        try:
+            clients = loop.run_until_complete(main())
+            assert server.running()
+            stop_with_ctrl_c(server, clients_connected=True)
+            for client in clients:
+                assert loop.run_until_complete(client.reader.read()) == b""
+                client.writer.close()
+        finally:
+            loop.close()
+
+
+def log_in(terminal: Terminal, username: str) -> None:
+    terminal.wait_for_row(terminal.screen.rows, "Enter username:")
+    terminal.type(username)
+    terminal.wait_for_row(terminal.screen.rows, f"Enter username: {username}")  # echoed
+    terminal.type(ENTER)
+
+
+@needs_fixed_cbreak
+@pytest.mark.listing("8.14")
+def test_8_14_two_chat_clients_in_terminals():
+    server, port = start_server("8.13", "SERVICE_PORT")
+    env = {"SERVER_HOST": HOST, "SERVICE_PORT": str(port)}
+    with server, Terminal("8.14", 8, 60, env) as alice, Terminal("8.14", 8, 60, env) as bob:
+        log_in(alice, "alice")
+        alice.wait_for_row(2, "alice connected!")
+        assert alice.screen.lines()[:2] == ["Welcome! 1 user(s) are online!", "alice connected!"]
+        assert alice.screen.line(8) == ""  # the input row was cleared on Enter
+
+        log_in(bob, "bob")
+        bob.wait_for_row(2, "bob connected!")
+        alice.wait_for_row(3, "bob connected!")
+        bob.type("hello alice")
+        bob.wait_for_row(8, "hello alice")  # typed on the bottom row
+        bob.type(ENTER)
+        alice.wait_for_row(4, "bob: hello alice")
+        bob.wait_for_row(3, "bob: hello alice")
+        assert alice.screen.lines() == ["Welcome! 1 user(s) are online!", "alice connected!",
+                                        "bob connected!", "bob: hello alice", "", "", "", ""]
+        assert bob.screen.lines() == ["Welcome! 2 user(s) are online!", "bob connected!",
+                                      "bob: hello alice", "", "", "", "", ""]
+
+        stop_with_ctrl_c(server, clients_connected=True)
+        alice.wait_for_row(5, "Server closed connection.")
+        bob.wait_for_row(4, "Server closed connection.")
+        assert alice.wait_exit() == (0, None)
+        assert bob.wait_exit() == (0, None)
+
+
+@needs_fixed_cbreak
+@pytest.mark.listing("8.14")
+def test_8_14_util_run_starts_the_chat_server_for_the_client(tmp_path):
+    """`python -m util run 8.14` (Needs: tty, peer (8.13)) starts the server until it listens,
+    runs the client in the terminal, and stops the server after."""
+    port = free_port()
+    env = {"SERVER_HOST": HOST, "SERVICE_PORT": str(port), "ASYNCIO_DATA_DIR": str(tmp_path)}
+    with Terminal("8.14", 8, 60, env, args=("-m", "util", "run", "8.14")) as reader:
+        log_in(reader, "carol")
+        reader.wait_for_row(2, "carol connected!")
+        assert reader.screen.line(1) == "Welcome! 1 user(s) are online!"
+        server = next(process for process in psutil.Process(reader.child.pid).children()
+                      if "chapter_08.listing_8_13" in process.cmdline())
+        reader.child.sendintr()
+        reader.wait_exit()
+        server.wait(10)  # raises psutil.TimeoutExpired if the server were left running
+        assert not server.is_running()
+    assert "CONNECTED <StreamReader" in (tmp_path / "listing_8_13.log").read_text()
+
+
+@pytest.fixture(scope="module")
+def products(make_database):
+    """A products database as chapter 5 builds it (schema, brands, products, SKUs)."""
+    return make_database("products", load=True)
+
+
+@needs_fixed_cbreak
+@pytest.mark.listing("8.11")
+def test_8_11_queries_run_concurrently_and_report_at_the_top(products):
+    queries = ["SELECT * FROM product",
+               "SELECT brand_id FROM brand WHERE brand_id < 0",
+               "SELEC oops",
+               "SELECT count(*) FROM sku"]
+    messages = ["Fetched 3 rows from: SELECT * FROM product",  # 3 columns, not rows
+                "Got exception object of type 'NoneType' has no len() from: "
+                "SELECT brand_id FROM brand WHERE brand_id < 0",
+                'Got exception syntax error at or near "SELEC" from: SELEC oops',
+                "Fetched 1 rows from: SELECT count(*) FROM sku"]
+    slow = "SELECT pg_sleep(2), 1"
+    with Terminal("8.11", 12, 120, products.env) as terminal:  # messages fit a row
+        terminal.wait_for_raw(CSI + "2J")
+        typed_slow = terminal.type(slow + ENTER)
+        for row, (query, message) in enumerate(zip(queries, messages, strict=True), 1):
+            terminal.type(query + ENTER)
+            terminal.wait_for_row(row, message)  # answered while pg_sleep still runs
+        fast_done = time.monotonic() - terminal.started
+        slow_done = terminal.wait_for_row(5, f"Fetched 2 rows from: {slow}")
+        assert fast_done < slow_done
+        assert 1.9 < slow_done - typed_slow < 4.0
+        assert terminal.screen.lines() == [*messages, f"Fetched 2 rows from: {slow}"] + [""] * 7
+        terminal.child.sendintr()
+        status, signum = terminal.wait_exit()
+    assert signum == signal.SIGINT and status is None
