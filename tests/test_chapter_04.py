@@ -220,7 +220,9 @@ def test_4_3_it_is_the_10_ms_request_timeout_not_the_1_s_session_timeout():
     assert run.returncode == 1, run
     assert run.stderr.splitlines()[-1] == "TimeoutError"
     assert times["path"] == "/?delay=2"
-    assert times["closed"] - times["request"] < 0.5, times  # 10 ms, far from the session's 1 s
+    # 10 ms plus however long a loaded machine takes to run the client: still clearly under
+    # the session's 1 s
+    assert times["closed"] - times["request"] < 0.8, times
 
 
 # --- 4.4, 4.5: tasks in list comprehensions ----------------------------------------------------
@@ -317,9 +319,10 @@ def test_4_8_as_completed_yields_results_as_they_finish(example_site):
                              FINISH_FETCH, "200", FINISH_MAIN])
     main_started = run.timed_lines[0][0]
     first, second, third = (t - main_started for t in run.arrivals("200"))
-    assert 1 + latency - 0.1 <= first <= second < 1 + latency + 0.8
-    assert 10 + latency - 0.1 <= third < 10 + latency + 0.8
-    assert 10 + latency <= main_seconds(lines) < 10 + latency + 0.8
+    slack = 1.5  # a loaded 2-core machine may answer late; never early
+    assert 1 + latency - 0.1 <= first <= second < 1 + latency + slack
+    assert 10 + latency - 0.1 <= third < 10 + latency + slack
+    assert 10 + latency <= main_seconds(lines) < 10 + latency + slack
     assert example_site.stats() == {"started": 3, "completed": 3, "cancelled": 0}
 
 
