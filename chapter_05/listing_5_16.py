@@ -3,8 +3,9 @@
 Section 5.7.2. Needs: postgres (products).
 
 What to watch: awaiting connection.cursor() gives a Cursor object; forward(500) skips 500 rows
-on the server and fetch(100) returns the next 100: products 501-600 on a freshly loaded table
-(without ORDER BY the order is not guaranteed in general).
+on the server and fetch(100) returns the next 100: usually products 501-600, the book's
+result. Without ORDER BY the order is the table's storage order, and PostgreSQL 18 sometimes
+stores a freshly loaded row a few pages on, so a run may show a few other ids among them.
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
 """
