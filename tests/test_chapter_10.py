@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+import socket
 import threading
 import time
 from collections import Counter
@@ -30,6 +31,7 @@ from util.postgres import port_open
 BANNER = "======== Running on http://127.0.0.1:{port} ========"
 PRODUCTS_504 = {"error": "Could not reach products service."}
 PRODUCTS_500 = {"error": "Server error reaching products service."}
+SLOW = 3.0  # seconds a slow stand-in takes: well past the BFF's 1 s waits, even under load
 CART_ROWS = [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 5)]
 FAVORITE_ROWS = [(1, 1), (1, 2), (1, 3), (3, 1), (3, 2), (3, 3)]
 
@@ -399,23 +401,23 @@ def test_10_8_combines_products_inventory_cart_and_favorites_of_user_3(stand_in)
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_inventory_gives_null_for_that_product_after_1_second(stand_in):
-    stand_in.delays["inventory 2"] = 1.5
+    stand_in.delays["inventory 2"] = SLOW
     with bff(stand_in.env()) as (_, products_all):
         status, body, seconds = products_all()
     assert status == 200
     assert inventories(body) == {1: 10, 2: None, 3: 30}
     assert body["products"][-1] == {"product_id": 2, "inventory": None}, "timed out ones last"
     assert (body["cart_items"], body["favorite_items"]) == (2, 3)
-    assert 0.95 <= seconds < 1.45, "the inventory wait gives up after 1 s, not 1.5 s"
+    assert 0.95 <= seconds < 2.0, "the inventory wait gives up after 1 s"
 
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_product_service_gives_504_after_1_second(stand_in):
-    stand_in.delays["products"] = 1.5
+    stand_in.delays["products"] = SLOW
     with bff(stand_in.env()) as (_, products_all):
         status, body, seconds = products_all()
     assert (status, body) == (504, PRODUCTS_504)
-    assert 0.95 <= seconds < 1.45
+    assert 0.95 <= seconds < 2.0
     assert not any("inventory" in path for path in stand_in.asked)
 
 
@@ -432,26 +434,26 @@ def test_10_8_a_product_service_that_is_down_gives_500_at_once(stand_in):
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_cart_service_gives_null_cart_items(stand_in):
-    stand_in.delays["cart"] = 1.5
+    stand_in.delays["cart"] = SLOW
     with bff(stand_in.env()) as (running, products_all):
         status, body, seconds = products_all()
     assert status == 200
     assert (body["cart_items"], body["favorite_items"]) == (None, 3)
     assert inventories(body) == {1: 10, 2: 20, 3: 30}
     # the first wait gives up after 1 s; the instant inventory calls add nothing
-    assert 0.95 <= seconds < 1.45
+    assert 0.95 <= seconds < 2.0
     assert "ERROR" not in running.stderr, "a timed-out cart is not logged"
 
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_cart_and_a_slow_inventory_take_the_two_waits_about_2_seconds(stand_in):
-    stand_in.delays.update({"cart": 1.5, "inventory 3": 1.5})
+    stand_in.delays.update({"cart": SLOW, "inventory 3": SLOW})
     with bff(stand_in.env()) as (_, products_all):
         status, body, seconds = products_all()
     assert status == 200
     assert (body["cart_items"], body["favorite_items"]) == (None, 3)
     assert inventories(body) == {1: 10, 2: 20, 3: None}
-    assert 1.95 <= seconds < 2.6, "two 1 s waits, one after the other"
+    assert 1.95 <= seconds < 2.9, "two 1 s waits, one after the other"
 
 
 @pytest.mark.listing("10.8")
@@ -565,6 +567,28 @@ def test_util_run_10_8_starts_the_four_services_with_their_databases_and_stops_t
     finally:
         for name in databases.values():
             asyncio.run(postgres.drop_database(name))
+
+
+@pytest.mark.listing("10.8")
+def test_util_run_10_8_with_a_service_port_in_use_is_one_clear_line_and_stops_the_others(
+        small_products_db, cart_db, favorites_db, tmp_path):
+    ports = {name: free_port() for name in ("SERVER_PORT", "INVENTORY_PORT", "FAVORITES_PORT",
+                                            "SERVICE_PORT")}
+    env = (small_products_db.env | cart_db.env | favorites_db.env
+           | {name: str(port) for name, port in ports.items()}
+           | {"ASYNCIO_DATA_DIR": str(tmp_path)})
+    with socket.socket() as busy:  # something else holds the cart service's port
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env["CART_PORT"] = str(busy.getsockname()[1])
+        result = run_listing("util", "run", "10.8", env=env, timeout=60)
+    assert result.returncode == 2, str(result)
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"error: listing 10\.6 did not start: OSError: .*address already in use",
+                        last), last
+    for port in ports.values():
+        assert not port_open("127.0.0.1", port), "the services started before it are stopped"
 
 
 # --- 10.9, 10.10 ---------------------------------------------------------------------------
