@@ -11,10 +11,13 @@ and made to fail by stopping them; `python -m util run 10.8` starts it all with 
 """
 from __future__ import annotations
 
+import ast
 import asyncio
 import re
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -25,7 +28,7 @@ import asyncpg
 import pytest
 from aiohttp import web
 
-from tests.support import Listing, free_port, run_listing
+from tests.support import REPO, Listing, free_port, listing_env, run_listing
 from util.postgres import port_open
 
 BANNER = "======== Running on http://127.0.0.1:{port} ========"
@@ -97,6 +100,16 @@ def columns(database, table: str) -> list[tuple]:
     return [tuple(row) for row in database.fetch(
         "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
         "WHERE table_name = $1 ORDER BY ordinal_position", table)]
+
+
+def test_package_imports_quietly():
+    result = subprocess.run([sys.executable, "-c", "import chapter_10; print(dir(chapter_10))"],
+                            cwd=REPO, env=listing_env(), capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    names = ast.literal_eval(result.stdout)  # the package defines nothing of its own
+    assert [name for name in names if not name.startswith("__")] == []
 
 
 # --- databases -----------------------------------------------------------------------------
