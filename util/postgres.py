@@ -33,6 +33,9 @@ SYSTEM_USER = "embedded_postgres"  # Postgres refuses to run as root
 LOADERS: dict[str, list[str]] = {
     # chapter 5: the schema (5.3), 100 brands (5.5), 1,000 products and 100,000 SKUs (5.6)
     "products": ["chapter_05.listing_5_3", "chapter_05.listing_5_5", "chapter_05.listing_5_6"],
+    # chapter 10: the cart (10.2) and favorites (10.3) tables, run as psql -f would
+    "cart": ["chapter_10.load_cart"],
+    "favorites": ["chapter_10.load_favorites"],
 }
 
 

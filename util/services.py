@@ -37,6 +37,9 @@ BOOK_DATABASES = {"products": settings.PRODUCTS_DB, "cart": settings.CART_DB,
                   "favorites": settings.FAVORITES_DB}
 
 
+CHAPTER_10_SERVICES = ("10.7", "10.1", "10.5", "10.6")  # the BFF's need `services`
+
+
 class ServiceError(Exception):
     """A service could not be started; the message is for the reader."""
 
@@ -116,6 +119,8 @@ class Services:
                     self._data()
                 elif need.kind == "peer":
                     self._peers(need.args)
+                elif need.kind == "services":
+                    self._services()
         except BaseException:
             self.__exit__()
             raise
@@ -188,6 +193,13 @@ class Services:
                 time.sleep(0.05)
             self.announce(f"[util] started listing {listing_id} ({peer.caption}); "
                           f"its output goes to {log}")
+
+    def _services(self) -> None:
+        """The chapter-10 services the backend-for-frontend (10.8) calls: the product (10.7),
+        inventory (10.1), favorites (10.5) and cart (10.6) services, their databases created
+        and filled first."""
+        self._postgres(("products", "favorites", "cart"))
+        self._peers(CHAPTER_10_SERVICES)
 
     def listing_succeeded(self) -> None:
         """Record that the listing, if it fills a database (5.3), has now done so."""

@@ -1,0 +1,5 @@
+"""Fill the cart database (settings.CART_DB) with listing 10.2; util.postgres.LOADERS runs it."""
+from chapter_10.load_sql import main
+
+if __name__ == "__main__":
+    main("cart")

@@ -1,0 +1,822 @@
+"""Chapter 10: the microservices, the backend-for-frontend, retry and the circuit breaker.
+
+The services run as the reader runs them (`python -m chapter_10.listing_10_N`) on free ports,
+over throwaway databases of the session's Postgres filled by the book's SQL files (10.2, 10.3,
+through util.postgres.LOADERS) and chapter 5's listings. Real aiohttp clients ask them.
+
+The backend-for-frontend (10.8) is tested twice: against stand-in services in this process,
+whose delays the tests choose (the catalog's timing matrix: a slow inventory for one product, a
+slow or missing product or cart service), and against the real services, made slow with SIGSTOP
+and made to fail by stopping them; `python -m util run 10.8` starts it all with the book's data.
+"""
+from __future__ import annotations
+
+import ast
+import asyncio
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+import aiohttp
+import asyncpg
+import pytest
+from aiohttp import web
+
+from tests.support import REPO, Listing, free_port, listing_env, run_listing
+from util.postgres import port_open
+
+BANNER = "======== Running on http://127.0.0.1:{port} ========"
+PRODUCTS_504 = {"error": "Could not reach products service."}
+PRODUCTS_500 = {"error": "Server error reaching products service."}
+SLOW = 3.0  # seconds a slow stand-in takes: well past the BFF's 1 s waits, even under load
+CART_ROWS = [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 5)]
+FAVORITE_ROWS = [(1, 1), (1, 2), (1, 3), (3, 1), (3, 2), (3, 3)]
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+async def aget(url: str, timeout: float = 15) -> tuple[int, object, float]:
+    """GET with a fresh aiohttp session: (status, JSON or text body, seconds)."""
+    start = time.monotonic()
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+        async with session.get(url) as response:
+            if response.content_type == "application/json":
+                body = await response.json()
+            else:
+                body = await response.text()
+            return response.status, body, time.monotonic() - start
+
+
+def get(url: str, timeout: float = 15) -> tuple[int, object, float]:
+    return asyncio.run(aget(url, timeout))
+
+
+def ok(run):
+    assert run.returncode == 0, str(run)
+    return run
+
+
+def wait_until(condition, timeout: float = 10, message: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} not reached within {timeout} s")
+        time.sleep(0.05)
+
+
+def connections_to(database) -> int:
+    """Backends connected to `database`, not counting the one asking."""
+    return database.fetch("SELECT count(*) FROM pg_stat_activity "
+                          "WHERE datname = $1 AND pid <> pg_backend_pid()", database.name)[0][0]
+
+
+@contextmanager
+def service(listing: str, port_variable: str, env: dict | None = None):
+    """Start a chapter-10 server on a free port; yields (Listing, port); checks its banner, and
+    that SIGINT stops it cleanly unless the test stopped it already."""
+    port = free_port()
+    with Listing(listing, env=(env or {}) | {port_variable: str(port)}) as running:
+        running.wait_for_port(port)
+        assert running.read_line() == BANNER.format(port=port)
+        assert running.read_line() == "(Press CTRL+C to quit)"
+        yield running, port
+        if running.running():
+            result = running.stop(signal.SIGINT)
+            assert result.returncode == 0, str(result)
+            assert "Traceback" not in result.stderr, str(result)
+
+
+def run_sql_loader(database, book_name: str):
+    return run_listing("chapter_10.load_sql", book_name, env=database.env)
+
+
+def columns(database, table: str) -> list[tuple]:
+    return [tuple(row) for row in database.fetch(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_name = $1 ORDER BY ordinal_position", table)]
+
+
+def test_package_imports_quietly():
+    result = subprocess.run([sys.executable, "-c", "import chapter_10; print(dir(chapter_10))"],
+                            cwd=REPO, env=listing_env(), capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    names = ast.literal_eval(result.stdout)  # the package defines nothing of its own
+    assert [name for name in names if not name.startswith("__")] == []
+
+
+# --- databases -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cart_db(make_database):
+    """A cart database filled by util's loader (listing 10.2), as `python -m util run` does."""
+    return make_database("cart", load=True)
+
+
+@pytest.fixture(scope="module")
+def favorites_db(make_database):
+    return make_database("favorites", load=True)
+
+
+SMALL_PRODUCTS = ["red hat", "blue shoe", "green sock", "black belt", "white shirt"]
+
+
+@pytest.fixture(scope="module")
+def small_products_db(make_database):
+    """Chapter 5's schema (listing 5.3) with one brand and five products."""
+    database = make_database("products")
+    ok(run_listing("5.3", env=database.env))
+
+    async def fill():
+        connection = await database.server.connect(database.name)
+        try:
+            await connection.execute("INSERT INTO brand VALUES(DEFAULT, 'Acme')")
+            await connection.executemany("INSERT INTO product VALUES(DEFAULT, $1, 1)",
+                                         [(name,) for name in SMALL_PRODUCTS])
+        finally:
+            await connection.close()
+
+    asyncio.run(fill())
+    return database
+
+
+# --- 10.1 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("10.1")
+def test_10_1_inventory_answers_a_number_after_a_random_delay_of_up_to_2_seconds():
+    with service("10.1", "INVENTORY_PORT") as (_, port):
+        async def ask_many():
+            urls = [f"http://127.0.0.1:{port}/products/{n}/inventory" for n in range(39)]
+            urls.append(f"http://127.0.0.1:{port}/products/abc/inventory")  # not checked
+            return await asyncio.gather(*(aget(url) for url in urls))
+
+        start = time.monotonic()
+        answers = asyncio.run(ask_many())
+        total = time.monotonic() - start
+    for status, body, _ in answers:
+        assert status == 200
+        assert isinstance(body, dict) and list(body) == ["inventory"]
+        assert isinstance(body["inventory"], int) and 0 <= body["inventory"] <= 100
+    latencies = sorted(seconds for _, _, seconds in answers)
+    assert latencies[-1] < 3.0 and total < 3.5, "at most 2 s of delay (plus a loaded machine)"
+    # 40 uniform delays of 0.0-2.0 s: all above 0.7 s, or all below 1.3 s, has a probability
+    # under 1e-8; the answers come back concurrently, each after its own delay.
+    assert latencies[0] < 0.8, latencies
+    assert latencies[-1] > 1.2, latencies
+
+
+# --- 10.2, 10.3 ----------------------------------------------------------------------------
+
+@pytest.mark.listing("10.2")
+def test_10_2_creates_user_cart_with_six_rows_and_fails_a_second_time(make_database):
+    database = make_database("cart")
+    first = ok(run_sql_loader(database, "cart"))
+    assert first.lines == [f"Ran listing_10_2.sql in database {database.name!r}"]
+    rows = database.fetch("SELECT user_id, product_id FROM user_cart ORDER BY user_id, product_id")
+    assert [tuple(row) for row in rows] == CART_ROWS
+    assert columns(database, "user_cart") == [("user_id", "integer", "NO"),
+                                              ("product_id", "integer", "NO")]
+    indexes = database.fetch("SELECT count(*) FROM pg_indexes WHERE tablename = 'user_cart'")
+    assert indexes[0][0] == 0, "no keys, no indexes"
+    again = run_sql_loader(database, "cart")
+    assert again.returncode != 0
+    assert 'relation "user_cart" already exists' in again.stderr
+    assert len(database.fetch("SELECT * FROM user_cart")) == 6, "nothing inserted twice"
+
+
+@pytest.mark.listing("10.3")
+def test_10_3_creates_user_favorite_with_six_rows_and_fails_a_second_time(make_database):
+    database = make_database("favorites")
+    first = ok(run_sql_loader(database, "favorites"))
+    assert first.lines == [f"Ran listing_10_3.sql in database {database.name!r}"]
+    rows = database.fetch(
+        "SELECT user_id, product_id FROM user_favorite ORDER BY user_id, product_id")
+    assert [tuple(row) for row in rows] == FAVORITE_ROWS
+    assert columns(database, "user_favorite") == [("user_id", "integer", "NO"),
+                                                  ("product_id", "integer", "NO")]
+    again = run_sql_loader(database, "favorites")
+    assert again.returncode != 0
+    assert 'relation "user_favorite" already exists' in again.stderr
+
+
+@pytest.mark.listing("10.2")
+@pytest.mark.listing("10.3")
+def test_util_fills_the_cart_and_favorites_databases_with_the_two_sql_files(cart_db,
+                                                                             favorites_db):
+    assert [tuple(r) for r in cart_db.fetch(
+        "SELECT user_id, product_id FROM user_cart ORDER BY 1, 2")] == CART_ROWS
+    assert [tuple(r) for r in favorites_db.fetch(
+        "SELECT user_id, product_id FROM user_favorite ORDER BY 1, 2")] == FAVORITE_ROWS
+
+
+def test_load_sql_without_a_database_name_shows_its_usage():
+    result = run_listing("chapter_10.load_sql")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "usage: python -m chapter_10.load_sql {cart|favorites}"
+
+
+# --- 10.4 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("10.4")
+def test_10_4_opens_a_pool_of_six_connections_in_the_app_and_closes_it(favorites_db):
+    from chapter_10.listing_10_4 import DB_KEY, create_database_pool, destroy_database_pool
+
+    server = favorites_db.server
+
+    async def scenario():
+        app = web.Application()
+        # the book's string key: aiohttp 3.9+ warns (its default filter hides it from readers)
+        with pytest.warns(web.NotAppKeyWarning):
+            await create_database_pool(app, host=server.host, port=server.port,
+                                       user=server.user, database=favorites_db.name,
+                                       password=server.password)
+        pool = app["database"]
+        assert DB_KEY == "database"
+        assert isinstance(pool, asyncpg.Pool)
+        assert await pool.fetchval("SELECT 1") == 1
+        assert (pool.get_min_size(), pool.get_max_size(), pool.get_size()) == (6, 6, 6)
+        opened = await asyncio.to_thread(connections_to, favorites_db)
+        await destroy_database_pool(app)
+        assert pool.is_closing()
+        return opened
+
+    assert asyncio.run(scenario()) == 6
+    wait_until(lambda: connections_to(favorites_db) == 0, message="the pool's connections closed")
+
+
+# --- 10.5, 10.6, 10.7 ----------------------------------------------------------------------
+
+@pytest.mark.listing("10.5")
+def test_10_5_favorites_service_answers_each_users_favorites(favorites_db):
+    with service("10.5", "FAVORITES_PORT", favorites_db.env) as (_, port):
+        base = f"http://127.0.0.1:{port}/users"
+        wait_until(lambda: connections_to(favorites_db) == 6,
+                   message="the six connections of the pool the startup hook opened")
+        for user, expected in (("1", [1, 2, 3]), ("3", [1, 2, 3]), ("2", [])):
+            status, body, _ = get(f"{base}/{user}/favorites")
+            assert status == 200
+            assert sorted(body, key=lambda item: item["product_id"]) == [
+                {"product_id": n} for n in expected]
+        assert get(f"{base}/x/favorites")[:2] == (400, "400: Bad Request")
+    wait_until(lambda: connections_to(favorites_db) == 0,
+               message="the cleanup hook closed the pool")
+
+
+@pytest.mark.listing("10.6")
+def test_10_6_cart_service_answers_each_users_cart(cart_db):
+    with service("10.6", "CART_PORT", cart_db.env) as (_, port):
+        base = f"http://127.0.0.1:{port}/users"
+        for user, expected in (("1", [1, 2, 3]), ("2", [1, 2, 5]), ("3", [])):
+            status, body, _ = get(f"{base}/{user}/cart")
+            assert status == 200
+            assert sorted(body, key=lambda item: item["product_id"]) == [
+                {"product_id": n} for n in expected]
+        assert get(f"{base}/x/cart")[:2] == (400, "400: Bad Request")
+    wait_until(lambda: connections_to(cart_db) == 0, message="the cleanup hook closed the pool")
+
+
+@pytest.mark.listing("10.7")
+def test_10_7_product_service_answers_every_product_with_id_and_name(small_products_db):
+    with service("10.7", "SERVER_PORT", small_products_db.env) as (_, port):
+        status, body, _ = get(f"http://127.0.0.1:{port}/products")
+    assert status == 200
+    assert body == [{"product_id": n, "product_name": name}
+                    for n, name in enumerate(SMALL_PRODUCTS, start=1)]
+
+
+# --- 10.8 against stand-ins ----------------------------------------------------------------
+
+class StandIns:
+    """The four services the BFF calls, as aiohttp apps on free ports in a thread of this
+    process; `delays` holds seconds per route ("products", "favorites", "cart",
+    "inventory 2"), `asked` counts the paths requested."""
+
+    def __init__(self):
+        self.product_list = [{"product_id": n, "product_name": f"product {n}"} for n in (1, 2, 3)]
+        self.delays: dict[str, float] = {}
+        self.asked: Counter[str] = Counter()
+        self.ports = {name: free_port() for name in ("products", "inventory", "favorites",
+                                                     "cart")}
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.runners: list[web.AppRunner] = []
+
+    async def _answer(self, request: web.Request, key: str, body) -> web.Response:
+        self.asked[request.path] += 1
+        await asyncio.sleep(self.delays.get(key, 0))
+        return web.json_response(body)
+
+    async def products(self, request):
+        return await self._answer(request, "products", self.product_list)
+
+    async def inventory(self, request):
+        product_id = request.match_info["id"]
+        return await self._answer(request, f"inventory {product_id}",
+                                  {"inventory": int(product_id) * 10})
+
+    async def favorites(self, request):
+        return await self._answer(request, "favorites", [{"product_id": n} for n in (1, 2, 3)])
+
+    async def cart(self, request):
+        return await self._answer(request, "cart", [{"product_id": n} for n in (4, 5)])
+
+    async def _start(self):
+        routes = {"products": ("/products", self.products),
+                  "inventory": ("/products/{id}/inventory", self.inventory),
+                  "favorites": ("/users/{id}/favorites", self.favorites),
+                  "cart": ("/users/{id}/cart", self.cart)}
+        for name, (path, handler) in routes.items():
+            app = web.Application()
+            app.router.add_get(path, handler)
+            runner = web.AppRunner(app, shutdown_timeout=0.1)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", self.ports[name]).start()
+            self.runners.append(runner)
+
+    async def _stop(self):
+        for runner in self.runners:
+            await runner.cleanup()
+
+    def start(self) -> None:
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+    def env(self, **closed: bool) -> dict[str, str]:
+        """The BFF's settings pointing at the stand-ins; closed=True for a service gives a
+        port where nothing listens."""
+        port = {name: str(free_port() if closed.get(name) else self.ports[name])
+                for name in self.ports}
+        return {"SERVER_PORT": port["products"], "INVENTORY_PORT": port["inventory"],
+                "FAVORITES_PORT": port["favorites"], "CART_PORT": port["cart"]}
+
+
+@pytest.fixture(scope="module")
+def stand_ins():
+    services = StandIns()
+    services.start()
+    yield services
+    services.stop()
+
+
+@pytest.fixture
+def stand_in(stand_ins):
+    stand_ins.delays.clear()
+    stand_ins.asked.clear()
+    return stand_ins
+
+
+@contextmanager
+def bff(env: dict[str, str]):
+    """Listing 10.8 on a free port; yields a function that GETs /products/all."""
+    port = free_port()
+    with Listing("10.8", env=env | {"SERVICE_PORT": str(port)}) as running:
+        running.wait_for_port(port)
+        assert running.read_line() == BANNER.format(port=port)
+        yield running, lambda: get(f"http://127.0.0.1:{port}/products/all")
+        result = running.stop(signal.SIGINT)
+        assert result.returncode == 0, str(result)
+
+
+def inventories(body: dict) -> dict[int, int | None]:
+    ids = [product["product_id"] for product in body["products"]]
+    assert len(ids) == len(set(ids)), f"every product exactly once: {ids}"
+    assert all(set(product) == {"product_id", "inventory"} for product in body["products"])
+    return {product["product_id"]: product["inventory"] for product in body["products"]}
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_combines_products_inventory_cart_and_favorites_of_user_3(stand_in):
+    with bff(stand_in.env()) as (running, products_all):
+        status, body, seconds = products_all()
+    assert status == 200
+    assert list(body) == ["cart_items", "favorite_items", "products"]
+    assert (body["cart_items"], body["favorite_items"]) == (2, 3)
+    assert inventories(body) == {1: 10, 2: 20, 3: 30}
+    assert seconds < 0.9, "nothing waits for a timeout"
+    assert stand_in.asked == Counter({"/products": 1, "/users/3/favorites": 1,
+                                      "/users/3/cart": 1, "/products/1/inventory": 1,
+                                      "/products/2/inventory": 1, "/products/3/inventory": 1})
+    assert "ERROR" not in running.stderr
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_a_slow_inventory_gives_null_for_that_product_after_1_second(stand_in):
+    stand_in.delays["inventory 2"] = SLOW
+    with bff(stand_in.env()) as (_, products_all):
+        status, body, seconds = products_all()
+    assert status == 200
+    assert inventories(body) == {1: 10, 2: None, 3: 30}
+    assert body["products"][-1] == {"product_id": 2, "inventory": None}, "timed out ones last"
+    assert (body["cart_items"], body["favorite_items"]) == (2, 3)
+    assert 0.95 <= seconds < 2.0, "the inventory wait gives up after 1 s"
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_a_slow_product_service_gives_504_after_1_second(stand_in):
+    stand_in.delays["products"] = SLOW
+    with bff(stand_in.env()) as (_, products_all):
+        status, body, seconds = products_all()
+    assert (status, body) == (504, PRODUCTS_504)
+    assert 0.95 <= seconds < 2.0
+    assert not any("inventory" in path for path in stand_in.asked)
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_a_product_service_that_is_down_gives_500_at_once(stand_in):
+    with bff(stand_in.env(products=True)) as (running, products_all):
+        status, body, seconds = products_all()
+        wait_until(lambda: "Traceback" in running.stderr, message="the logged traceback")
+    assert (status, body) == (500, PRODUCTS_500)
+    assert seconds < 0.8, "a refused connection fails at once, no timeout"
+    assert "ERROR:root:Server error reaching product service.\nTraceback" in running.stderr
+    assert "ClientConnectorError" in running.stderr
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_a_slow_cart_service_gives_null_cart_items(stand_in):
+    stand_in.delays["cart"] = SLOW
+    with bff(stand_in.env()) as (running, products_all):
+        status, body, seconds = products_all()
+    assert status == 200
+    assert (body["cart_items"], body["favorite_items"]) == (None, 3)
+    assert inventories(body) == {1: 10, 2: 20, 3: 30}
+    # the first wait gives up after 1 s; the instant inventory calls add nothing
+    assert 0.95 <= seconds < 2.0
+    assert "ERROR" not in running.stderr, "a timed-out cart is not logged"
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_a_slow_cart_and_a_slow_inventory_take_the_two_waits_about_2_seconds(stand_in):
+    stand_in.delays.update({"cart": SLOW, "inventory 3": SLOW})
+    with bff(stand_in.env()) as (_, products_all):
+        status, body, seconds = products_all()
+    assert status == 200
+    assert (body["cart_items"], body["favorite_items"]) == (None, 3)
+    assert inventories(body) == {1: 10, 2: 20, 3: None}
+    assert 1.95 <= seconds < 2.9, "two 1 s waits, one after the other"
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_a_cart_service_that_is_down_gives_null_and_is_logged(stand_in):
+    with bff(stand_in.env(cart=True)) as (running, products_all):
+        status, body, seconds = products_all()
+        wait_until(lambda: "Traceback" in running.stderr, message="the logged traceback")
+    assert status == 200
+    assert (body["cart_items"], body["favorite_items"]) == (None, 3)
+    assert inventories(body) == {1: 10, 2: 20, 3: 30}
+    assert seconds < 0.9
+    assert "ERROR:root:Error getting user cart.\nTraceback" in running.stderr
+
+
+@pytest.mark.listing("10.8")
+def test_10_8_an_inventory_service_that_is_down_gives_null_and_logs_each_product(stand_in):
+    with bff(stand_in.env(inventory=True)) as (running, products_all):
+        status, body, _ = products_all()
+        wait_until(lambda: running.stderr.count("ERROR:root:") == 3, message="three errors")
+    assert status == 200
+    assert inventories(body) == {1: None, 2: None, 3: None}
+    assert sorted(re.findall(r"^ERROR:root:Error getting inventory for id (\d+)\nTraceback",
+                             running.stderr, re.MULTILINE)) == ["1", "2", "3"]
+
+
+# --- 10.8 against the real services ---------------------------------------------------------
+
+@pytest.mark.listing("10.8")
+def test_10_8_with_the_real_services_degrades_as_each_one_hangs_or_goes_down(
+        small_products_db, cart_db, favorites_db):
+    env = small_products_db.env | cart_db.env | favorites_db.env
+    with (service("10.7", "SERVER_PORT", env) as (products, products_port),
+          service("10.1", "INVENTORY_PORT") as (_, inventory_port),
+          service("10.5", "FAVORITES_PORT", env) as (_, favorites_port),
+          service("10.6", "CART_PORT", env) as (cart, cart_port),
+          bff({"SERVER_PORT": str(products_port), "INVENTORY_PORT": str(inventory_port),
+               "FAVORITES_PORT": str(favorites_port), "CART_PORT": str(cart_port)})
+          as (front, products_all)):
+        status, body, seconds = products_all()
+        assert status == 200
+        assert (body["cart_items"], body["favorite_items"]) == (0, 3), "user 3's cart is empty"
+        found = inventories(body)
+        assert set(found) == {1, 2, 3, 4, 5}
+        assert all(n is None or 0 <= n <= 100 for n in found.values())
+        assert seconds < 1.6, "the random 0-2 s inventory calls are cut off after 1 s"
+
+        products.send_signal(signal.SIGSTOP)  # hung: it accepts connections, answers nothing
+        try:
+            status, body, seconds = products_all()
+        finally:
+            products.send_signal(signal.SIGCONT)
+        assert (status, body) == (504, PRODUCTS_504)
+        assert 0.95 <= seconds < 1.6
+
+        cart.send_signal(signal.SIGSTOP)
+        try:
+            status, body, seconds = products_all()
+        finally:
+            cart.send_signal(signal.SIGCONT)
+        assert status == 200
+        assert (body["cart_items"], body["favorite_items"]) == (None, 3)
+        assert 0.95 <= seconds < 2.6
+
+        assert cart.stop(signal.SIGINT).returncode == 0  # down
+        status, body, _ = products_all()
+        assert status == 200
+        assert (body["cart_items"], body["favorite_items"]) == (None, 3)
+        wait_until(lambda: "ERROR:root:Error getting user cart." in front.stderr)
+
+        assert products.stop(signal.SIGINT).returncode == 0
+        status, body, seconds = products_all()
+        assert (status, body) == (500, PRODUCTS_500)
+        assert seconds < 0.8
+        wait_until(lambda: "ERROR:root:Server error reaching product service." in front.stderr)
+
+
+@pytest.mark.listing("10.8")
+def test_util_run_10_8_starts_the_four_services_with_their_databases_and_stops_them(
+        postgres, tmp_path):
+    suffix = free_port()
+    databases = {"PRODUCTS_DB": f"test_products_{suffix}", "CART_DB": f"test_cart_{suffix}",
+                 "FAVORITES_DB": f"test_favorites_{suffix}"}
+    ports = {name: free_port() for name in ("SERVER_PORT", "INVENTORY_PORT", "FAVORITES_PORT",
+                                            "CART_PORT", "SERVICE_PORT")}
+    env = (postgres.env() | databases | {name: str(port) for name, port in ports.items()}
+           | {"ASYNCIO_DATA_DIR": str(tmp_path)})
+    try:
+        with Listing("util", "run", "10.8", env=env) as cli:
+            cli.wait_for_port(ports["SERVICE_PORT"], timeout=120)
+            status, body, _ = get(f"http://127.0.0.1:{ports['SERVICE_PORT']}/products/all")
+            assert all(port_open("127.0.0.1", port) for port in ports.values())
+            result = cli.stop(signal.SIGINT, timeout=30)
+        assert result.returncode == 0, str(result)
+        for port in ports.values():
+            assert not port_open("127.0.0.1", port), f"port {port} closed after Ctrl-C"
+        messages = result.stderr.splitlines()
+        for variable in ("PRODUCTS_DB", "CART_DB", "FAVORITES_DB"):
+            assert f"[util] created database {databases[variable]!r}" in messages
+        assert (f"[util] filled database {databases['CART_DB']!r} with chapter_10.load_cart"
+                in messages)
+        started = [re.match(r"\[util\] started listing (10\.\d+) ", line)
+                   for line in messages]
+        assert [match[1] for match in started if match] == ["10.7", "10.1", "10.5", "10.6"]
+        assert status == 200
+        assert (body["cart_items"], body["favorite_items"]) == (0, 3)
+        found = inventories(body)
+        assert set(found) == set(range(1, 1001)), "chapter 5's 1,000 products"
+        numbers = [n for n in found.values() if n is not None]
+        assert numbers and all(0 <= n <= 100 for n in numbers)
+        assert len(numbers) < 500, "100 connections at a time: most calls time out"
+    finally:
+        for name in databases.values():
+            asyncio.run(postgres.drop_database(name))
+
+
+@pytest.mark.listing("10.8")
+def test_util_run_10_8_with_a_service_port_in_use_is_one_clear_line_and_stops_the_others(
+        small_products_db, cart_db, favorites_db, tmp_path):
+    ports = {name: free_port() for name in ("SERVER_PORT", "INVENTORY_PORT", "FAVORITES_PORT",
+                                            "SERVICE_PORT")}
+    env = (small_products_db.env | cart_db.env | favorites_db.env
+           | {name: str(port) for name, port in ports.items()}
+           | {"ASYNCIO_DATA_DIR": str(tmp_path)})
+    with socket.socket() as busy:  # something else holds the cart service's port
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env["CART_PORT"] = str(busy.getsockname()[1])
+        result = run_listing("util", "run", "10.8", env=env, timeout=60)
+    assert result.returncode == 2, str(result)
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"error: listing 10\.6 did not start: OSError: .*address already in use",
+                        last), last
+    for port in ports.values():
+        assert not port_open("127.0.0.1", port), "the services started before it are stopped"
+
+
+# --- 10.9, 10.10 ---------------------------------------------------------------------------
+
+def retry_records(caplog) -> list:
+    return [record for record in caplog.records
+            if record.getMessage().startswith("Exception while waiting")]
+
+
+@pytest.mark.listing("10.9")
+def test_10_9_retry_returns_the_first_success_after_logging_each_failure(caplog):
+    from chapter_10.listing_10_9 import retry
+
+    calls = []
+
+    async def fails_twice():
+        calls.append(1)
+        if len(calls) <= 2:
+            raise ValueError(f"failure {len(calls)}")
+        return 42
+
+    assert asyncio.run(retry(fails_twice, max_retries=3, timeout=1, retry_interval=0.01)) == 42
+    records = retry_records(caplog)
+    assert [r.getMessage() for r in records] == [
+        "Exception while waiting (tried 0 times), retrying.",
+        "Exception while waiting (tried 1 times), retrying."]
+    assert all(r.levelname == "ERROR" and r.name == "root" for r in records)
+    assert [str(r.exc_info[1]) for r in records] == ["failure 1", "failure 2"]
+    assert len(calls) == 3
+
+
+@pytest.mark.listing("10.9")
+def test_10_9_retry_gives_up_with_too_many_retries_after_each_interval(caplog):
+    from chapter_10.listing_10_9 import TooManyRetries, retry
+
+    async def always_fail():
+        raise RuntimeError("nope")
+
+    start = time.monotonic()
+    with pytest.raises(TooManyRetries) as raised:
+        asyncio.run(retry(always_fail, max_retries=3, timeout=1, retry_interval=0.1))
+    assert 0.29 <= time.monotonic() - start < 0.8, "three 0.1 s intervals"
+    assert str(raised.value) == ""
+    assert [r.getMessage() for r in retry_records(caplog)] == [
+        f"Exception while waiting (tried {n} times), retrying." for n in range(3)]
+
+
+@pytest.mark.listing("10.9")
+def test_10_9_retry_cuts_each_attempt_off_at_the_timeout(caplog):
+    from chapter_10.listing_10_9 import TooManyRetries, retry
+
+    async def always_slow():
+        await asyncio.sleep(1)
+
+    start = time.monotonic()
+    with pytest.raises(TooManyRetries):
+        asyncio.run(retry(always_slow, max_retries=3, timeout=0.1, retry_interval=0.1))
+    assert 0.59 <= time.monotonic() - start < 1.0, "3 x (0.1 s timeout + 0.1 s interval)"
+    records = retry_records(caplog)
+    assert len(records) == 3
+    assert all(r.exc_info[0] is TimeoutError for r in records)
+
+
+@pytest.mark.listing("10.9")
+def test_10_9_retry_with_no_retries_raises_at_once_without_calling(caplog):
+    from chapter_10.listing_10_9 import TooManyRetries, retry
+
+    def never():
+        raise AssertionError("called")
+
+    with pytest.raises(TooManyRetries):
+        asyncio.run(retry(never, max_retries=0, timeout=1, retry_interval=1))
+    assert retry_records(caplog) == []
+
+
+@pytest.mark.listing("10.9")
+def test_10_9_cancelling_a_retry_is_not_swallowed(caplog):
+    from chapter_10.listing_10_9 import retry
+
+    async def scenario():
+        task = asyncio.create_task(retry(lambda: asyncio.sleep(5), max_retries=3, timeout=10,
+                                         retry_interval=0))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
+    assert retry_records(caplog) == []
+
+
+@pytest.mark.listing("10.10")
+def test_10_10_prints_retried_too_many_times_twice_after_three_logged_failures_each():
+    result = ok(run_listing("10.10"))
+    assert result.lines == ["Retried too many times!", "Retried too many times!"]
+    errors = re.findall(r"^ERROR:root:Exception while waiting \(tried (\d) times\), retrying\.$",
+                        result.stderr, re.MULTILINE)
+    assert errors == ["0", "1", "2", "0", "1", "2"]
+    # what each traceback ends with, in order
+    blocks = result.stderr.split("ERROR:root:")[1:]
+    assert all(block.rstrip().endswith("Exception: I've failed!") for block in blocks[:3])
+    assert all(block.rstrip().splitlines()[-1] == "TimeoutError" for block in blocks[3:])
+    assert 0.8 <= result.seconds < 2.5, "0.3 s + 0.6 s, plus the interpreter's start"
+
+
+# --- 10.11, 10.12 --------------------------------------------------------------------------
+
+def printed(capsys) -> list[str]:
+    return capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.listing("10.11")
+def test_10_11_opens_after_max_failures_fails_fast_and_closes_after_the_reset_interval(capsys):
+    from chapter_10.listing_10_11 import CircuitBreaker, CircuitOpenException
+
+    slow = {"on": True}
+
+    async def callback(value, extra=""):
+        if slow["on"]:
+            await asyncio.sleep(1)
+        return f"{value}{extra}"
+
+    breaker = CircuitBreaker(callback, timeout=0.05, time_window=10, max_failures=2,
+                             reset_interval=0.3)
+
+    async def scenario():
+        for _ in range(2):
+            with pytest.raises(TimeoutError):
+                await breaker.request("x")
+            assert printed(capsys) == ["Circuit is closed, requesting!", "Making request!"]
+        start = time.monotonic()
+        with pytest.raises(CircuitOpenException):
+            await breaker.request("x")
+        assert time.monotonic() - start < 0.05, "fails fast"
+        assert printed(capsys) == ["Circuit is open, failing fast!"]
+        await asyncio.sleep(0.35)  # past reset_interval since the last request
+        slow["on"] = False
+        assert await breaker.request("x", extra="!") == "x!"
+        assert printed(capsys) == ["Circuit is going from open to closed, resetting!",
+                                   "Making request!"]
+        assert breaker.current_failures == 0
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.listing("10.11")
+def test_10_11_forgets_failures_older_than_the_time_window(capsys):
+    from chapter_10.listing_10_11 import CircuitBreaker
+
+    async def failing():
+        raise ValueError("down")
+
+    breaker = CircuitBreaker(failing, timeout=1, time_window=0.2, max_failures=3,
+                             reset_interval=10)
+
+    async def scenario():
+        with pytest.raises(ValueError):
+            await breaker.request()
+        assert breaker.current_failures == 1 and breaker.last_failure_time is not None
+        printed(capsys)
+        await asyncio.sleep(0.25)
+        with pytest.raises(ValueError):
+            await breaker.request()
+        assert printed(capsys) == ["Interval since first failure elapsed, resetting!",
+                                   "Circuit is closed, requesting!", "Making request!"]
+        assert breaker.current_failures == 1, "reset to 0, then this failure"
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.listing("10.11")
+def test_10_11_a_success_does_not_reset_the_failure_count(capsys):
+    from chapter_10.listing_10_11 import CircuitBreaker, CircuitOpenException
+
+    outcomes = iter(["fail", "ok", "fail"])
+
+    async def flaky():
+        if next(outcomes) == "fail":
+            raise ValueError("down")
+        return "fine"
+
+    breaker = CircuitBreaker(flaky, timeout=1, time_window=10, max_failures=2,
+                             reset_interval=10)
+
+    async def scenario():
+        with pytest.raises(ValueError):
+            await breaker.request()
+        assert await breaker.request() == "fine"
+        with pytest.raises(ValueError):
+            await breaker.request()
+        with pytest.raises(CircuitOpenException):
+            await breaker.request()
+
+    asyncio.run(scenario())
+    assert printed(capsys)[-1] == "Circuit is open, failing fast!"
+
+
+@pytest.mark.listing("10.12")
+def test_10_12_the_breaker_opens_fails_fast_and_closes_after_5_seconds():
+    result = ok(run_listing("10.12", timeout=30))
+    assert result.stderr == ""
+    batch = ["Circuit is closed, requesting!", "Making request!",
+             "Circuit is closed, requesting!", "Making request!",
+             "Circuit is open, failing fast!", "Circuit is open, failing fast!"]
+    second = ["Circuit is going from open to closed, resetting!", *batch[1:]]
+    assert result.lines == [*batch, "Sleeping for 5 seconds so breaker closes...", *second]
+    times = [when for when, _ in result.timed_lines]
+    start = times[0]
+    t = [when - start for when in times]
+    assert t[1] < 0.2 and 0.9 <= t[3] - t[1] < 1.4, "the first request times out after 1 s"
+    assert 0.9 <= t[4] - t[3] < 1.4, "the second one too; then the circuit is open"
+    assert t[5] - t[4] < 0.2 and t[6] - t[5] < 0.2, "failing fast"
+    assert 4.9 <= t[7] - t[6] < 5.6, "the 5 s pause"
+    assert t[8] - t[7] < 0.2
+    assert 0.9 <= t[10] - t[8] < 1.4
+    assert 0.9 <= t[11] - t[10] < 1.4
+    assert t[12] - t[11] < 0.2
+    assert 8.5 <= result.seconds < 10.5
