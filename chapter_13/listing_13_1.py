@@ -4,7 +4,8 @@ Section 13.1. Needs: nothing.
 
 What to watch: the child `ls -l` writes straight to your terminal (nothing is redirected); the
 parent prints "Process pid is: <pid>" as soon as the child has started (the two race, so the
-line may come before or after the listing) and "Status code: 0" once the child has exited.
+line may come before, among or after the lines of the listing) and "Status code: 0" once the
+child has exited.
 POSIX only (`ls`).
 """
 import asyncio

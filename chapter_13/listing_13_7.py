@@ -6,9 +6,9 @@ What to watch: 100 gpg processes are started at once, each encrypting a random 1
 text with a passphrase; "Total time: ..." is printed, then the list of 100 encrypted bytes
 objects (one long line). All of them compete for the CPUs at the same time; 13.8 adds a limit.
 Requires GnuPG 2.x (`gpg`, Debian package gnupg) on PATH and a writable GnuPG home (GNUPGHOME);
-on first use gpg says on stderr that it created its keybox. If gpg-agent is not running yet,
-start it first (`gpgconf --launch gpg-agent`): 100 gpg processes that all try to start it at
-once back off on each other and can take minutes.
+on first use gpg says on stderr that it created its keybox. Every gpg also talks to the one
+gpg-agent: start it first (`gpgconf --launch gpg-agent`), since 100 gpg processes that all try
+to start it back off on each other, and expect the run to take far longer on a busy machine.
 
 Differs from the book: an optional argument sets how many texts to encrypt
 (`python -m chapter_13.listing_13_7 10`); the default is the book's 100.
