@@ -1,0 +1,1 @@
+"""Chapter 13: Managing subprocesses (the listings are modules of this package)."""

@@ -1,0 +1,29 @@
+"""Listing 13.5 — A deadlock with pipes
+
+Section 13.1.1. Needs: nothing.
+
+What to watch: this one never finishes. The child (13.4) fills the 64 KiB pipe and blocks
+writing, while the parent waits for it to exit without ever reading the pipe: a deadlock. Only
+"Process pid is: <pid>" is printed; stop it with Ctrl-C. Listing 13.6 fixes it.
+
+Differs from the book: the child is started as `sys.executable -m chapter_13.listing_13_4`
+instead of `python3 listing_13_4.py`, which only works from inside chapter_13/ (from the
+repository root the child fails at once and no deadlock is shown) and may start another Python.
+"""
+import asyncio
+import sys
+from asyncio.subprocess import Process
+
+
+async def main():
+    program = [sys.executable, '-m', 'chapter_13.listing_13_4']
+    process: Process = await asyncio.create_subprocess_exec(*program,
+                                                            stdout=asyncio.subprocess.PIPE)
+    print(f'Process pid is: {process.pid}')
+
+    return_code = await process.wait()
+    print(f'Process returned: {return_code}')
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,520 @@
+"""Chapter 13: subprocesses, run as the reader runs them (`python -u -m chapter_13.listing_13_N`).
+
+The parents start their children with `sys.executable -m chapter_13.listing_13_N`, in the
+parent's working directory and environment. The test helpers make the parent unbuffered (-u)
+and set PYTHONUNBUFFERED=1; the children here get PYTHONUNBUFFERED="" (as in a reader's shell)
+unless a test is about an unbuffered child. The interactive children are also typed at in a
+real terminal (pexpect). gpg runs with a throwaway GNUPGHOME whose agent is stopped afterwards;
+the concurrency of 13.7 and 13.8 is measured with a stand-in `gpg` first on PATH.
+"""
+from __future__ import annotations
+
+import ast
+import fcntl
+import math
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+import pexpect
+import psutil
+import pytest
+
+from tests.support import REPO, Listing, listing_env, module_name, run_listing
+
+BUFFERED_CHILD = {"PYTHONUNBUFFERED": ""}  # the parent keeps -u; its children buffer as usual
+UNBUFFERED_CHILD = {"PYTHONUNBUFFERED": "1"}
+PROMPT = "Enter text to echo: "
+BOOK_GPG_ARGS = "-c --batch --passphrase 3ncryptm3 --cipher-algo TWOFISH"
+
+
+def ok(run):
+    assert run.returncode == 0, str(run)
+    return run
+
+
+def bytes_lines(run) -> list[bytes]:
+    """Every stdout line parsed as the bytes literal it prints."""
+    chunks = [ast.literal_eval(line) for line in run.lines]
+    assert all(isinstance(chunk, bytes) for chunk in chunks), str(run)
+    return chunks
+
+
+def spawn(listing: str, env: dict[str, str] | None = None, timeout: float = 10,
+          cwd: Path = REPO):
+    """The listing in a real terminal, as a reader starts it."""
+    return pexpect.spawn(sys.executable, ["-m", module_name(listing)], cwd=str(cwd),
+                         env=listing_env(env), encoding="utf-8", timeout=timeout)
+
+
+@pytest.fixture
+def known_files(tmp_path):
+    """A directory holding a few files with known names (what `ls` will list)."""
+    names = ["alpha.txt", "beta.py", "gamma_dir"]
+    (tmp_path / names[0]).write_text("a\n")
+    (tmp_path / names[1]).write_text("print('b')\n")
+    (tmp_path / names[2]).mkdir()
+    return tmp_path, names
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with that pid is running (a zombie waiting to be reaped is not)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def run_piped(listing: str, input: bytes, env: dict[str, str] | None = None,
+              timeout: float = 30) -> tuple[subprocess.CompletedProcess, float]:
+    """The listing with `input` piped into it; its exact stdout bytes and the wall time."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-u", "-m", module_name(listing)], cwd=REPO,
+                            env=listing_env(env), input=input, capture_output=True,
+                            timeout=timeout)
+    return result, time.monotonic() - started
+
+
+def ls(*args: str, cwd: Path) -> list[str]:
+    """What `ls` prints there, in the environment the listings run in."""
+    result = subprocess.run(["ls", *args], cwd=cwd, env=listing_env(), capture_output=True,
+                            text=True, check=True)
+    return result.stdout.splitlines()
+
+
+def test_package_imports_quietly():
+    result = subprocess.run([sys.executable, "-c", "import chapter_13"], cwd=REPO,
+                            env=listing_env(), capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+# 13.1-13.3: running a command, timing it out, reading its output ----------------------------
+
+@pytest.mark.listing("13.1")
+def test_13_1_ls_writes_to_our_stdout_and_the_parent_reports_its_status(known_files):
+    """At a terminal, as the reader runs it: parent and child write to the same terminal (the
+    parent line-buffered, so each of its lines is one write)."""
+    folder, names = known_files
+    terminal = spawn("13.1", env=BUFFERED_CHILD, cwd=folder)
+    try:
+        terminal.expect(pexpect.EOF)
+        terminal.close()
+        assert terminal.exitstatus == 0, terminal.before
+    finally:
+        terminal.close(force=True)
+    lines = terminal.before.splitlines()
+    assert lines[-1] == "Status code: 0"
+    pid_lines = [i for i, line in enumerate(lines) if line.startswith("Process pid is: ")]
+    assert len(pid_lines) == 1, lines
+    assert re.fullmatch(r"Process pid is: \d+", lines[pid_lines[0]])
+    child_lines = [line for i, line in enumerate(lines[:-1]) if i != pid_lines[0]]
+    # The child wrote its listing itself, untouched by the parent: exactly what ls -l prints.
+    assert child_lines == ls("-l", cwd=folder)
+    assert child_lines[0].startswith("total ")
+    for name in names:
+        assert any(line.endswith(" " + name) for line in child_lines), name
+    # The parent prints the pid as soon as the child has started, while the child (line-buffered
+    # at a terminal) writes its listing: the two race, so the pid line may land anywhere in it.
+
+
+@pytest.mark.listing("13.2")
+def test_13_2_terminates_sleep_after_one_second_with_sigterm():
+    run = ok(run_listing("13.2"))
+    assert len(run.lines) == 3, str(run)
+    pid = int(re.fullmatch(r"Process pid is: (\d+)", run.lines[0])[1])
+    assert run.lines[1:] == ["Timed out waiting to finish, terminating...",
+                             str(-signal.SIGTERM)]
+    started = run.timed_lines[0][0]
+    timed_out = run.timed_lines[1][0] - started
+    assert 0.95 <= timed_out < 2.0, f"the timeout fired after {timed_out:.2f} s, not 1 s"
+    assert run.timed_lines[2][0] - started < 2.5, "sleep 3 was not cut short"
+    assert not alive(pid), "the sleep child is gone, not left running"
+
+
+@pytest.mark.listing("13.3")
+def test_13_3_prints_every_line_of_ls_la_with_a_prefix(known_files):
+    folder, names = known_files
+    run = ok(run_listing("13.3", cwd=folder))
+    lines = run.lines
+    assert re.fullmatch(r"Process pid is: \d+", lines[0])
+    assert lines[-1] == "Process returned: 0"
+    assert lines[1:-1] == [f"[ls -la]: {line}" for line in ls("-la", cwd=folder)]
+    assert lines[1].startswith("[ls -la]: total ")
+    for name in [".", "..", *names]:
+        assert any(line.endswith(" " + name) for line in lines[1:-1]), name
+
+
+# 13.4-13.6: a child with a lot of output, the pipe deadlock, communicate ---------------------
+
+@pytest.mark.listing("13.4")
+def test_13_4_writes_fourteen_million_bytes():
+    result = subprocess.run([sys.executable, "-m", module_name("13.4")], cwd=REPO,
+                            env=listing_env(BUFFERED_CHILD), capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout) == 14_000_000
+    assert result.stdout == b"Hello there!!\n" * 1_000_000
+
+
+def child_of(parent: psutil.Process, module: str, timeout: float = 10) -> psutil.Process:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in parent.children():
+            if module in child.cmdline():
+                return child
+        time.sleep(0.05)
+    raise AssertionError(f"no child running {module}")
+
+
+def queued_bytes(pipe_path: str) -> tuple[int, int]:
+    """(bytes waiting in the pipe, the pipe's capacity), without reading anything."""
+    fd = os.open(pipe_path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        queued = int.from_bytes(fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"), sys.byteorder)
+        return queued, fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.listing("13.5")
+def test_13_5_deadlocks_with_a_full_pipe_that_nobody_reads():
+    with Listing("13.5", env=BUFFERED_CHILD) as running:
+        first = running.read_line(timeout=15)
+        assert re.fullmatch(r"Process pid is: \d+", first)
+        parent = psutil.Process(running.process.pid)
+        child = child_of(parent, "chapter_13.listing_13_4")
+        assert int(first.rsplit(" ", 1)[1]) == child.pid
+        # The child's stdout is a pipe whose read end only the parent holds.
+        pipe = os.readlink(f"/proc/{child.pid}/fd/1")
+        assert pipe.startswith("pipe:")
+        read_end = next(f"/proc/{parent.pid}/fd/{fd}" for fd in os.listdir(f"/proc/{parent.pid}/fd")
+                        if os.readlink(f"/proc/{parent.pid}/fd/{fd}") == pipe)
+        deadline = time.monotonic() + 15
+        while True:  # wait until the pipe is full (the child needs a moment to start)
+            queued, capacity = queued_bytes(read_end)
+            if queued > capacity - 4096:
+                break
+            assert time.monotonic() < deadline, f"the pipe never filled up: {queued} bytes"
+            time.sleep(0.05)
+        cpu = sum(child.cpu_times()[:2])
+        time.sleep(max(0.0, 5 - (time.monotonic() - running.started)))  # observe for 5 s
+        assert running.running(), str(running)
+        assert child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+        assert child.status() == psutil.STATUS_SLEEPING  # blocked in write()
+        assert sum(child.cpu_times()[:2]) == pytest.approx(cpu, abs=0.02)  # no progress
+        assert queued_bytes(read_end)[0] == queued  # nobody reads: the same 64 KiB wait
+        assert queued < 14_000_000
+        assert running.stdout == first + "\n", "only the pid line, never 'Process returned'"
+        pids = [parent.pid, child.pid]
+    # Leaving the block killed the whole process group: parent and child are gone.
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in pids):
+        assert time.monotonic() < deadline, "the deadlocked processes outlived the kill"
+        time.sleep(0.05)
+
+
+@pytest.mark.listing("13.6")
+def test_13_6_communicate_reads_all_the_output_and_finishes():
+    run = ok(run_listing("13.6", env=BUFFERED_CHILD, timeout=60))
+    lines = run.lines
+    assert len(lines) == 4
+    assert re.fullmatch(r"Process pid is: \d+", lines[0])
+    assert lines[1].startswith("b'Hello there!!\\nHello there!!\\n")
+    assert len(lines[1]) == 15_000_003
+    assert lines[1] == repr(b"Hello there!!\n" * 1_000_000)
+    assert lines[2:] == ["None", "Process returned: 0"]
+    took = run.timed_lines[-1][0] - run.timed_lines[0][0]
+    assert took < 10, f"communicate() took {took:.1f} s (about 1 s expected)"
+
+
+# 13.7-13.8: many gpg processes at once, then at most one per CPU -----------------------------
+
+needs_gpg = pytest.mark.skipif(not (shutil.which("gpg") and shutil.which("gpgconf")),
+                               reason="needs GnuPG 2.x: apt-get install gnupg")
+
+
+@pytest.fixture
+def gnupg_home():
+    """A fresh GNUPGHOME (a short path: gpg-agent's socket lives there) whose agent is already
+    running, as in a reader's ~/.gnupg; it is stopped afterwards. (Started by 100 gpg at once in
+    a brand-new home, they back off on each other's attempts to start it, for minutes.)"""
+    home = tempfile.mkdtemp(prefix="gpg13-")
+    os.chmod(home, stat.S_IRWXU)
+    try:
+        subprocess.run(["gpgconf", "--homedir", home, "--launch", "gpg-agent"], check=True,
+                       capture_output=True, timeout=30)
+        yield {"GNUPGHOME": home}
+    finally:
+        subprocess.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"],
+                       capture_output=True, timeout=30)
+        deadline = time.monotonic() + 10
+        while agents := [p for p in psutil.process_iter(["cmdline"])
+                         if home in " ".join(p.info["cmdline"] or ())]:
+            if time.monotonic() > deadline:
+                for agent in agents:
+                    agent.kill()
+                break
+            time.sleep(0.1)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+FAKE_GPG = """#!/bin/sh
+# A stand-in for gpg: copies stdin to stdout, then sleeps; records its arguments and how many
+# instances were running when it started.
+echo "$*" >> "$FAKE_GPG_DIR/calls"
+: > "$FAKE_GPG_DIR/running.$$"
+set -- "$FAKE_GPG_DIR"/running.*
+echo $# >> "$FAKE_GPG_DIR/concurrency"
+cat
+sleep "$FAKE_GPG_SECONDS"
+rm -f "$FAKE_GPG_DIR/running.$$"
+"""
+
+
+class FakeGpg:
+    def __init__(self, folder: Path, seconds: float):
+        self.folder = folder
+        (folder / "bin").mkdir()
+        script = folder / "bin" / "gpg"
+        script.write_text(FAKE_GPG)
+        script.chmod(0o755)
+        self.env = {"PATH": f"{folder / 'bin'}{os.pathsep}{os.environ['PATH']}",
+                    "FAKE_GPG_DIR": str(folder), "FAKE_GPG_SECONDS": str(seconds)}
+
+    def calls(self) -> list[str]:
+        return (self.folder / "calls").read_text().splitlines()
+
+    def peak(self) -> int:
+        return max(map(int, (self.folder / "concurrency").read_text().split()))
+
+
+def total_time(line: str) -> float:
+    match = re.fullmatch(r"Total time: (\d+\.\d+(?:e-?\d+)?)", line)
+    assert match, line
+    return float(match[1])
+
+
+@needs_gpg
+@pytest.mark.listing("13.7")
+def test_13_7_encrypts_texts_with_gpg(gnupg_home):
+    """With the real gpg, 10 texts rather than 100: every gpg also talks to the one gpg-agent,
+    which on a busy 2-core machine can stretch 100 of them from 15 s to minutes."""
+    run = ok(run_listing("13.7", "10", env=gnupg_home, timeout=120))
+    assert len(run.lines) == 2, str(run)
+    seconds = total_time(run.lines[0])
+    assert 0 < seconds < run.seconds
+    encrypted = ast.literal_eval(run.lines[1])
+    assert isinstance(encrypted, list) and len(encrypted) == 10
+    assert all(isinstance(item, bytes) and item for item in encrypted)
+    assert len(set(encrypted)) == 10
+    for item in (encrypted[0], encrypted[-1]):
+        decrypted = subprocess.run(
+            ["gpg", "--batch", "--passphrase", "3ncryptm3", "-d"], input=item,
+            env=os.environ | gnupg_home, capture_output=True, timeout=60)
+        assert decrypted.returncode == 0, decrypted.stderr
+        assert re.fullmatch(rb"[A-Za-z]{1000}", decrypted.stdout)
+        assert b"TWOFISH" in decrypted.stderr
+
+
+@pytest.mark.listing("13.7")
+def test_13_7_starts_every_gpg_process_at_once(tmp_path):
+    """With a stand-in gpg that takes 1 s, 20 texts take about 1 s, not 20: all 20 ran at once."""
+    fake = FakeGpg(tmp_path, seconds=1.0)
+    run = ok(run_listing("13.7", "20", env=fake.env))
+    assert fake.calls() == [BOOK_GPG_ARGS] * 20
+    assert fake.peak() == 20
+    seconds = total_time(run.lines[0])
+    assert 1.0 <= seconds < 8, seconds
+    texts = ast.literal_eval(run.lines[1])  # the stand-in hands the texts back unchanged
+    assert len(texts) == 20 and all(re.fullmatch(rb"[A-Za-z]{1000}", text) for text in texts)
+
+
+@pytest.mark.listing("13.8")
+def test_13_8_runs_at_most_one_gpg_per_cpu(tmp_path):
+    cpus = os.cpu_count()
+    count, seconds = 4 * cpus, 0.2
+    fake = FakeGpg(tmp_path, seconds=seconds)
+    run = ok(run_listing("13.8", str(count), env=fake.env))
+    assert len(run.lines) == 1, str(run)
+    took = total_time(run.lines[0])
+    assert fake.calls() == [BOOK_GPG_ARGS] * count
+    assert fake.peak() == cpus  # never more than the semaphore allows, and it is used fully
+    rounds = math.ceil(count / cpus)
+    assert rounds * seconds <= took < rounds * seconds * 3 + 3, took
+
+
+@needs_gpg
+@pytest.mark.listing("13.8")
+def test_13_8_with_the_real_gpg(gnupg_home):
+    run = ok(run_listing("13.8", "6", env=gnupg_home, timeout=120))
+    assert len(run.lines) == 1, str(run)
+    assert 0 < total_time(run.lines[0]) < run.seconds
+    assert "error" not in run.stderr.lower()
+
+
+# 13.9-13.14: talking to interactive children -------------------------------------------------
+
+@pytest.mark.listing("13.9")
+def test_13_9_piped_username():
+    result, _ = run_piped("13.9", b"Zoot\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"Please enter a username: Your username is Zoot\n"
+
+
+@pytest.mark.listing("13.9")
+def test_13_9_without_input_fails_with_eof_error():
+    result, _ = run_piped("13.9", b"")
+    assert result.returncode == 1
+    assert result.stdout == b"Please enter a username: "
+    assert result.stderr.rstrip().endswith(b"EOFError: EOF when reading a line")
+
+
+@pytest.mark.listing("13.9")
+def test_13_9_typed_at_a_terminal():
+    child = spawn("13.9")
+    try:
+        child.expect_exact("Please enter a username: ")
+        child.sendline("Zoot")
+        child.expect_exact("Zoot\r\n")  # the terminal echoes what we type
+        child.expect_exact("Your username is Zoot\r\n")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        child.close(force=True)
+
+
+@pytest.mark.listing("13.10")
+def test_13_10_communicate_feeds_the_username():
+    run = ok(run_listing("13.10", env=BUFFERED_CHILD))
+    assert run.stdout == "b'Please enter a username: Your username is Zoot\\n'\nNone\n"
+
+
+@pytest.mark.listing("13.11")
+def test_13_11_piped_echo_until_quit():
+    result, _ = run_piped("13.11", b"a\nb\nquit\nnever read\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == f"{PROMPT}a\n{PROMPT}b\n{PROMPT}quit\n"
+
+
+@pytest.mark.listing("13.11")
+def test_13_11_typed_at_a_terminal():
+    child = spawn("13.11")
+    try:
+        for text in ["hello", "two words", "quit"]:
+            child.expect_exact(PROMPT)
+            child.sendline(text)
+            child.expect_exact(f"{text}\r\n{text}\r\n")  # the terminal's echo, then the program's
+        child.expect(pexpect.EOF)
+        assert child.before == ""
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        child.close(force=True)
+
+
+@pytest.mark.listing("13.12")
+def test_13_12_reads_one_chunk_per_answer_and_never_the_last():
+    run = ok(run_listing("13.12", env=BUFFERED_CHILD))
+    assert run.lines == [
+        "b'Enter text to echo: '",
+        "b'one\\nEnter text to echo: '",
+        "b'two\\nEnter text to echo: '",
+        "b'three\\nEnter text to echo: '",
+        "b'four\\nEnter text to echo: '",
+    ]
+    took = run.timed_lines[-1][0] - run.timed_lines[0][0]
+    assert took < 2, f"the five exchanges took {took:.2f} s"
+
+
+@pytest.mark.listing("13.12")
+def test_13_12_with_an_unbuffered_child_one_read_is_not_one_answer():
+    """An unbuffered child writes "one", "\\n" and the prompt separately, so a read may return
+    part of an answer. What holds for every run: five reads, each of at least one byte, all of
+    them in order a prefix of the child's whole output, the echo of "quit" never read."""
+    transcript = PROMPT.encode() + b"".join(f"{word}\n{PROMPT}".encode()
+                                            for word in ["one", "two", "three", "four"])
+    run = ok(run_listing("13.12", env=UNBUFFERED_CHILD))
+    chunks = bytes_lines(run)
+    assert len(chunks) == 5 and all(chunks)
+    assert chunks[0] == PROMPT.encode()  # nothing is typed before the first read
+    assert transcript.startswith(b"".join(chunks))
+
+
+@pytest.mark.listing("13.13")
+def test_13_13_piped_echoes_each_line_up_to_nine_times():
+    result, seconds = run_piped("13.13", b"x\nquit\n")
+    assert result.returncode == 0, result.stderr
+    match = re.fullmatch(f"{PROMPT}((?:x\n)*){PROMPT}((?:quit\n)*)", result.stdout.decode())
+    assert match, result.stdout
+    k, m = match[1].count("\n"), match[2].count("\n")
+    assert 0 <= k <= 9 and 0 <= m <= 9
+    assert 0.5 * (k + m) <= seconds < 0.5 * (k + m) + 5, (k, m, seconds)
+
+
+@pytest.mark.listing("13.13")
+def test_13_13_typed_at_a_terminal_echoes_every_half_second():
+    child = spawn("13.13")
+    try:
+        counts = []
+        child.expect_exact(PROMPT)
+        for text, ending in [("hello", PROMPT), ("quit", pexpect.EOF)]:
+            child.sendline(text)
+            child.expect_exact(f"{text}\r\n")  # the terminal echoes what we type
+            last, echoes = time.monotonic(), 0
+            while child.expect_exact([f"{text}\r\n", ending]) == 0:
+                now = time.monotonic()
+                assert now - last >= 0.45, "the copies come half a second apart"
+                last, echoes = now, echoes + 1
+            counts.append(echoes)
+        assert all(0 <= count <= 9 for count in counts), counts
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        child.close(force=True)
+
+
+def assert_echo_transcript(chunks: list[bytes]) -> list[int]:
+    """The chunks together are the child's whole output; returns how often each word came back."""
+    words = ["one", "two", "three", "four", "quit"]
+    pattern = re.escape(PROMPT) + "".join(
+        f"((?:{word}\n)*)" + (re.escape(PROMPT) if word != "quit" else "") for word in words)
+    output = b"".join(chunks).decode()
+    match = re.fullmatch(pattern, output)
+    assert match, output
+    assert output.count(PROMPT) == 5
+    counts = [match[i].count("\n") for i in range(1, 6)]
+    assert all(0 <= count <= 9 for count in counts), counts
+    return counts
+
+
+@pytest.mark.listing("13.14")
+def test_13_14_waits_for_each_prompt_and_prints_everything():
+    """Both runs at once, the child block-buffered in one and unbuffered in the other."""
+    with Listing("13.14", env=BUFFERED_CHILD) as buffered, \
+            Listing("13.14", env=UNBUFFERED_CHILD) as unbuffered:
+        runs = {"buffered": buffered.wait(60), "unbuffered": unbuffered.wait(60)}
+    for kind, run in runs.items():
+        ok(run)
+        chunks = bytes_lines(run)
+        counts = assert_echo_transcript(chunks)
+        assert 0.5 * sum(counts) <= run.seconds < 22.5 + 15, (kind, counts, run.seconds)
+        words = ["one", "two", "three", "four"]
+        if kind == "buffered":
+            # The child's output reaches the pipe only when input() prompts (and at exit).
+            expected = [PROMPT.encode()] + [f"{word}\n".encode() * n + PROMPT.encode()
+                                            for word, n in zip(words, counts, strict=False)]
+            if counts[4]:
+                expected.append(b"quit\n" * counts[4])
+            assert chunks == expected
+        else:
+            # Every copy is written after a half-second sleep: each one starts a new chunk.
+            least = 1 + sum(max(n, 1) for n in counts[:4]) + counts[4]
+            assert len(chunks) >= least, (counts, chunks)
