@@ -6,10 +6,11 @@ What to watch: the same GET /brands as listing 9.2, written synchronously with F
 psycopg2. Serve it with Flask's development server (`python -m chapter_09.listing_9_5`, or
 `flask --app chapter_09.listing_9_5 run`, port 5000) or with a WSGI server and several worker
 processes (`gunicorn -w 4 chapter_09.listing_9_5:app`, port 8000), then compare it with 9.2
-under load (the book uses wrk). Measured on a 2-core machine with a local load generator
-(50 concurrent keep-alive clients, 100 brands): the single aiohttp process of 9.2 answered about
-1,500 requests/s, Flask's threaded development server about 500 and gunicorn with 2 sync
-workers about 550: one event loop holds its own against several processes.
+under load (the book uses wrk). Measured on a 2-core machine, 100 brands, with a local
+aiohttp load generator (50 concurrent keep-alive clients for 5 s, sharing the cores): 9.2's
+single aiohttp process about 1,600 requests/s; this app about 900 under Flask's threaded
+development server, 770 under gunicorn with 2 sync workers, 880 with 4 (listing 9.8 fixed,
+Starlette under uvicorn: about 2,100). One event loop outruns several processes.
 The connection never commits, so Postgres shows it "idle in transaction" after the first request.
 
 Differs from the book: the connection is opened on the first request (get_db), not when the
