@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class AsyncApiConfig(AppConfig):
+    name = 'async_api'
