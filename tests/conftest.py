@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import urllib.request
@@ -152,6 +153,14 @@ def _git_status() -> set[str]:
     result = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True,
                             text=True)
     return set(result.stdout.splitlines()) if result.returncode == 0 else set()
+
+
+def pytest_configure(config):
+    """Children inherit an ignored SIGINT (a background job of a non-interactive shell, as a
+    CI run may be, has one), and Python then installs no KeyboardInterrupt handler: give the
+    listings, the pty programs and the xdist workers SIGINT as a reader's terminal does."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_sessionstart(session):

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from util.services import listening_ports
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -147,6 +149,17 @@ class Listing:
 
     def wait_for_port(self, port: int, host: str = "127.0.0.1", timeout: float = 20) -> None:
         wait_for_port(port, host, timeout, self.process)
+
+    def wait_until_listening(self, port: int, timeout: float = 20) -> None:
+        """Wait until the listing listens on `port` without connecting to it (for servers
+        where a probe connection would count as a client)."""
+        deadline = time.monotonic() + timeout
+        while port not in listening_ports(self.process.pid):
+            if not self.running():
+                raise AssertionError(f"the listing exited before listening on {port}:\n{self}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not listening on {port} after {timeout} s:\n{self}")
+            time.sleep(0.05)
 
     def read_line(self, timeout: float = 10) -> str:
         """The next stdout line; fails if none arrives in time or the output ends."""

@@ -16,7 +16,6 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -156,21 +155,6 @@ def in_time_wait(port: int) -> bool:
         if int(fields[1].split(":")[1], 16) == port and fields[3] == "06":
             return True
     return False
-
-
-@contextlib.contextmanager
-def sigint_not_ignored():
-    """Children inherit an ignored SIGINT (a background job of a non-interactive shell has
-    one), and Python then installs no KeyboardInterrupt handler; make sure they don't."""
-    if (threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-    else:
-        yield
 
 
 async def echo_load(port: int, clients: int, messages: int) -> int:
@@ -499,8 +483,7 @@ def test_3_8_asyncio_server_echoes_concurrent_clients(serve):
 @pytest.mark.listing("3.8")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_3_8_stops_on_a_signal(serve, signum):
-    with sigint_not_ignored():
-        server = serve("3.8")
+    server = serve("3.8")
     client = server.connect()
     assert echo(client, b"hello\r\n") == b"hello\r\n"
     run = server.listing.stop(signum)

@@ -52,25 +52,9 @@ def fast_site(example_site_factory):
 # --- 7.1 and 7.2: thread-per-connection echo servers ------------------------------------
 
 @contextlib.contextmanager
-def sigint_not_ignored():
-    """Children inherit an ignored SIGINT (a background job of a non-interactive shell has
-    one), and Python then installs no KeyboardInterrupt handler; make sure they don't."""
-    if (threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-    else:
-        yield
-
-
-@contextlib.contextmanager
 def echo_server(listing_id: str):
     port = free_port()
-    with sigint_not_ignored():
-        server = Listing(listing_id, env={"SERVER_HOST": HOST, "SERVER_PORT": str(port)})
+    server = Listing(listing_id, env={"SERVER_HOST": HOST, "SERVER_PORT": str(port)})
     clients: list[socket.socket] = []
 
     def connect() -> socket.socket:

@@ -640,29 +640,11 @@ def test_8_10_a_line_that_is_not_a_number_crashes_it():
 
 # --------------------------------------------------------------------------- 8.12 - 8.14
 
-def wait_until_listening(listing: Listing, port: int, timeout: float = 20) -> None:
-    """Wait until the listing listens on `port`, without connecting (a probe connection would
-    be a client of these servers: counted in the welcome, or a first line that is no command)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if not listing.running():
-            raise AssertionError(f"the server exited:\n{listing}")
-        try:
-            if any(c.status == psutil.CONN_LISTEN and c.laddr.port == port
-                   for c in psutil.Process(listing.process.pid).net_connections(kind="tcp")):
-                return
-        except psutil.Error:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not listening on {port} after {timeout} s:\n{listing}")
-        time.sleep(0.05)
-
-
 def start_server(listing: str, port_variable: str) -> tuple[Listing, int]:
     port = free_port()
     server = Listing(listing, env={"SERVER_HOST": HOST, port_variable: str(port)})
     try:
-        wait_until_listening(server, port)
+        server.wait_until_listening(port)
     except BaseException:
         server.kill()
         raise

@@ -185,7 +185,7 @@ class Services:
                     stdout=output, stderr=subprocess.STDOUT)
             self.peers.append(process)
             deadline = time.monotonic() + 15
-            while not _listening(process.pid):
+            while not listening_ports(process.pid):
                 if process.poll() is not None or time.monotonic() > deadline:
                     stop_process(process)
                     last = (log.read_text(errors="replace").strip().splitlines() or ["?"])[-1]
@@ -267,12 +267,12 @@ def status(announce=print) -> None:
              if where != "nothing" else f"postgres ({pg.host}:{pg.port}): not running")
 
 
-def _listening(pid: int) -> bool:
-    """True once process `pid` has a TCP socket listening."""
+def listening_ports(pid: int) -> set[int]:
+    """The TCP ports process `pid` listens on (found without connecting to them)."""
     with suppress(psutil.Error):
-        return any(c.status == psutil.CONN_LISTEN
-                   for c in psutil.Process(pid).net_connections(kind="tcp"))
-    return False
+        return {c.laddr.port for c in psutil.Process(pid).net_connections(kind="tcp")
+                if c.status == psutil.CONN_LISTEN}
+    return set()
 
 
 def read_state() -> dict:
