@@ -64,6 +64,23 @@ def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 20,
     raise AssertionError(f"nothing listening on {host}:{port} after {timeout} s")
 
 
+def wait_until(condition, timeout: float = 10, message: str = "condition"):
+    """Poll `condition()` until it returns something true, and return that; fail after
+    `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message}: not true after {timeout} s")
+        time.sleep(0.02)
+    return result
+
+
+def ok(run: Run) -> Run:
+    """The run, once it is known to have exited with 0 (else fail, showing its output)."""
+    assert run.returncode == 0, str(run)
+    return run
+
+
 @dataclass
 class Run:
     stdout: str

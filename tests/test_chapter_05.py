@@ -16,16 +16,11 @@ import time
 import asyncpg
 import pytest
 
-from tests.support import REPO, free_port, listing_env, run_listing
+from tests.support import REPO, free_port, listing_env, ok, run_listing
 
 WORDS = (REPO / "chapter_05" / "common_words.txt").read_text(encoding="ascii").splitlines()
 PRODUCT_LINE = re.compile(r"^<Record product_id=(\d+) product_name='([a-z ]+)'>$")
 ADDRESS = r"0x[0-9a-f]+"
-
-
-def ok(run):
-    assert run.returncode == 0, str(run)
-    return run
 
 
 async def _connect(database):

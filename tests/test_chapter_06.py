@@ -36,7 +36,7 @@ import psutil
 import pytest
 
 from chapter_06 import listing_6_6, listing_6_8, listing_6_15, make_data
-from tests.support import REPO, Listing, Run, listing_env, module_name, run_listing
+from tests.support import REPO, Listing, Run, listing_env, module_name, ok, run_listing
 
 CPUS = os.cpu_count() or 1
 FLOAT = r"\d+(?:\.\d+)?(?:e-?\d+)?"
@@ -72,11 +72,6 @@ if os.environ.get("CH06_WIDEN_RACE"):
 
     sharedctypes.Synchronized.value = property(_read_then_pause, _value.fset)
 '''
-
-
-def ok(run):
-    assert run.returncode == 0, str(run)
-    return run
 
 
 # ---------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import urllib.request
 import psutil
 import pytest
 
-from tests.support import Listing, async_timed_shape, free_port, run_listing
+from tests.support import Listing, async_timed_shape, free_port, run_listing, wait_until
 
 HOST = "127.0.0.1"
 LATENCY = 0.02  # the stand-in's answer time for the requests listings (seconds)
@@ -89,15 +89,6 @@ def echo(client: socket.socket, message: bytes) -> bytes:
             break
         received += chunk
     return received
-
-
-def wait_until(condition, timeout: float = 10, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message}: not true after {timeout} s")
-        time.sleep(0.02)
-    return result
 
 
 def threads_of(server: Listing) -> int:

@@ -28,7 +28,15 @@ import asyncpg
 import pytest
 from aiohttp import web
 
-from tests.support import REPO, Listing, free_port, listing_env, run_listing
+from tests.support import (
+    REPO,
+    Listing,
+    free_port,
+    listing_env,
+    ok,
+    run_listing,
+    wait_until,
+)
 from util.postgres import port_open
 
 BANNER = "======== Running on http://127.0.0.1:{port} ========"
@@ -55,19 +63,6 @@ async def aget(url: str, timeout: float = 15) -> tuple[int, object, float]:
 
 def get(url: str, timeout: float = 15) -> tuple[int, object, float]:
     return asyncio.run(aget(url, timeout))
-
-
-def ok(run):
-    assert run.returncode == 0, str(run)
-    return run
-
-
-def wait_until(condition, timeout: float = 10, message: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message} not reached within {timeout} s")
-        time.sleep(0.05)
 
 
 def connections_to(database) -> int:

@@ -28,17 +28,12 @@ import pexpect
 import psutil
 import pytest
 
-from tests.support import REPO, Listing, listing_env, module_name, run_listing
+from tests.support import REPO, Listing, listing_env, module_name, ok, run_listing
 
 BUFFERED_CHILD = {"PYTHONUNBUFFERED": ""}  # the parent keeps -u; its children buffer as usual
 UNBUFFERED_CHILD = {"PYTHONUNBUFFERED": "1"}
 PROMPT = "Enter text to echo: "
 BOOK_GPG_ARGS = "-c --batch --passphrase 3ncryptm3 --cipher-algo TWOFISH"
-
-
-def ok(run):
-    assert run.returncode == 0, str(run)
-    return run
 
 
 def bytes_lines(run) -> list[bytes]:
