@@ -31,6 +31,7 @@ import psutil
 import pytest
 
 from tests.support import Listing, async_timed_shape, free_port, run_listing, wait_until
+from util.services import stop_process
 
 HOST = "127.0.0.1"
 LATENCY = 0.02  # the stand-in's answer time for the requests listings (seconds)
@@ -414,12 +415,7 @@ def xdisplay():
         assert number, "Xvfb did not report its display"
         yield XDisplay(f":{number.decode()}", process)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 class TkProbe:
