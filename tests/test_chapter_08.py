@@ -724,6 +724,9 @@ class Client:
         await self.writer.wait_closed()  # the socket is closed once the loop has run
 
 
+@pytest.mark.skipif(sys.version_info[:3] == (3, 12, 1), reason=(
+    "on Python 3.12.1 the server stopped with Ctrl-C never exits, even after its last client "
+    "leaves and a second Ctrl-C (observed); 3.11 and 3.13 exit: use another Python"))
 @pytest.mark.listing("8.12")
 def test_8_12_welcomes_echoes_to_the_sender_only_and_announces_departures():
     server, port = start_server("8.12", "SERVER_PORT")
