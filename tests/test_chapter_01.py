@@ -15,16 +15,6 @@ TIMING_LINE_17 = r"^Running synchronously took (\d+\.\d{4}) seconds\.$"
 TIMING_LINE_18 = r"^Running with threads took (\d+\.\d{4}) seconds\.$"
 
 
-def test_package_marker_is_quiet():
-    code = ("import multiprocessing, threading, chapter_01; "
-            "print(threading.active_count(), len(multiprocessing.active_children()))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=listing_env(),
-                            capture_output=True, text=True, timeout=30)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "1 0\n"
-    assert result.stderr == ""
-
-
 @pytest.mark.listing("1.1")
 def test_1_1_writes_the_response_headers_to_headers_txt(example_site, tmp_path):
     run = run_listing("1.1", env=example_site.env, cwd=tmp_path, timeout=30)

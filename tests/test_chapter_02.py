@@ -40,12 +40,6 @@ def code_without_docstring(path: Path) -> str:
     return ast.dump(ast.Module(body=body, type_ignores=[]))
 
 
-def test_package_marker_is_quiet():
-    result = subprocess.run([sys.executable, "-c", "import chapter_02"], cwd=REPO,
-                            env=listing_env(), capture_output=True, text=True, timeout=30)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-
-
 @pytest.mark.listing("2.1")
 def test_2_1_defines_a_coroutine_and_runs_nothing(capsys):
     run = run_listing("2.1", timeout=30)

@@ -14,14 +14,12 @@ import re
 import signal
 import socket
 import struct
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, Listing, free_port, listing_env, run_listing
+from tests.support import Listing, free_port, run_listing
 
 HOST = "127.0.0.1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -192,13 +190,6 @@ def run_load(server: Server, clients: int = 500, messages: int = 100) -> float:
     echoed = asyncio.run(asyncio.wait_for(echo_load(server.port, clients, messages), 60))
     assert echoed == expected
     return time.monotonic() - started
-
-
-def test_package_marker_imports_quietly():
-    result = subprocess.run([sys.executable, "-c", "import chapter_03"], cwd=REPO,
-                            env=listing_env(), capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "" and result.stderr == ""
 
 
 # 3.1 -----------------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ import asyncio
 import itertools
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -17,7 +15,7 @@ import aiohttp
 import aiohttp.client_exceptions
 import pytest
 
-from tests.support import REPO, Listing, free_port, listing_env, run_listing
+from tests.support import Listing, free_port, run_listing
 
 ADDR = r"0x[0-9a-f]+"
 SESSION = rf"<aiohttp\.client\.ClientSession object at {ADDR}>"
@@ -69,15 +67,6 @@ def wait_for_stats(site, expected: dict[str, int], timeout: float = 10) -> dict[
 
 
 # --- the chapter_04 package: fetch_status ------------------------------------------------------
-
-def test_importing_chapter_04_is_quiet():
-    result = subprocess.run([sys.executable, "-c", "import chapter_04; print('imported')"],
-                            cwd=REPO, env=listing_env(), capture_output=True, text=True,
-                            timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "imported\n"
-    assert result.stderr == ""
-
 
 @pytest.mark.asyncio
 async def test_fetch_status_helper(example_site, capsys):

@@ -80,12 +80,6 @@ def products_db(make_database):
 # --- the package and the word list --------------------------------------------------------
 
 
-def test_package_imports_quietly():
-    result = subprocess.run([sys.executable, "-c", "import chapter_05"], cwd=REPO,
-                            env=listing_env(), capture_output=True, text=True, timeout=30)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-
-
 def test_common_words_file():
     text = (REPO / "chapter_05" / "common_words.txt").read_text(encoding="ascii")
     assert text.endswith("\n") and not text.endswith("\n\n")

@@ -171,12 +171,6 @@ def children_burning_cpu(listing: Listing, seconds: float, timeout: float = 60) 
 # the package and the data generator
 
 
-def test_package_imports_quietly():
-    result = subprocess.run([sys.executable, "-c", "import chapter_06"], cwd=REPO,
-                            env=listing_env(), capture_output=True, text=True, timeout=30)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-
-
 def test_make_data_writes_the_ngram_format_sorted(ngram, ngram_lines):
     assert len(ngram_lines) == 1_000_000
     assert all(LINE.match(line) for line in ngram_lines)

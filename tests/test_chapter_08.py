@@ -258,12 +258,6 @@ class Terminal:
 
 # --------------------------------------------------------------------------- 8.0, 8.1 - 8.3
 
-def test_the_package_imports_quietly():
-    result = subprocess.run([sys.executable, "-c", "import chapter_08"], cwd=REPO,
-                            env=listing_env(), capture_output=True, text=True, timeout=30)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-
-
 BODY = b"<html><body><h1>Stub page</h1></body></html>"
 
 

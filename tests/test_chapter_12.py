@@ -12,14 +12,12 @@ import heapq
 import random
 import re
 import signal
-import subprocess
-import sys
 import time
 
 import aiohttp
 import pytest
 
-from tests.support import REPO, Listing, free_port, listing_env, run_listing
+from tests.support import Listing, free_port, run_listing
 
 RANDOMIZED = """\
 import itertools, os, random, runpy, sys
@@ -63,13 +61,6 @@ def cashier_lines(lines: list[str]) -> list[tuple[str, re.Match]]:
         else:
             raise AssertionError(f"unexpected line {line!r}")
     return parsed
-
-
-def test_importing_chapter_12_is_quiet():
-    result = subprocess.run([sys.executable, "-c", "import chapter_12; print('imported')"],
-                            cwd=REPO, env=listing_env(), capture_output=True, text=True,
-                            timeout=60)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "imported\n", "")
 
 
 # --- 12.1: ten customers, three cashiers, get_nowait ----------------------------------------

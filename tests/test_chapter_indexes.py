@@ -1,5 +1,5 @@
 """Each chapter's README.md indexes its listings exactly as their docstrings describe them,
-and every listing imports without doing anything."""
+and every chapter package and listing imports without doing anything."""
 import re
 import subprocess
 import sys
@@ -41,12 +41,17 @@ def test_readme_indexes_every_listing_as_its_docstring_says(chapter):
         assert needs == (", ".join(map(str, info.needs)) or "nothing"), listing_id
 
 
-def test_every_listing_imports_quietly():
-    """Importing a listing prints nothing and starts nothing (everything runs under __main__)."""
+def test_every_chapter_package_and_listing_imports_quietly():
+    """Importing the chapter packages and every listing prints nothing and starts nothing: no
+    thread, no child process (everything runs under `if __name__ == "__main__":`)."""
+    packages = [path.name for path in CHAPTERS]
     modules = [info.module for info in listings.discover()]
-    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
-    result = subprocess.run([sys.executable, "-c", code, *modules], cwd=REPO, env=listing_env(),
-                            capture_output=True, text=True, timeout=120)
+    code = ("import importlib, multiprocessing, sys, threading\n"
+            "for name in sys.argv[1:]:\n"
+            "    importlib.import_module(name)\n"
+            "print(threading.active_count(), len(multiprocessing.active_children()))\n")
+    result = subprocess.run([sys.executable, "-c", code, *packages, *modules], cwd=REPO,
+                            env=listing_env(), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ""
+    assert result.stdout == "1 0\n", "nothing printed; one thread, no child process"
     assert result.stderr == ""
