@@ -1,6 +1,6 @@
 """Listing 1.1 — I/O-bound and CPU-bound operations
 
-Section 1.2. Needs: example-http.
+Section 1.2. Needs: example-site.
 
 What to watch: nothing is printed; headers.txt appears in the directory you run from, one
 "Name: value" line per response header. The request and the file write are I/O-bound; building

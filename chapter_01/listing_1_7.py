@@ -1,6 +1,6 @@
 """Listing 1.7 — Synchronously reading status codes
 
-Section 1.5.1. Needs: example-http.
+Section 1.5.1. Needs: example-site.
 
 What to watch: two blocking requests one after the other take about twice one request's time.
 This is the sequential baseline for listing 1.8.

@@ -1,6 +1,6 @@
 """Listing 1.8 — Multithreaded status code reading
 
-Section 1.5.1. Needs: example-http.
+Section 1.5.1. Needs: example-site.
 
 What to watch: "All threads running!" comes first, and the two requests overlap, so the total is
 about one request's time, half of listing 1.7's: the GIL is released while a thread waits on

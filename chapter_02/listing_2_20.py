@@ -1,6 +1,6 @@
 """Listing 2.20 — Incorrectly using a blocking API as a coroutine
 
-Section 2.7.2. Needs: example-http.
+Section 2.7.2. Needs: example-site.
 
 What to watch: the three requests run one after the other (each "starting" is followed by its
 "finished"), so main takes three times one request: requests blocks the event-loop thread.

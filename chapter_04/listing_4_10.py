@@ -1,6 +1,6 @@
 """Listing 4.10 — Examining the default behavior of wait
 
-Section 4.6.1. Needs: example-http.
+Section 4.6.1. Needs: example-site.
 
 What to watch: asyncio.wait returns when both requests are done (ALL_COMPLETED, the default):
 "Done task count: 2", "Pending task count: 0", two 200s, and main takes about one round trip,

@@ -1,6 +1,6 @@
 """Listing 4.11 — Handling exceptions with wait
 
-Section 4.6.1. Needs: example-http.
+Section 4.6.1. Needs: example-site.
 
 What to watch: the request to 'python://bad' fails at once, the good one still completes
 (ALL_COMPLETED): 2 done, 0 pending, one 200 on stdout, and on stderr the logged

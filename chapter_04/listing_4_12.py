@@ -1,6 +1,6 @@
 """Listing 4.12 — Canceling running requests on an exception
 
-Section 4.6.2. Needs: example-http.
+Section 4.6.2. Needs: example-site.
 
 What to watch: with FIRST_EXCEPTION, asyncio.wait returns as soon as the 'python://bad.com'
 request fails: 1 done, 2 pending. The error is logged to stderr and the two slow requests are

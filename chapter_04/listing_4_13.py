@@ -1,6 +1,6 @@
 """Listing 4.13 — Processing requests as they complete
 
-Section 4.6.3. Needs: example-http.
+Section 4.6.3. Needs: example-site.
 
 What to watch: with FIRST_COMPLETED, asyncio.wait returns as soon as the fastest request is
 done: "Done task count: 1", "Pending task count: 2", one 200, and main finishes after about

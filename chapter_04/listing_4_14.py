@@ -1,6 +1,6 @@
 """Listing 4.14 — Processing all results as they come in
 
-Section 4.6.3. Needs: example-http.
+Section 4.6.3. Needs: example-site.
 
 What to watch: the loop calls asyncio.wait(pending, return_when=FIRST_COMPLETED) until nothing
 is pending, so each result is printed as soon as it arrives: three rounds with pending counts

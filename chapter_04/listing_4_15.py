@@ -1,6 +1,6 @@
 """Listing 4.15 — Using timeouts with wait
 
-Section 4.6.4. Needs: example-http.
+Section 4.6.4. Needs: example-site.
 
 What to watch: asyncio.wait(..., timeout=1) returns after 1 s with 2 done and 1 pending; unlike
 wait_for it raises nothing and cancels nothing. The slow request (3 s delay) is still pending

@@ -1,6 +1,6 @@
 """Listing 4.16 — Canceling a slow request
 
-Section 4.6.5. Needs: example-http.
+Section 4.6.5. Needs: example-site.
 
 What to watch: on Python 3.11 and later this fails at once, as kept here on purpose: asyncio.wait
 no longer accepts bare coroutines and raises "TypeError: Passing coroutines is forbidden, use

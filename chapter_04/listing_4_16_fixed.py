@@ -1,6 +1,6 @@
 """Listing 4.16 (fixed) — Canceling a slow request
 
-Section 4.6.5. Needs: example-http.
+Section 4.6.5. Needs: example-site.
 
 What to watch: both requests are wrapped in tasks before asyncio.wait, as the book recommends,
 so the pending set holds the very task `api_b`: after 1 s "API B too slow, cancelling" is printed

@@ -1,6 +1,6 @@
 """Listing 4.2 — Making an aiohttp web request
 
-Section 4.2.1. Needs: example-http.
+Section 4.2.1. Needs: example-site.
 
 What to watch: async_timed shows main starting, then fetch_status starting and finishing after
 about one server round trip, then the status line `Status for <url> was 200`.

@@ -1,6 +1,6 @@
 """Listing 4.3 — Setting timeouts with aiohttp
 
-Section 4.2.2. Needs: example-http.
+Section 4.2.2. Needs: example-site.
 
 What to watch: nothing on stdout. The session allows 1 s per request, but this request
 overrides that with 10 ms, so it fails at once with a traceback ending in `TimeoutError`

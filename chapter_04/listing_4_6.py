@@ -1,6 +1,6 @@
 """Listing 4.6 — Running requests concurrently with gather
 
-Section 4.4. Needs: example-http.
+Section 4.4. Needs: example-site.
 
 What to watch: 1,000 "starting" lines, 1,000 "finished" lines, then a list of 1,000 status codes
 in the order of the requests. The ClientSession's connection pool opens at most 100 connections,

@@ -1,6 +1,6 @@
 """Listing 4.8 — Using as_completed
 
-Section 4.5. Needs: example-http.
+Section 4.5. Needs: example-site.
 
 What to watch: the three requests wait 1, 1 and 10 s before they are sent (fetch_status's
 delay). as_completed hands back results as they finish: two 200s after about 1 s, the third

@@ -1,6 +1,6 @@
 """Listing 4.9 — Setting a timeout with as_completed
 
-Section 4.5.1. Needs: example-http.
+Section 4.5.1. Needs: example-site.
 
 What to watch: after 2 s the fast request has printed 200 and each of the two slow ones raises
 TimeoutError ("We got a timeout error!"). The timeout cancels nothing: the task list printed

@@ -1,6 +1,6 @@
 """Listing 7.13 — The stress test class
 
-Section 7.4.2. Needs: example-http.
+Section 7.4.2. Needs: example-site.
 
 What to watch: StressTest runs in the GUI's thread but schedules its requests on an asyncio loop
 running in another thread (asyncio.run_coroutine_threadsafe), and cancels them there

@@ -1,6 +1,6 @@
 """Listing 7.15 — The load tester app
 
-Section 7.4.2. Needs: display, example-http.
+Section 7.4.2. Needs: display, example-site.
 
 What to watch: Tk's mainloop owns the main thread while an asyncio loop runs forever in a daemon
 ThreadedEventLoop. Type a URL and a number of requests (say 2000) and click Submit: the button

@@ -1,6 +1,6 @@
 """Listing 7.3 — Basic usage of requests
 
-Section 7.2.1. Needs: example-http.
+Section 7.2.1. Needs: example-site.
 
 What to watch: two blocking requests.get calls, one after the other; each prints the status
 code, 200. While a call waits for the server, the whole thread (and any event loop in it) is

@@ -1,6 +1,6 @@
 """Listing 7.4 — Running requests with a thread pool
 
-Section 7.2.2. Needs: example-http.
+Section 7.2.2. Needs: example-site.
 
 What to watch: 1,000 blocking requests run in a ThreadPoolExecutor of the default size
 (min(32, CPU count + 4) threads): 1,000 lines of 200, in the order the URLs were given, then

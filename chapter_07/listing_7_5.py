@@ -1,6 +1,6 @@
 """Listing 7.5 — Using a thread pool executor with asyncio
 
-Section 7.2.3. Needs: example-http.
+Section 7.2.3. Needs: example-site.
 
 What to watch: the same 1,000 blocking requests, each wrapped by loop.run_in_executor into an
 awaitable and collected with asyncio.gather: one list of 1,000 200s between the async_timed

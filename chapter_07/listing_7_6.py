@@ -1,6 +1,6 @@
 """Listing 7.6 — Using the default executor
 
-Section 7.2.4. Needs: example-http.
+Section 7.2.4. Needs: example-site.
 
 What to watch: passing None to run_in_executor uses the event loop's default
 ThreadPoolExecutor (created on first use, same default size, shut down by asyncio.run at the

@@ -1,6 +1,6 @@
 """Listing 7.7 — Using the to_thread coroutine
 
-Section 7.2.4. Needs: example-http.
+Section 7.2.4. Needs: example-site.
 
 What to watch: asyncio.to_thread(get_status_code, url) does what 7.6 does without the loop or
 functools.partial: the same list of 1,000 200s, run in the default executor.

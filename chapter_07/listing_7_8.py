@@ -1,6 +1,6 @@
 """Listing 7.8 — Printing status of requests
 
-Section 7.3. Needs: example-http.
+Section 7.3. Needs: example-site.
 
 What to watch: the worker threads count finished requests in a global guarded by a
 threading.Lock, and a reporter coroutine prints "Finished n/200 requests" every 0.5 s while

@@ -1,6 +1,6 @@
 """Listing 8.2 — Using the protocol
 
-Section 8.2. Needs: example-http.
+Section 8.2. Needs: example-site.
 
 What to watch: "Connection made to <host>" first, then one "Data received!" per chunk the
 socket delivered, then the raw HTTP response (status line, headers, blank line, the "Example

@@ -1,6 +1,6 @@
 """Listing 8.3 — Making an HTTP request with stream writers and readers
 
-Section 8.3. Needs: example-http.
+Section 8.3. Needs: example-site.
 
 What to watch: the same raw HTTP response as 8.2 (status line, headers, blank line, page), but
 without any callback messages: open_connection hands back a StreamReader and a StreamWriter,

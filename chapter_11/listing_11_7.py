@@ -1,6 +1,6 @@
 """Listing 11.7 — Limiting API requests with semaphores
 
-Section 11.3. Needs: example-http.
+Section 11.3. Needs: example-site.
 
 What to watch: 1,000 requests, but never more than 10 in flight, although aiohttp's default
 connector would allow 100. Ten "Waiting"/"Acquired" pairs, then the other 990 "Waiting to

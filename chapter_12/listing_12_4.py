@@ -1,6 +1,6 @@
 """Listing 12.4 — A queue-based web crawler
 
-Section 12.1.2. Needs: example-http.
+Section 12.1.2. Needs: example-site.
 
 What to watch: 100 worker tasks print "Worker 0" ... "Worker 99", then share one unbounded
 queue of pages to fetch. The stand-in's start page has 2 links, and so has every page it links

@@ -50,7 +50,7 @@ def test_list_shows_every_listing_of_chapters_1_and_2_in_book_order(cli_env):
     assert "Running multiple tasks concurrently" in line_2_9
     assert "[section 2.3.2; needs nothing]" in line_2_9
     line_1_7 = next(line for line in result.lines if line.startswith("1.7 "))
-    assert "needs example-http]" in line_1_7
+    assert "needs example-site]" in line_1_7
 
 
 def test_list_of_one_chapter(cli_env):

@@ -26,7 +26,7 @@ class UnknownListing(LookupError):
 
 @dataclass(frozen=True)
 class Need:
-    kind: str  # example-http, postgres, services, peer, tty, display, data
+    kind: str  # example-site, postgres, services, peer, tty, display, data
     args: tuple[str, ...] = ()
 
     def __str__(self) -> str:

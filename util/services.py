@@ -37,7 +37,7 @@ BOOK_DATABASES = {"products": settings.PRODUCTS_DB, "cart": settings.CART_DB,
                   "favorites": settings.FAVORITES_DB}
 
 
-CHAPTER_10_SERVICES = ("10.7", "10.1", "10.5", "10.6")  # the BFF's need `services`
+CHAPTER_10_SERVICES = ("10.7", "10.1", "10.5", "10.6")  # the BFF's need `microservices`
 
 
 class ServiceError(Exception):
@@ -111,7 +111,7 @@ class Services:
     def __enter__(self) -> Services:
         try:
             for need in self.needs:
-                if need.kind == "example-http":
+                if need.kind == "example-site":
                     self._example_http()
                 elif need.kind == "postgres":
                     self._postgres(need.args)
@@ -119,7 +119,7 @@ class Services:
                     self._data()
                 elif need.kind == "peer":
                     self._peers(need.args)
-                elif need.kind == "services":
+                elif need.kind == "microservices":
                     self._services()
         except BaseException:
             self.__exit__()
