@@ -6,7 +6,7 @@ What to watch: async_timed shows main starting, then fetch_status starting and f
 about one server round trip, then the status line `Status for <url> was 200`.
 
 Differs from the book: the URL is the local www.example.com stand-in (util.settings.EXAMPLE_URL,
-started with `python -m util.example_site`) instead of https://www.example.com.
+started with `python -m util.tools.example_site_server`) instead of https://www.example.com.
 """
 import asyncio
 

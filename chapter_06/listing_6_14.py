@@ -10,21 +10,19 @@ so you see one line (usually "Finished 0/16 map operations") or none; a bigger f
 (`python -m chapter_06.make_data --lines 20000000`) shows the counter climbing.
 
 Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
-(made by chapter_06/make_data.py), or the file NGRAM_FILE names. The parameter keeps the
+(made by chapter_06/make_data.py), or the file the NGRAM_FILE setting names (util.settings). The parameter keeps the
 official file's spelling, partiton_size.
 """
 import asyncio
 import functools
-import os
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import Value
-from pathlib import Path
 from typing import Dict, List
 
 from chapter_06.listing_6_8 import merge_dictionaries, partition
+from util import settings
 
-data_file = Path(os.environ.get('NGRAM_FILE')
-                 or Path(__file__).parent / 'googlebooks-eng-all-1gram-20120701-a')
+data_file = settings.NGRAM_FILE
 
 map_progress: Value
 

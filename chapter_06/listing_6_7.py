@@ -12,15 +12,14 @@ Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs,
 
 Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
 (made by chapter_06/make_data.py; the book downloads Google's and opens it relative to the
-working directory), or the file the NGRAM_FILE environment variable names. The program runs
+working directory), or the file the NGRAM_FILE setting names (util.settings). The program runs
 under `if __name__ == "__main__":` (the book runs it at module level).
 """
-import os
 import time
-from pathlib import Path
 
-data_file = Path(os.environ.get('NGRAM_FILE')
-                 or Path(__file__).parent / 'googlebooks-eng-all-1gram-20120701-a')
+from util import settings
+
+data_file = settings.NGRAM_FILE
 
 if __name__ == "__main__":
     freqs = {}

@@ -11,20 +11,18 @@ Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs,
 1,000,000-line file): 0.29-0.30 s (0.71 s at load 5).
 
 Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
-(made by chapter_06/make_data.py), or the file NGRAM_FILE names.
+(made by chapter_06/make_data.py), or the file the NGRAM_FILE setting names (util.settings).
 """
 import asyncio
 import concurrent.futures
 import functools
-import os
 import time
-from pathlib import Path
 from typing import Dict, List
 
 from chapter_06.listing_6_8 import map_frequencies, merge_dictionaries, partition
+from util import settings
 
-data_file = Path(os.environ.get('NGRAM_FILE')
-                 or Path(__file__).parent / 'googlebooks-eng-all-1gram-20120701-a')
+data_file = settings.NGRAM_FILE
 
 
 async def reduce(loop, pool, counters, chunk_size) -> Dict[str, int]:

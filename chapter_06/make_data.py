@@ -19,7 +19,7 @@ What the listings rely on:
 With the default --lines and --seed, an existing file is left as it is (whatever made it: a
 reader may put the real Google file there); with explicit --lines or --seed the file is
 written again. Point the listings (and this tool's default output) at another file with the
-NGRAM_FILE environment variable.
+NGRAM_FILE environment variable (util.settings).
 """
 from __future__ import annotations
 
@@ -31,8 +31,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-FILE_NAME = "googlebooks-eng-all-1gram-20120701-a"
-DEFAULT_PATH = Path(os.environ.get("NGRAM_FILE") or Path(__file__).resolve().parent / FILE_NAME)
+from util import settings
+
+FILE_NAME = settings.read({}).NGRAM_FILE.name  # the book's, whatever NGRAM_FILE says
+DEFAULT_PATH = settings.NGRAM_FILE
 DEFAULT_LINES = 1_000_000
 DEFAULT_SEED = 2012
 CHUNK = 60_000  # the listings' partition size

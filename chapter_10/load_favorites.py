@@ -1,4 +1,4 @@
-"""Fill the favorites database (settings.FAVORITES_DB) with listing 10.3; util.postgres.LOADERS
+"""Fill the favorites database (settings.FAVORITES_DB) with listing 10.3; util.tools.book_databases
 runs it."""
 from chapter_10.load_sql import main
 

@@ -4,8 +4,8 @@
     python -m chapter_10.load_sql favorites   listing 10.3 into settings.FAVORITES_DB
 
 The database must exist (`python -m util run 10.5` or `10.6` creates and fills it for you;
-util.postgres.LOADERS runs chapter_10.load_cart and chapter_10.load_favorites). Like psql, a
-second run fails: the table already exists.
+util.tools.book_databases runs chapter_10.load_cart and chapter_10.load_favorites). Like psql,
+a second run fails: the table already exists.
 """
 import asyncio
 import sys

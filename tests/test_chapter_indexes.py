@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from tests.support import REPO, listing_env
-from util import listings
+from util.tools import listing_index
 
 CHAPTERS = sorted(path for path in REPO.glob("chapter_[0-9][0-9]") if path.is_dir())
 ROW = re.compile(r"^\|\s*\[(?P<id>[\w.]+)\]\((?P<file>listing_\w+\.py)\)\s*\|(?P<cells>.*)\|\s*$")
@@ -29,7 +29,7 @@ def test_readme_indexes_every_listing_as_its_docstring_says(chapter):
     readme = (chapter / "README.md").read_text(encoding="utf-8")
     assert readme.startswith(f"# Chapter {number}:")
     rows = readme_rows(chapter)
-    indexed = {info.id: info for info in listings.discover(number)}
+    indexed = {info.id: info for info in listing_index.discover(number)}
     modules = {path.stem for path in chapter.glob("listing_*.py")}
     assert {info.path.stem for info in indexed.values()} == modules, "docstrings name them all"
     assert set(rows) == set(indexed), "one README row per listing module"
@@ -45,7 +45,7 @@ def test_every_chapter_package_and_listing_imports_quietly():
     """Importing the chapter packages and every listing prints nothing and starts nothing: no
     thread, no child process (everything runs under `if __name__ == "__main__":`)."""
     packages = [path.name for path in CHAPTERS]
-    modules = [info.module for info in listings.discover()]
+    modules = [info.module for info in listing_index.discover()]
     code = ("import importlib, multiprocessing, sys, threading\n"
             "for name in sys.argv[1:]:\n"
             "    importlib.import_module(name)\n"

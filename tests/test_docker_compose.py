@@ -1,27 +1,20 @@
 """docker-compose.yml, checked statically (CI has no Docker engine): it agrees with settings."""
-import importlib
 import importlib.util
+import json
 import re
+import tomllib
 
 import pytest
 import yaml
 
 from tests.support import REPO
-
-ADDRESS_VARIABLES = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "EXAMPLE_HOST", "EXAMPLE_PORT",
-                     "EXAMPLE_URL")
+from util import settings
 
 
 @pytest.fixture
-def book_settings(monkeypatch):
+def book_settings():
     """util.settings with the book's defaults (no overrides from the environment)."""
-    for variable in ADDRESS_VARIABLES:
-        monkeypatch.delenv(variable, raising=False)
-    import util.settings
-
-    yield importlib.reload(util.settings)
-    monkeypatch.undo()
-    importlib.reload(util.settings)
+    return settings.read({})
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +39,20 @@ def test_postgres_service_matches_the_settings(compose, book_settings):
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
 
 
-def test_stand_in_service_runs_a_module_that_exists_on_the_settings_port(compose, book_settings):
+def test_stand_in_service_is_built_from_the_lock_and_serves_on_the_settings_port(
+        compose, book_settings):
     site = compose["services"]["example-site"]
-    command = site["command"]
-    module = re.search(r"python -m ([\w.]+)", command).group(1)
+    dockerfile = (REPO / site["build"]["context"] / site["build"]["dockerfile"]).read_text()
+    group = re.search(r"uv sync --frozen --no-install-project --only-group ([\w-]+)", dockerfile)
+    assert group, "the image installs what uv.lock pins, nothing unpinned"
+    assert "pip install" not in dockerfile.replace("pip install --no-cache-dir uv", "")
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert pyproject["dependency-groups"][group[1]] == ["aiohttp>=3.11"]
+    assert f'{group[1]} = [{{ name = "aiohttp"' in (REPO / "uv.lock").read_text()
+    command = json.loads(re.search(r"^CMD (.+)$", dockerfile, re.MULTILINE)[1])
+    module = command[command.index("-m") + 1]
     assert importlib.util.find_spec(module) is not None
-    port = int(re.search(r"--port (\d+)", command).group(1))
+    port = int(command[command.index("--port") + 1])
     assert published(site) == [(book_settings.EXAMPLE_HOST, book_settings.EXAMPLE_PORT, port)]
     assert book_settings.EXAMPLE_URL == f"http://127.0.0.1:{port}"
     assert f":{port}/__stats" in " ".join(site["healthcheck"]["test"])

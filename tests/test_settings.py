@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 from tests.support import REPO, listing_env
+from util import settings
 
 SHOW = ("from util import settings as s; print(s.EXAMPLE_URL, s.SERVER_HOST, s.SERVER_PORT, "
         "s.WEB_PORT, s.SERVICE_PORT, s.POSTGRES_HOST, s.POSTGRES_PORT, s.POSTGRES_USER, "
@@ -40,3 +41,26 @@ def test_a_bad_port_is_one_clear_line():
     result = settings_in({"SERVER_PORT": "eighty"})
     assert result.returncode == 1
     assert result.stderr.strip() == "SERVER_PORT='eighty' is not a port number"
+
+
+def address_table() -> str:
+    """README.md's "Addresses" table, as util.settings.ADDRESSES says it."""
+    rows = ["| variable | default | used for |", "|---|---|---|"]
+    for address in settings.ADDRESSES:
+        variables = ", ".join(f"`{name}`" for name in address.variables)
+        defaults = ", ".join(f"`{value.strip()}`" for value in address.default.split(","))
+        rows.append(f"| {variables} | {defaults} | {address.used_for} |")
+    return "\n".join(rows) + "\n"
+
+
+def test_the_readme_address_table_is_the_settings_table():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert address_table() in readme
+
+
+def test_the_defaults_in_the_table_are_the_values_read_from_an_empty_environment():
+    book = settings.read({})
+    assert (book.EXAMPLE_URL, book.SERVER_PORT, book.CART_PORT, book.PRODUCTS_DB) == (
+        "http://127.0.0.1:8765", 8000, 8003, "products")
+    assert book.NGRAM_FILE == REPO / "chapter_06" / "googlebooks-eng-all-1gram-20120701-a"
+    assert book.DATA_DIR == REPO / ".data"

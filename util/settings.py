@@ -1,64 +1,131 @@
 """Every address the listings use: the book's value by default, an environment variable to override.
 
-    EXAMPLE_URL          http://127.0.0.1:8765  the www.example.com stand-in the listings fetch
-    EXAMPLE_HOST, _PORT  127.0.0.1, 8765        where `python -m util.example_site` listens
-    SERVER_HOST          127.0.0.1              the book's socket and HTTP servers
-    SERVER_PORT          8000                   echo servers (ch. 3, 4, 8), product service (ch. 10)
-    WEB_PORT             8080                   aiohttp and Starlette apps (ch. 9, 12)
-    INVENTORY_PORT       8001                   inventory service (ch. 10)
-    FAVORITES_PORT       8002                   favorites service (ch. 10)
-    CART_PORT            8003                   cart service (ch. 10)
-    SERVICE_PORT         9000                   chat (ch. 8), BFF (ch. 10), file server (ch. 11, 14)
-    FLASK_PORT           5000                   the Flask comparison (ch. 9)
-    PGHOST, PGPORT       127.0.0.1, 5432        Postgres
-    PGUSER, PGPASSWORD   postgres, password     Postgres credentials
-    PRODUCTS_DB          products               the book's databases (tests use throwaway ones)
-    CART_DB, FAVORITES_DB  cart, favorites
-    ASYNCIO_DATA_DIR     <repository>/.data     the embedded Postgres's data, services' state
-
-The values are read once, when this module is imported: set the variables before starting Python.
+`ADDRESSES` is the table a reader sees (README.md's "Addresses" is checked against it). The values
+are read once, when this module is imported: set the variables before starting Python.
+`read(environ)` gives the same values for another environment without touching this module.
 """
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name) or default
+REPO = Path(__file__).resolve().parent.parent  # the repository root
 
 
-def _port(name: str, default: int) -> int:
-    value = _env(name, str(default))
-    try:
-        port = int(value)
-    except ValueError:
-        raise SystemExit(f"{name}={value!r} is not a port number") from None
-    if not 0 < port < 65536:
-        raise SystemExit(f"{name}={value!r} is not a port number")
-    return port
+@dataclass(frozen=True)
+class Address:
+    variables: tuple[str, ...]
+    default: str
+    used_for: str
 
 
-EXAMPLE_HOST = _env("EXAMPLE_HOST", "127.0.0.1")
-EXAMPLE_PORT = _port("EXAMPLE_PORT", 8765)
-EXAMPLE_URL = _env("EXAMPLE_URL", f"http://{EXAMPLE_HOST}:{EXAMPLE_PORT}").rstrip("/")
+ADDRESSES = (
+    Address(("EXAMPLE_URL",), "http://127.0.0.1:8765",
+            "the www.example.com stand-in the listings fetch"),
+    Address(("EXAMPLE_HOST", "EXAMPLE_PORT"), "127.0.0.1, 8765",
+            "where the stand-in listens (`python -m util.tools.example_site_server`)"),
+    Address(("SERVER_HOST", "SERVER_PORT"), "127.0.0.1, 8000",
+            "the book's socket and HTTP servers (ch. 3, 4, 8), the product service (ch. 10)"),
+    Address(("WEB_PORT",), "8080", "aiohttp and Starlette apps (ch. 9, 12)"),
+    Address(("INVENTORY_PORT", "FAVORITES_PORT", "CART_PORT"), "8001, 8002, 8003",
+            "the inventory, favorites and cart services (ch. 10)"),
+    Address(("SERVICE_PORT",), "9000",
+            "chat (ch. 8), backend-for-frontend (ch. 10), file servers (ch. 11, 14)"),
+    Address(("FLASK_PORT",), "5000", "the Flask comparison (ch. 9)"),
+    Address(("PGHOST", "PGPORT"), "127.0.0.1, 5432", "Postgres"),
+    Address(("PGUSER", "PGPASSWORD"), "postgres, password", "Postgres credentials"),
+    Address(("PRODUCTS_DB", "CART_DB", "FAVORITES_DB"), "products, cart, favorites",
+            "the book's databases (tests use throwaway ones)"),
+    Address(("NGRAM_FILE",), "chapter_06/googlebooks-eng-all-1gram-20120701-a",
+            "the Google Books Ngram file of chapter 6 (`python -m chapter_06.make_data`)"),
+    Address(("ASYNCIO_DATA_DIR",), ".data",
+            "the embedded Postgres's data, services' state and logs"),
+)
 
-SERVER_HOST = _env("SERVER_HOST", "127.0.0.1")
-SERVER_PORT = _port("SERVER_PORT", 8000)
-WEB_PORT = _port("WEB_PORT", 8080)
-INVENTORY_PORT = _port("INVENTORY_PORT", 8001)
-FAVORITES_PORT = _port("FAVORITES_PORT", 8002)
-CART_PORT = _port("CART_PORT", 8003)
-SERVICE_PORT = _port("SERVICE_PORT", 9000)
-FLASK_PORT = _port("FLASK_PORT", 5000)
 
-POSTGRES_HOST = _env("PGHOST", "127.0.0.1")
-POSTGRES_PORT = _port("PGPORT", 5432)
-POSTGRES_USER = _env("PGUSER", "postgres")
-POSTGRES_PASSWORD = _env("PGPASSWORD", "password")
-PRODUCTS_DB = _env("PRODUCTS_DB", "products")
-CART_DB = _env("CART_DB", "cart")
-FAVORITES_DB = _env("FAVORITES_DB", "favorites")
+@dataclass(frozen=True)
+class Settings:
+    EXAMPLE_HOST: str
+    EXAMPLE_PORT: int
+    EXAMPLE_URL: str
+    SERVER_HOST: str
+    SERVER_PORT: int
+    WEB_PORT: int
+    INVENTORY_PORT: int
+    FAVORITES_PORT: int
+    CART_PORT: int
+    SERVICE_PORT: int
+    FLASK_PORT: int
+    POSTGRES_HOST: str
+    POSTGRES_PORT: int
+    POSTGRES_USER: str
+    POSTGRES_PASSWORD: str
+    PRODUCTS_DB: str
+    CART_DB: str
+    FAVORITES_DB: str
+    NGRAM_FILE: Path
+    DATA_DIR: Path
 
-DATA_DIR = Path(_env("ASYNCIO_DATA_DIR", str(Path(__file__).resolve().parent.parent / ".data")))
+
+def _defaults() -> dict[str, str]:
+    """Each variable's default, from ADDRESSES (paths relative to the repository root)."""
+    values = {}
+    for address in ADDRESSES:
+        defaults = [part.strip() for part in address.default.split(",")]
+        values |= dict(zip(address.variables, defaults, strict=True))
+    return values
+
+
+def read(environ=os.environ) -> Settings:
+    """The settings for `environ`; a bad port is one clear line (SystemExit)."""
+    defaults = _defaults()
+
+    def text(name: str) -> str:
+        return environ.get(name) or defaults[name]
+
+    def port(name: str) -> int:
+        value = text(name)
+        if not (value.isascii() and value.isdigit() and 0 < int(value) < 65536):
+            raise SystemExit(f"{name}={value!r} is not a port number")
+        return int(value)
+
+    example_host, example_port = text("EXAMPLE_HOST"), port("EXAMPLE_PORT")
+    local_url = f"http://{example_host}:{example_port}"
+    example_url = environ.get("EXAMPLE_URL") or local_url
+    return Settings(
+        EXAMPLE_HOST=example_host, EXAMPLE_PORT=example_port, EXAMPLE_URL=example_url.rstrip("/"),
+        SERVER_HOST=text("SERVER_HOST"), SERVER_PORT=port("SERVER_PORT"),
+        WEB_PORT=port("WEB_PORT"), INVENTORY_PORT=port("INVENTORY_PORT"),
+        FAVORITES_PORT=port("FAVORITES_PORT"), CART_PORT=port("CART_PORT"),
+        SERVICE_PORT=port("SERVICE_PORT"), FLASK_PORT=port("FLASK_PORT"),
+        POSTGRES_HOST=text("PGHOST"), POSTGRES_PORT=port("PGPORT"),
+        POSTGRES_USER=text("PGUSER"), POSTGRES_PASSWORD=text("PGPASSWORD"),
+        PRODUCTS_DB=text("PRODUCTS_DB"), CART_DB=text("CART_DB"),
+        FAVORITES_DB=text("FAVORITES_DB"),
+        NGRAM_FILE=REPO / text("NGRAM_FILE"), DATA_DIR=REPO / text("ASYNCIO_DATA_DIR"),
+    )
+
+
+_current = read()
+EXAMPLE_HOST = _current.EXAMPLE_HOST
+EXAMPLE_PORT = _current.EXAMPLE_PORT
+EXAMPLE_URL = _current.EXAMPLE_URL
+SERVER_HOST = _current.SERVER_HOST
+SERVER_PORT = _current.SERVER_PORT
+WEB_PORT = _current.WEB_PORT
+INVENTORY_PORT = _current.INVENTORY_PORT
+FAVORITES_PORT = _current.FAVORITES_PORT
+CART_PORT = _current.CART_PORT
+SERVICE_PORT = _current.SERVICE_PORT
+FLASK_PORT = _current.FLASK_PORT
+POSTGRES_HOST = _current.POSTGRES_HOST
+POSTGRES_PORT = _current.POSTGRES_PORT
+POSTGRES_USER = _current.POSTGRES_USER
+POSTGRES_PASSWORD = _current.POSTGRES_PASSWORD
+PRODUCTS_DB = _current.PRODUCTS_DB
+CART_DB = _current.CART_DB
+FAVORITES_DB = _current.FAVORITES_DB
+NGRAM_FILE = _current.NGRAM_FILE
+DATA_DIR = _current.DATA_DIR
 
 
 def example_url(path: str = "") -> str:

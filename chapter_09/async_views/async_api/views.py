@@ -8,7 +8,7 @@ Listing 9.15 — Calling asynchronous code from a synchronous view: requests_vie
 make_requests through async_to_sync; the requests inside still run concurrently.
 
 Try them with the project served by `uvicorn async_views.asgi:application` (port 8000) and the
-www.example.com stand-in running (`python -m util.example_site`):
+www.example.com stand-in running (`python -m util.tools.example_site_server`):
     /requests/?url=http://127.0.0.1:8765&request_num=10
     /requests/sync_to_async?sleep_time=1&num_calls=3&thread_sensitive=True   (about 3 s)
     /requests/sync_to_async?sleep_time=1&num_calls=3&thread_sensitive=False  (about 1 s)

@@ -1,4 +1,5 @@
-"""The local stand-in for www.example.com: `python -m util.example_site [--port N] [--latency S]`.
+"""The local stand-in for www.example.com:
+`python -m util.tools.example_site_server [--port N] [--latency S]`.
 
 GET (or HEAD) on any path answers 200 with a small "Example Domain" page after the server's
 latency (default 0.1 s, like a real site). Per request, the query string can ask for more:
@@ -23,6 +24,7 @@ from collections import Counter
 from aiohttp import web
 
 from util import settings
+from util.tools.example_site import DEFAULT_LATENCY
 
 PAGE = """<!doctype html>
 <html>
@@ -87,7 +89,7 @@ async def reset_stats(request: web.Request) -> web.Response:
     return web.json_response({})
 
 
-def create_app(latency: float = 0.1) -> web.Application:
+def create_app(latency: float = DEFAULT_LATENCY) -> web.Application:
     app = web.Application()
     app[STATS] = Counter()
     app[LATENCY] = latency
@@ -119,10 +121,12 @@ async def serve(host: str, port: int, latency: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m util.example_site", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m util.tools.example_site_server",
+                                     description=__doc__)
     parser.add_argument("--host", default=settings.EXAMPLE_HOST)
     parser.add_argument("--port", type=int, default=settings.EXAMPLE_PORT)
-    parser.add_argument("--latency", type=float, default=0.1, help="seconds before each answer")
+    parser.add_argument("--latency", type=float, default=DEFAULT_LATENCY,
+                        help="seconds before each answer")
     args = parser.parse_args(argv)
     asyncio.run(serve(args.host, args.port, args.latency))
     return 0

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from util.settings import REPO
+from util.tools.errors import ReaderError
+
 FIRST_LINE = re.compile(
     r"Listing\s+(?P<number>\d+\.\d+)(?P<variant>\s*\([^)]*\))?\s*[—-]+\s*(?P<caption>.+)")
 SECTION = re.compile(r"Section\s+(?P<section>\d+(?:\.\d+)*)")
@@ -20,7 +22,7 @@ NEED = re.compile(r"\s*(?P<kind>[\w-]+)(?:\s*\((?P<args>[^)]*)\))?\s*(?:,|$)")
 MODULE_FILE = re.compile(r"listing_(?P<chapter>\d+)_(?P<number>\d+)(?P<suffix>_\w+)?\.py")
 
 
-class UnknownListing(LookupError):
+class UnknownListing(ReaderError):
     """No module for the listing number the reader asked for."""
 
 
@@ -41,10 +43,6 @@ class ListingInfo:
     section: str
     needs: tuple[Need, ...]
     path: Path
-
-    @property
-    def chapter(self) -> int:
-        return int(self.id.split(".")[0])
 
     def sort_key(self) -> tuple:
         chapter, rest = self.id.split(".", 1)

@@ -1,0 +1,110 @@
+"""The book's databases: their names, the variables that rename them, and the listings that
+fill them; and the ledger, in each database's comment, of which of those have run.
+
+A database the project created carries the comment "filled by util: <loaders that ran>"; one
+without it is the reader's own and is never filled or dropped.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from util import settings
+from util.tools.postgres_client import Postgres, PostgresError, identifier
+
+
+@dataclass(frozen=True)
+class BookDatabase:
+    name: str  # the book's name, as `Needs: postgres (products)` writes it
+    variable: str  # the util.settings variable (and environment variable) that renames it
+    loaders: tuple[str, ...]  # modules run with `python -m`, in order, to fill it as the book does
+
+    @property
+    def configured_name(self) -> str:
+        return getattr(settings, self.variable)
+
+    def env(self, actual_name: str) -> dict[str, str]:
+        """The environment that makes listings use `actual_name` for this database."""
+        return {self.variable: actual_name}
+
+
+BOOK_DATABASES = {book.name: book for book in (
+    # chapter 5: the schema (5.3), 100 brands (5.5), 1,000 products and 100,000 SKUs (5.6)
+    BookDatabase("products", "PRODUCTS_DB",
+                 ("chapter_05.listing_5_3", "chapter_05.listing_5_5", "chapter_05.listing_5_6")),
+    # chapter 10: the cart (10.2) and favorites (10.3) tables, run as psql -f would
+    BookDatabase("cart", "CART_DB", ("chapter_10.load_cart",)),
+    BookDatabase("favorites", "FAVORITES_DB", ("chapter_10.load_favorites",)),
+)}
+
+LOADED = "filled by util: "  # database comment prefix, then the loaders that have run
+
+
+async def ensure_database(pg: Postgres, name: str, book_name: str | None = None,
+                          before: str | None = None) -> list[str]:
+    """Create database `name` if missing and fill it with the loaders registered for it.
+
+    `book_name` names the book database whose loaders apply (default: `name`); `before` stops
+    at that loader module, for a reader running it (5.3 on a fresh database). The loaders that
+    ran are recorded in the database's comment, so a later call runs only the rest. A database
+    that exists without that comment is the reader's own and is left alone. If a loader fails
+    on a database this call created, the database is dropped so the next run starts clean.
+    Returns the loaders this call ran.
+    """
+    created = await pg.create_database(name)
+    if created:
+        await _record_loaded(pg, name, [])
+    done = await _loaded(pg, name)
+    if done is None:
+        return []
+    book = BOOK_DATABASES.get(book_name or name)
+    env = os.environ | pg.env() | (book.env(name) if book else {})
+    ran = []
+    for module in (book.loaders if book else ()):
+        if module == before:
+            break
+        if module in done:
+            continue
+        result = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", module], cwd=settings.REPO, env=env,
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            if created:
+                await pg.drop_database(name)
+            raise PostgresError(f"loading database {name!r} failed in {module}: "
+                                f"{(result.stderr.strip().splitlines() or ['?'])[-1]}")
+        ran.append(module)
+        await _record_loaded(pg, name, [*done, *ran])
+    return ran
+
+
+async def record_loader_run(pg: Postgres, name: str, module: str) -> None:
+    """Note that the reader ran loader `module` on database `name` (if the project made it)."""
+    done = await _loaded(pg, name)
+    if done is not None and module not in done:
+        await _record_loaded(pg, name, [*done, module])
+
+
+async def _loaded(pg: Postgres, name: str) -> list[str] | None:
+    connection = await pg.connect(name)
+    try:
+        comment = await connection.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            name)
+    finally:
+        await connection.close()
+    if not comment or not comment.startswith(LOADED):
+        return None
+    return [module for module in comment.removeprefix(LOADED).split(",") if module]
+
+
+async def _record_loaded(pg: Postgres, name: str, modules: list[str]) -> None:
+    connection = await pg.connect(name)
+    try:
+        comment = (LOADED + ",".join(modules)).replace("'", "''")
+        await connection.execute(f'COMMENT ON DATABASE "{identifier(name)}" IS \'{comment}\'')
+    finally:
+        await connection.close()

@@ -1,0 +1,97 @@
+"""The command line, the reader's front door: `python -m util list|run|services`.
+
+    python -m util list [CHAPTER]         every listing: number, caption, section, needs
+    python -m util run N.M [ARGS...]      start what N.M needs, run it, stop what was started
+    python -m util services up|down|status
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+from util.tools import listing_index
+from util.tools.errors import ReaderError
+from util.tools.run_environment import RunEnvironment
+
+
+def list_listings(chapter: int | None) -> int:
+    found = listing_index.discover(chapter)
+    if not found:
+        print(f"no listings found{f' in chapter {chapter}' if chapter else ''}", file=sys.stderr)
+        return 1
+    width = max(len(info.id) for info in found)
+    for info in found:
+        needs = ", ".join(str(need) for need in info.needs) or "nothing"
+        print(f"{info.id:<{width}}  {info.caption}  [section {info.section or '?'}; "
+              f"needs {needs}]")
+    return 0
+
+
+def run_listing(listing_id: str, args: list[str]) -> int:
+    info = listing_index.find(listing_id)
+    with RunEnvironment(info.needs, info.module, announce=_to_stderr) as started:
+        child = subprocess.Popen([sys.executable, "-m", info.module, *args])
+        forward = _forwarder(child)
+        previous = {signum: signal.signal(signum, forward)
+                    for signum in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            returncode = child.wait()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if returncode == 0:
+            started.listing_succeeded()
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _forwarder(child: subprocess.Popen):
+    """Pass SIGTERM, and SIGINT unless a terminal already sent Ctrl-C to the whole job."""
+    def forward(signum, _frame):
+        if signum == signal.SIGINT and _foreground_at_terminal():
+            return
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    return forward
+
+
+def _foreground_at_terminal() -> bool:
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError):
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m util", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    show = commands.add_parser("list", help="list the listings")
+    show.add_argument("chapter", nargs="?", type=int)
+    run = commands.add_parser("run", help="run a listing with what it needs")
+    run.add_argument("listing", help="the book's number, e.g. 2.9")
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    service = commands.add_parser("services", help="keep the services running")
+    service.add_argument("action", choices=["up", "down", "status"])
+    options = parser.parse_args(argv)
+    try:
+        if options.command == "list":
+            return list_listings(options.chapter)
+        if options.command == "run":
+            return run_listing(options.listing, options.args)
+        from util.tools import background_services
+
+        getattr(background_services, options.action)()
+        return 0
+    except ReaderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,55 @@
+"""Processes and ports: one port check, one wait, one way to stop a process."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    """True if something accepts a TCP connection on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def listening_ports(pid: int) -> set[int]:
+    """The TCP ports process `pid` listens on (found without connecting to them)."""
+    import psutil  # only the callers that watch a process pay for it
+
+    try:
+        return {c.laddr.port for c in psutil.Process(pid).net_connections(kind="tcp")
+                if c.status == psutil.CONN_LISTEN}
+    except psutil.Error:
+        return set()
+
+
+class Timeout(Exception):
+    """wait_until's condition did not become true in time."""
+
+
+def wait_until(condition, timeout: float = 10, message: str = "condition",
+               interval: float = 0.02, give_up=None):
+    """Poll `condition()` until it returns something true and return that. Raise Timeout after
+    `timeout` seconds, or as soon as `give_up()` is true (a process that exited, say)."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if give_up is not None and give_up():
+            raise Timeout(f"{message}: gave up")
+        if time.monotonic() > deadline:
+            raise Timeout(f"{message}: not true after {timeout} s")
+        time.sleep(interval)
+    return result
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it has not exited after `timeout` seconds; always reaped."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    process.wait()

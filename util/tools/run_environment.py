@@ -1,0 +1,159 @@
+"""What one listing run needs, started before it and stopped after it.
+
+A listing's `Needs:` line (util.tools.listing_index) names what it needs; `RunEnvironment` starts
+each, in order, and stops exactly what it started. An unknown need is an error, so a typo in a
+docstring cannot go unnoticed.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from util import settings
+from util.tools.errors import ReaderError
+from util.tools.listing_index import Need, find
+from util.tools.processes import Timeout, listening_ports, stop_process, wait_until
+
+CHAPTER_10_SERVICES = ("10.7", "10.1", "10.5", "10.6")  # what the need `microservices` starts
+NEEDS_WITHOUT_SERVICES = {"tty", "display"}  # what the reader brings: nothing to start
+
+
+class ServiceError(ReaderError):
+    """Something a listing needs could not be started."""
+
+
+class RunEnvironment:
+    """Everything one listing run needs, started on enter and stopped on exit.
+
+    Each need imports its tooling (the stand-in's client, Postgres and its driver) when it is
+    started, so a listing that needs nothing starts at once.
+    """
+
+    def __init__(self, needs: tuple[Need, ...], module: str, announce=print):
+        self.needs = needs
+        self.module = module  # the listing about to run: loaders stop before it
+        self.announce = announce
+        self.example_site = None  # an ExampleSite this run started
+        self.embedded_postgres = None  # an EmbeddedPostgres this run started
+        self.server = None  # the Postgres in use
+        self.peers: list[subprocess.Popen] = []
+        self.databases: dict[str, str] = {}  # book name -> database used
+        starters = {"example-site": self._example_site, "postgres": self._postgres,
+                    "data": self._data, "peer": self._peers,
+                    "microservices": self._microservices}
+        unknown = [str(need) for need in needs
+                   if need.kind not in starters and need.kind not in NEEDS_WITHOUT_SERVICES]
+        if unknown:
+            known = ", ".join(sorted([*starters, *NEEDS_WITHOUT_SERVICES]))
+            raise ServiceError(f"{module} needs {', '.join(unknown)}, which util does not know "
+                               f"(known needs: {known})")
+        self._starters = starters
+
+    def __enter__(self) -> RunEnvironment:
+        try:
+            for need in self.needs:
+                if need.kind in self._starters:
+                    self._starters[need.kind](need.args)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        while self.peers:
+            stop_process(self.peers.pop())
+        if self.example_site is not None:
+            self.example_site.stop()
+            self.example_site = None
+        if self.embedded_postgres is not None:
+            self.embedded_postgres.stop()
+            self.embedded_postgres = None
+
+    def _example_site(self, _args: tuple[str, ...]) -> None:
+        from util.tools.example_site import ExampleSite
+
+        configured = ExampleSite.configured()
+        if not ExampleSite.is_local() or configured.answers():
+            return
+        self.example_site = ExampleSite.start(configured.host, configured.port)
+        self.announce(f"[util] started the example.com stand-in on {settings.EXAMPLE_URL}")
+
+    def _postgres(self, book_names: tuple[str, ...]) -> None:
+        import asyncio
+
+        from util.tools.book_databases import BOOK_DATABASES, ensure_database
+        from util.tools.embedded_postgres import DATA_DIR, EmbeddedPostgres
+        from util.tools.postgres_client import Postgres
+
+        pg = Postgres()
+        if not pg.listening():
+            self.announce(f"[util] starting the embedded Postgres on "
+                          f"{pg.host}:{pg.port} (data in {DATA_DIR})")
+            self.embedded_postgres = EmbeddedPostgres()
+            self.embedded_postgres.start()
+            pg = self.embedded_postgres
+        asyncio.run(pg.server_version())  # a clear error if it refuses the book's password
+        self.server = pg
+        for name in book_names:
+            book = BOOK_DATABASES.get(name)
+            database = book.configured_name if book else name
+            self.databases[name] = database
+            if not asyncio.run(pg.database_exists(database)):
+                self.announce(f"[util] created database {database!r}")
+            ran = asyncio.run(ensure_database(pg, database, book_name=name, before=self.module))
+            if ran:
+                self.announce(f"[util] filled database {database!r} with {', '.join(ran)}")
+
+    def _data(self, _args: tuple[str, ...]) -> None:
+        """Make the chapter's data files (chapter_NN/make_data.py; it skips what exists)."""
+        maker = f"{self.module.split('.')[0]}.make_data"
+        result = subprocess.run([sys.executable, "-m", maker], cwd=settings.REPO,
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ServiceError(f"{maker} could not make the data: "
+                               f"{(result.stderr.strip().splitlines() or ['?'])[-1]}")
+        for line in result.stdout.splitlines():
+            self.announce(f"[util] {line}")
+
+    def _peers(self, listing_ids: tuple[str, ...]) -> None:
+        """Start the listings this one talks to (the chat server for its client), each in the
+        background with its output in the data folder, and wait until each listens."""
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        for listing_id in listing_ids:
+            peer = find(listing_id)
+            log = settings.DATA_DIR / f"{peer.path.stem}.log"
+            with open(log, "wb") as output:
+                process = subprocess.Popen(
+                    [sys.executable, "-u", "-m", peer.module], cwd=settings.REPO,
+                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+            self.peers.append(process)
+            try:
+                wait_until(lambda pid=process.pid: listening_ports(pid), 15,
+                           f"listing {listing_id} listens", interval=0.05,
+                           give_up=lambda p=process: p.poll() is not None)
+            except Timeout:
+                stop_process(process)
+                last = (log.read_text(errors="replace").strip().splitlines() or ["?"])[-1]
+                raise ServiceError(f"listing {listing_id} did not start: {last}") from None
+            self.announce(f"[util] started listing {listing_id} ({peer.caption}); "
+                          f"its output goes to {log}")
+
+    def _microservices(self, _args: tuple[str, ...]) -> None:
+        """The chapter-10 services the backend-for-frontend (10.8) calls: the product (10.7),
+        inventory (10.1), favorites (10.5) and cart (10.6) services, their databases created
+        and filled first."""
+        self._postgres(("products", "favorites", "cart"))
+        self._peers(CHAPTER_10_SERVICES)
+
+    def listing_succeeded(self) -> None:
+        """Record that the listing, if it fills a database (5.3), has now done so."""
+        if not self.databases:
+            return
+        import asyncio
+
+        from util.tools.book_databases import BOOK_DATABASES, record_loader_run
+
+        for name, database in self.databases.items():
+            book = BOOK_DATABASES.get(name)
+            if book and self.module in book.loaders:
+                asyncio.run(record_loader_run(self.server, database, self.module))
