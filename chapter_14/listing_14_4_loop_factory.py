@@ -1,0 +1,46 @@
+"""Listing 14.4 (today: loop_factory) — Using uvloop as the event loop
+
+Section 14.4. Needs: nothing.
+
+What to watch: the one-line echo server of 14.4 on port 9000 (SERVICE_PORT), on uvloop, chosen
+with `asyncio.run(main(), loop_factory=uvloop.new_event_loop)` and no event-loop policy: it
+prints "Running on uvloop.Loop" (the running loop's class), then `nc 127.0.0.1 9000` and a
+line gets the line back and the connection closed. No DeprecationWarning, even with
+`python -W error::DeprecationWarning`, where the book's uvloop.install() is deprecated from
+Python 3.12 and event-loop policies from 3.14. Stop it with Ctrl-C.
+
+What changed: asyncio.run(..., loop_factory=...) (and asyncio.Runner(loop_factory=...)) create
+the loop with the factory you pass, for that run only; uvloop.run(main()) does the same.
+
+Since: Python 3.12 (asyncio.run's loop_factory; asyncio.Runner has it since 3.11); event-loop
+policies and asyncio.set_event_loop_policy are deprecated in 3.14, to be removed in 3.16.
+
+Why it is better: no global state: a policy changes the loop of every later asyncio.run in the
+process (libraries and tests included); a loop factory affects only this run. What to watch out
+for: code that calls asyncio.get_event_loop() or new_event_loop() itself still gets the standard
+loop; pass the loop around or use get_running_loop().
+"""
+import asyncio
+import contextlib
+import platform
+import sys
+
+import uvloop
+
+from chapter_14.listing_14_4_fixed import connected
+from util import settings
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    print(f'Running on {type(loop).__module__}.{type(loop).__name__}')
+    server = await asyncio.start_server(connected, settings.SERVER_HOST, settings.SERVICE_PORT)
+    await server.serve_forever()
+
+
+if __name__ == "__main__":
+    if sys.version_info < (3, 12):
+        sys.exit(f"Listing 14.4 (today: loop_factory) needs Python 3.12 or later "
+                 f"(asyncio.run's loop_factory); this is Python {platform.python_version()}.")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main(), loop_factory=uvloop.new_event_loop)
