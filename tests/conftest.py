@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,44 +19,18 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.support import REPO, Listing, free_port
-from util.postgres import EmbeddedPostgres, Postgres, database_env, ensure_database
+from tests.support import REPO, free_port
+from util.tools.book_databases import BOOK_DATABASES, ensure_database
+from util.tools.embedded_postgres import EmbeddedPostgres
+from util.tools.example_site import ExampleSite
+from util.tools.postgres_client import Postgres
 
 WORK_TREE = pytest.StashKey[set]()
-STAND_IN_LATENCY = 0.5  # seconds; the catalog's recommended L for chapters 1 and 2
-
-
-@dataclass
-class ExampleSite:
-    """A running `python -m util.example_site`."""
-
-    port: int
-    latency: float
-    process: Listing
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def env(self) -> dict[str, str]:
-        """Point the listings' EXAMPLE_URL here."""
-        return {"EXAMPLE_URL": self.url, "EXAMPLE_PORT": str(self.port)}
-
-    def stats(self) -> dict[str, int]:
-        with urllib.request.urlopen(f"{self.url}/__stats", timeout=5) as response:
-            return json.load(response)
-
-    def reset(self) -> None:
-        request = urllib.request.Request(f"{self.url}/__reset", method="POST")
-        urllib.request.urlopen(request, timeout=5).close()
+STAND_IN_LATENCY = 0.5  # seconds: long enough that sequential and concurrent runs differ clearly
 
 
 def start_example_site(latency: float) -> ExampleSite:
-    port = free_port()
-    process = Listing("util.example_site", "--port", str(port), "--latency", str(latency))
-    process.wait_for_port(port)
-    return ExampleSite(port, latency, process)
+    return ExampleSite.start("127.0.0.1", free_port(), latency)
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +38,7 @@ def example_site():
     """The stand-in for www.example.com, answering after 0.5 s; call .reset() before counting."""
     site = start_example_site(STAND_IN_LATENCY)
     yield site
-    site.process.stop()
+    site.stop()
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +52,7 @@ def example_site_factory():
 
     yield start
     for site in sites:
-        site.process.stop()
+        site.stop()
 
 
 @pytest.fixture(scope="session")
@@ -111,9 +83,6 @@ class Database:
     book_name: str
     env: dict[str, str] = field(default_factory=dict)
 
-    def dsn(self) -> str:
-        return self.server.dsn(self.name)
-
     def fetch(self, query: str, *args):
         """Run a query in a fresh connection and return the rows (for assertions)."""
         async def fetch():
@@ -129,7 +98,7 @@ class Database:
 @pytest.fixture(scope="module")
 def make_database(postgres, request):
     """Make throwaway databases for this test module: make_database("products", load=True)
-    creates one, fills it like the book's database of that name (util.postgres.LOADERS) when
+    creates one, fills it like the book's database of that name (util.tools.book_databases) when
     `load` is true, and returns a Database whose .env points the listings at it. All are
     dropped when the module's tests are done."""
     made: list[Database] = []
@@ -137,16 +106,23 @@ def make_database(postgres, request):
     def make(book_name: str = "products", load: bool = False) -> Database:
         name = f"test_{book_name}_{uuid.uuid4().hex[:10]}"
         if load:
-            asyncio.run(ensure_database(postgres, name, loader_key=book_name))
+            asyncio.run(ensure_database(postgres, name, book_name=book_name))
         else:
             asyncio.run(postgres.create_database(name))
-        env = postgres.env() | database_env(book_name, name)
+        env = postgres.env() | BOOK_DATABASES[book_name].env(name)
         made.append(Database(postgres, name, book_name, env))
         return made[-1]
 
     yield make
     for database in made:
         asyncio.run(postgres.drop_database(database.name))
+
+
+@pytest.fixture(scope="module")
+def products_db(make_database):
+    """The book's products database, filled as the book's is (listings 5.3, 5.5 and 5.6), for
+    this test module; read-only tests only."""
+    return make_database("products", load=True)
 
 
 def _git_status() -> set[str]:

@@ -71,12 +71,6 @@ def schema_db(make_database):
     return database
 
 
-@pytest.fixture(scope="module")
-def products_db(make_database):
-    """The book's products database, filled by LOADERS (5.3, 5.5, 5.6); read-only tests only."""
-    return make_database("products", load=True)
-
-
 # --- the package and the word list --------------------------------------------------------
 
 

@@ -19,16 +19,19 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.support import REPO, Listing, free_port
+from tests.support import REPO, Listing, Program, free_port
 
 CHAPTER = REPO / "chapter_09"
 TIMEOUT = 10  # seconds, for any one HTTP request
 
 
-def serve(listing: str, port: int, env: dict[str, str] | None = None, *args: str,
-          cwd: Path = REPO) -> Listing:
-    """Start a server listing (or `python -m <module> ARGS`) and wait until it listens."""
-    server = Listing(listing, *args, env=env, cwd=cwd)
+def serve(listing: str, port: int, env: dict[str, str] | None = None) -> Listing:
+    """Start a server listing and wait until it listens."""
+    return listening(Listing(listing, env=env), port)
+
+
+def listening(server: Program, port: int) -> Program:
+    """`server`, once it listens on `port` (else it is killed and the test fails)."""
     try:
         server.wait_for_port(port, timeout=30)
     except AssertionError:
@@ -46,12 +49,6 @@ def stopped(server: Listing, signum: int = signal.SIGINT):
 
 def brand_rows(database) -> list[dict]:
     return [dict(row) for row in database.fetch("SELECT brand_id, brand_name FROM brand")]
-
-
-@pytest.fixture(scope="module")
-def products_db(make_database):
-    """A products database filled as the book's is (listings 5.3, 5.5 and 5.6)."""
-    return make_database("products", load=True)
 
 
 @pytest.fixture(scope="module")
@@ -257,13 +254,14 @@ def test_flask_app_served_like_the_book_answers_as_listing_9_2_does(products_db,
     port = free_port()
     env = products_db.env | {"FLASK_PORT": str(port), "WEB_PORT": str(port)}
     if server == "python -m":
-        command = ("9.5",)
+        program = Listing("9.5", env=env)
     elif server == "flask run":
-        command = ("flask", "--app", "chapter_09.listing_9_5", "run", "--port", str(port))
+        program = Program("flask", "--app", "chapter_09.listing_9_5", "run", "--port", str(port),
+                          env=env)
     else:
-        command = ("gunicorn", "-w", "2", "--bind", f"127.0.0.1:{port}",
-                   "chapter_09.listing_9_5:app")
-    with serve(command[0], port, env, *command[1:]) as flask_server:
+        program = Program("gunicorn", "-w", "2", "--bind", f"127.0.0.1:{port}",
+                          "chapter_09.listing_9_5:app", env=env)
+    with listening(program, port) as flask_server:
         response = requests.get(f"http://127.0.0.1:{port}/brands", timeout=TIMEOUT)
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "application/json"
@@ -361,9 +359,10 @@ ON_STARTUP_ERROR = "TypeError: Starlette.__init__() got an unexpected keyword ar
 @pytest.mark.parametrize("how", ["python -m", "uvicorn"])
 def test_books_starlette_app_fails_on_starlette_1(products_db, how):
     port = free_port()
-    args = ("9.8",) if how == "python -m" else ("uvicorn", "chapter_09.listing_9_8:app",
-                                                 "--port", str(port))
-    with Listing(args[0], *args[1:], env=products_db.env | {"SERVER_PORT": str(port)}) as app:
+    env = products_db.env | {"SERVER_PORT": str(port)}
+    program = (Listing("9.8", env=env) if how == "python -m" else
+               Program("uvicorn", "chapter_09.listing_9_8:app", "--port", str(port), env=env))
+    with program as app:
         run = app.wait(timeout=30)
     assert run.returncode == 1, str(run)
     assert run.stderr.rstrip().splitlines()[-1] == ON_STARTUP_ERROR, str(run)

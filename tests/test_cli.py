@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -15,8 +16,17 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.support import REPO, Listing, free_port, listing_env, run_listing, wait_for_port
-from util.postgres import EmbeddedPostgres, port_open
+from tests.support import (
+    REPO,
+    Program,
+    free_port,
+    listing_env,
+    run_listing,
+    run_program,
+    wait_for_port,
+)
+from util.tools.embedded_postgres import EmbeddedPostgres
+from util.tools.processes import port_open
 
 
 @pytest.fixture
@@ -31,7 +41,7 @@ def cli_env():
 
 
 def cli(*args: str, env: dict, timeout: float = 60):
-    return run_listing("util", *args, env=env, timeout=timeout)
+    return run_program("util", *args, env=env, timeout=timeout)
 
 
 def assert_clean_error(result, message: str) -> None:
@@ -115,7 +125,7 @@ def test_ctrl_c_at_a_terminal_stops_the_listing_and_the_cli(cli_env):
 
 
 def test_sigterm_to_the_cli_reaches_the_listing(cli_env):
-    with Listing("util", "run", "3.8", env=cli_env) as running:
+    with Program("util", "run", "3.8", env=cli_env) as running:
         running.wait_for_port(int(cli_env["SERVER_PORT"]))
         result = running.stop(signal.SIGTERM)
     assert result.returncode == 128 + signal.SIGTERM
@@ -237,7 +247,7 @@ def test_run_6_7_makes_the_ngram_data_first_and_reuses_it(cli_env):
 @pytest.mark.skipif(shutil.which("nc") is None, reason="needs nc: apt-get install netcat-openbsd")
 def test_run_3_8_then_nc_echoes_each_typed_line_as_the_book_describes(cli_env):
     port = int(cli_env["SERVER_PORT"])
-    with Listing("util", "run", "3.8", env=cli_env) as server:
+    with Program("util", "run", "3.8", env=cli_env) as server:
         server.wait_for_port(port)
         server.wait_for_line(r"^Got a connection from \('127\.0\.0\.1', \d+\)$")  # the probe
         terminal = pexpect.spawn("nc", ["127.0.0.1", str(port)], encoding="utf-8", timeout=10)
@@ -254,3 +264,24 @@ def test_run_3_8_then_nc_echoes_each_typed_line_as_the_book_describes(cli_env):
         assert int(client[1]) != port
         result = server.stop(signal.SIGINT)
     assert result.returncode == 130
+
+
+def test_util_runs_from_a_chapter_folder(cli_env):
+    """The project is installed in its environment: no PYTHONPATH, any working directory."""
+    result = run_listing("util", "run", "5.1", env=cli_env, cwd=REPO / "chapter_05")
+    assert result.returncode == 0, result
+    assert re.fullmatch(r"Connected! Postgres version is ServerVersion\(major=18, .*\)",
+                        result.lines[-1]), result
+
+
+def test_uv_run_with_the_project_runs_a_listing_from_any_folder(tmp_path):
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not on PATH")
+    env = listing_env() | {"UV_PROJECT_ENVIRONMENT": str(REPO / ".venv"), "UV_NO_SYNC": "1"}
+    result = subprocess.run([uv, "run", "--project", str(REPO), "python", "-m",
+                             "chapter_02.listing_2_9"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == (["sleeping for 3 second(s)"] * 3
+                                          + ["finished sleeping for 3 second(s)"] * 3)

@@ -1,8 +1,11 @@
-"""Running listings the way a reader does, for the tests: `python -m`, unbuffered, with a timeout.
+"""Running a module as a reader does, for the tests: `python -u -m MODULE ARGS`, in its own
+process group, with a timeout.
 
-`run_listing("2.9")` runs a script to completion and returns its output, exit code, wall time and
-the time each stdout line arrived. `Listing("3.8", env=...)` starts a server listing in the
-background, waits for its port, reads its output while it runs and stops it with a signal.
+`Program("util", "list")` runs any `python -m` module; `Listing("2.9")` runs a book listing by
+its number ("2.9", "4.16_fixed"). `run_program` / `run_listing` run one to completion and return
+a `Run` (output, exit code, wall time, the time each stdout line arrived); used as context
+managers they run in the background: wait for a port or a line, read the output while it runs,
+stop it with a signal.
 """
 from __future__ import annotations
 
@@ -10,75 +13,42 @@ import os
 import queue
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from util.services import listening_ports
+from tests.support.network import wait_for_port
+from util.settings import REPO
+from util.tools.processes import Timeout, listening_ports, wait_until
 
-REPO = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+LISTING_NUMBER = re.compile(r"(\d+)\.(\d+)(_\w+)?")
 
 
 def module_name(listing: str) -> str:
-    """ "2.9" -> "chapter_02.listing_2_9"; "4.16_fixed" -> "chapter_04.listing_4_16_fixed";
-    a dotted module name is returned as it is."""
-    match = re.fullmatch(r"(\d+)\.(\d+)(_\w+)?", listing)
+    """A listing's module from its number: "2.9" -> "chapter_02.listing_2_9",
+    "4.16_fixed" -> "chapter_04.listing_4_16_fixed"."""
+    match = LISTING_NUMBER.fullmatch(listing)
     if not match:
-        return listing
+        raise ValueError(f"{listing!r} is not a listing number such as '2.9' or '4.16_fixed' "
+                         "(run other modules with Program / run_program)")
     chapter, number, suffix = match.groups()
     return f"chapter_{int(chapter):02d}.listing_{int(chapter)}_{int(number)}{suffix or ''}"
 
 
 def listing_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment a listing runs in: ours, unbuffered, the repository importable from
-    any working directory, plus `env`."""
+    """The environment a listing runs in: ours, unbuffered, plus `env` (the project is installed
+    in the environment, so listings import from any working directory)."""
     base = {key: value for key, value in os.environ.items()
             if not key.startswith(("PYTEST_", "COV_"))}
-    base |= {"PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+    base |= {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     base.pop("PYTHONASYNCIODEBUG", None)
     return base | (env or {})
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 20,
-                  process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"process exited with {process.returncode} before "
-                                 f"listening on {host}:{port}")
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listening on {host}:{port} after {timeout} s")
-
-
-def wait_until(condition, timeout: float = 10, message: str = "condition"):
-    """Poll `condition()` until it returns something true, and return that; fail after
-    `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message}: not true after {timeout} s")
-        time.sleep(0.02)
-    return result
-
-
-def ok(run: Run) -> Run:
-    """The run, once it is known to have exited with 0 (else fail, showing its output)."""
-    assert run.returncode == 0, str(run)
-    return run
 
 
 @dataclass
@@ -102,34 +72,19 @@ class Run:
                 f"--- stderr\n{self.stderr}")
 
 
-ASYNC_TIMED_START = re.compile(
-    r"starting <function (\w+) at 0x[0-9a-fA-F]+> with args (\(.*\)) (\{.*\})")
-ASYNC_TIMED_FINISH = re.compile(
-    r"finished <function (\w+) at 0x[0-9a-fA-F]+> in (\d+\.\d{4}) second\(s\)")
+def ok(run: Run) -> Run:
+    """The run, once it is known to have exited with 0 (else fail, showing its output)."""
+    assert run.returncode == 0, str(run)
+    return run
 
 
-def async_timed_shape(lines: list[str]) -> tuple[list[str], list[float]]:
-    """util.async_timed's lines with addresses and times taken out ("starting delay (2,) {}",
-    "finished delay"), other lines as they are; and the reported times, in order."""
-    shape, seconds = [], []
-    for line in lines:
-        if match := ASYNC_TIMED_START.fullmatch(line):
-            shape.append(f"starting {match[1]} {match[2]} {match[3]}")
-        elif match := ASYNC_TIMED_FINISH.fullmatch(line):
-            shape.append(f"finished {match[1]}")
-            seconds.append(float(match[2]))
-        else:
-            shape.append(line)
-    return shape, seconds
+class Program:
+    """`python -u -m MODULE ARGS` running in the background, in its own process group."""
 
-
-class Listing:
-    """A listing running in the background, in its own process group."""
-
-    def __init__(self, listing: str, *args: str, env: dict[str, str] | None = None,
+    def __init__(self, module: str, *args: str, env: dict[str, str] | None = None,
                  cwd: Path | str = REPO, python_args: tuple[str, ...] = (),
                  stdin: int | None = subprocess.DEVNULL):
-        self.command = [sys.executable, "-u", *python_args, "-m", module_name(listing), *args]
+        self.command = [sys.executable, "-u", *python_args, "-m", module, *args]
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             self.command, cwd=cwd, env=listing_env(env), stdin=stdin, stdout=subprocess.PIPE,
@@ -164,48 +119,63 @@ class Listing:
     def stderr(self) -> str:
         return "".join(self._stderr)
 
+    def output_complete(self) -> bool:
+        """The program has exited and all its output has been read: nothing more can come."""
+        return not self.running() and not any(reader.is_alive() for reader in self._readers)
+
+    def wait_for(self, condition: Callable[[], T], what: str, timeout: float = 10,
+                 interval: float = 0.05, give_up: Callable[[], bool] | None = None) -> T:
+        """util's wait_until for `condition`, giving up once the program's output is complete
+        (or `give_up()` holds); the failure shows the program's output."""
+        try:
+            return wait_until(condition, timeout, what, interval, give_up or self.output_complete)
+        except Timeout as error:
+            raise AssertionError(f"{error}\n{self}") from None
+
     def wait_for_port(self, port: int, host: str = "127.0.0.1", timeout: float = 20) -> None:
         wait_for_port(port, host, timeout, self.process)
 
     def wait_until_listening(self, port: int, timeout: float = 20) -> None:
-        """Wait until the listing listens on `port` without connecting to it (for servers
+        """Wait until the program listens on `port` without connecting to it (for servers
         where a probe connection would count as a client)."""
-        deadline = time.monotonic() + timeout
-        while port not in listening_ports(self.process.pid):
-            if not self.running():
-                raise AssertionError(f"the listing exited before listening on {port}:\n{self}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"not listening on {port} after {timeout} s:\n{self}")
-            time.sleep(0.05)
+        self.wait_for(lambda: port in listening_ports(self.process.pid),
+                      f"the program listens on {port}", timeout,
+                      give_up=lambda: not self.running())
 
-    def read_line(self, timeout: float = 10) -> str:
-        """The next stdout line; fails if none arrives in time or the output ends."""
+    def _next_line(self, timeout: float) -> str | None:
+        """The next stdout line, None if none arrives within `timeout`; fails if the output
+        has ended."""
         try:
             line = self._lines.get(timeout=timeout)
         except queue.Empty:
-            raise AssertionError(f"no output line within {timeout} s; so far:\n{self}") from None
+            return None
         if line is None:
             self._lines.put(None)
             raise AssertionError(f"output ended:\n{self}")
         return line
 
+    def read_line(self, timeout: float = 10) -> str:
+        """The next stdout line; fails if none arrives in time or the output ends."""
+        line = self._next_line(timeout)
+        if line is None:
+            raise AssertionError(f"no output line within {timeout} s; so far:\n{self}")
+        return line
+
     def wait_for_line(self, pattern: str, timeout: float = 10) -> re.Match:
         """Read lines until one matches the regular expression `pattern`."""
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no line matching {pattern!r} within {timeout} s:\n{self}")
-            match = re.search(pattern, self.read_line(remaining))
-            if match:
-                return match
+        def matching_line() -> re.Match | None:
+            line = self._next_line(0.05)
+            return None if line is None else re.search(pattern, line)
+
+        return self.wait_for(matching_line, f"a line matching {pattern!r}", timeout,
+                             interval=0, give_up=lambda: False)
 
     def send_signal(self, signum: int) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signum)
 
     def wait(self, timeout: float = 10) -> Run:
-        """Wait for the listing to exit by itself; fails (and kills it) after `timeout`."""
+        """Wait for the program to exit by itself; fails (and kills it) after `timeout`."""
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -221,7 +191,7 @@ class Listing:
         return self.wait(timeout)
 
     def kill(self) -> None:
-        """Kill the listing and anything it started (its whole process group)."""
+        """Kill the program and anything it started (its whole process group)."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -242,21 +212,40 @@ class Listing:
     def __str__(self) -> str:
         return f"$ {' '.join(self.command)}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
 
-    def __enter__(self) -> Listing:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.kill()
 
 
-def run_listing(listing: str, *args: str, env: dict[str, str] | None = None,
+class Listing(Program):
+    """A book listing by its number ("3.8", "4.16_fixed"), running in the background."""
+
+    def __init__(self, listing: str, *args: str, env: dict[str, str] | None = None,
+                 cwd: Path | str = REPO, python_args: tuple[str, ...] = (),
+                 stdin: int | None = subprocess.DEVNULL):
+        self.number = listing
+        super().__init__(module_name(listing), *args, env=env, cwd=cwd,
+                         python_args=python_args, stdin=stdin)
+
+
+def run_program(module: str, *args: str, env: dict[str, str] | None = None,
                 timeout: float = 60, cwd: Path | str = REPO,
                 python_args: tuple[str, ...] = (), input: str | None = None) -> Run:
-    """Run a listing to completion as `python -u -m chapter_NN.listing_N_M ARGS`."""
+    """Run `python -u -m MODULE ARGS` to completion (with `input` on stdin, if given)."""
     stdin = subprocess.PIPE if input is not None else subprocess.DEVNULL
-    with Listing(listing, *args, env=env, cwd=cwd, python_args=python_args,
+    with Program(module, *args, env=env, cwd=cwd, python_args=python_args,
                  stdin=stdin) as running:
         if input is not None:
             running.process.stdin.write(input)
             running.process.stdin.close()
         return running.wait(timeout)
+
+
+def run_listing(listing: str, *args: str, env: dict[str, str] | None = None,
+                timeout: float = 60, cwd: Path | str = REPO,
+                python_args: tuple[str, ...] = (), input: str | None = None) -> Run:
+    """Run a listing to completion as `python -u -m chapter_NN.listing_N_M ARGS`."""
+    return run_program(module_name(listing), *args, env=env, timeout=timeout, cwd=cwd,
+                       python_args=python_args, input=input)

@@ -1,0 +1,69 @@
+"""Ports and sockets for the tests: a free port, waiting for one, one connect-with-retry, one
+echo round trip."""
+from __future__ import annotations
+
+import socket
+import subprocess
+from typing import Protocol
+
+from util.tools.processes import Timeout, port_open, wait_until
+
+
+class Watched(Protocol):
+    """A running program whose exit ends the wait (tests.support.processes.Program)."""
+
+    def running(self) -> bool: ...
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 20,
+                  process: subprocess.Popen | None = None) -> None:
+    """Wait until something accepts connections on host:port (fails early if `process`
+    exits)."""
+    try:
+        wait_until(lambda: port_open(host, port), timeout,
+                   f"something listening on {host}:{port}", interval=0.05,
+                   give_up=None if process is None else lambda: process.poll() is not None)
+    except Timeout as error:
+        raise AssertionError(str(error)) from None
+
+
+def connect(port: int, host: str = "127.0.0.1", timeout: float = 20,
+            server: Watched | None = None) -> socket.socket:
+    """A client socket (5 s timeout on each operation); retries until the server listens, fails
+    as soon as `server` has exited. Connecting is the probe: use it where a probe connection
+    would count as one more client."""
+    def attempt() -> socket.socket | None:
+        try:
+            return socket.create_connection((host, port), timeout=5)
+        except OSError:
+            return None
+
+    try:
+        return wait_until(attempt, timeout, f"a connection to {host}:{port}", interval=0.05,
+                          give_up=None if server is None else lambda: not server.running())
+    except Timeout as error:
+        raise AssertionError(f"{error}\n{server or ''}") from None
+
+
+def receive(client: socket.socket, size: int, timeout: float = 5) -> bytes:
+    """Exactly `size` bytes, or fewer if the peer closes first; fails after `timeout`."""
+    client.settimeout(timeout)
+    data = b""
+    while len(data) < size:
+        chunk = client.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def echo(client: socket.socket, message: bytes, timeout: float = 5) -> bytes:
+    """Send `message` and read back as many bytes (fewer if the server closes first)."""
+    client.sendall(message)
+    return receive(client, len(message), timeout)

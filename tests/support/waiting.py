@@ -1,0 +1,23 @@
+"""Waiting, for the tests: util's one `wait_until` (poll a condition until it holds, with a
+timeout), and waits on a running program's output built on it."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from util.tools.processes import Timeout, wait_until
+
+if TYPE_CHECKING:
+    from tests.support.processes import Program
+
+__all__ = ["Timeout", "wait_for_stderr", "wait_for_stdout", "wait_until"]
+
+
+def wait_for_stderr(program: Program, text: str, timeout: float = 10) -> None:
+    """Wait until `text` appears on the running program's stderr."""
+    program.wait_for(lambda: text in program.stderr, f"{text!r} on stderr", timeout)
+
+
+def wait_for_stdout(program: Program, text: str, count: int = 1, timeout: float = 10) -> None:
+    """Wait until `text` has appeared `count` times on the running program's stdout."""
+    program.wait_for(lambda: program.stdout.count(text) >= count,
+                     f"{text!r} {count} times on stdout", timeout)
