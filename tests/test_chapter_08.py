@@ -4,14 +4,13 @@ The HTTP clients (8.2, 8.3) fetch the session's www.example.com stand-in; 8.1 is
 against a tiny stub of our own that records the request. The stdin programs (8.4-8.6) read real
 pipes. The terminal programs (8.10, 8.11, 8.14) run in a real pseudo-terminal (pexpect), without
 PYTHONUNBUFFERED as a reader runs them, and what they write is fed to `Screen`, a small VT100
-interpreter for exactly the sequences the chapter uses (it fails on any other), so the tests
-assert what the reader sees row by row. The servers (8.12, 8.13) run on free ports with real
-asyncio clients and are stopped with Ctrl-C (SIGINT).
+interpreter for exactly the sequences the chapter uses (tests.support.terminal; it fails on any
+other), so the tests assert what the reader sees row by row. The servers (8.12, 8.13) run on
+free ports with real asyncio clients and are stopped with Ctrl-C (SIGINT).
 """
 from __future__ import annotations
 
 import asyncio
-import codecs
 import inspect
 import io
 import os
@@ -22,14 +21,23 @@ import struct
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 
 import pexpect
 import psutil
 import pytest
 from pexpect.popen_spawn import PopenSpawn
 
-from tests.support import REPO, Listing, Run, free_port, listing_env, module_name, run_listing
+from tests.support import (
+    REPO,
+    Listing,
+    Run,
+    free_port,
+    listing_env,
+    module_name,
+    run_listing,
+    wait_for_stderr,
+)
+from tests.support.terminal import Screen, Terminal
 
 HOST = "127.0.0.1"
 ESC = "\x1b"
@@ -48,119 +56,7 @@ WAIT_CLOSED_WAITS_FOR_CLIENTS = ("self._sockets is None or self._waiters is None
                                  not in inspect.getsource(asyncio.Server.wait_closed))
 
 
-# --------------------------------------------------------------------------- a VT100 screen
-
-class Screen:
-    """The rows x cols screen a terminal shows after the bytes fed so far."""
-
-    SEQUENCE = re.compile(r"\x1b(?:\[(?P<params>[0-9;?]*)(?P<final>[A-Za-z@])|(?P<dec>[78]))")
-
-    def __init__(self, rows: int, cols: int):
-        self.rows, self.cols = rows, cols
-        self.cells = [[" "] * cols for _ in range(rows)]
-        self.row = self.col = 0
-        self.saved = (0, 0)
-        self.pending = ""
-
-    def line(self, number: int) -> str:
-        """Row `number` (1-based, as the terminal counts), trailing blanks removed."""
-        return "".join(self.cells[number - 1]).rstrip()
-
-    def lines(self) -> list[str]:
-        return [self.line(number) for number in range(1, self.rows + 1)]
-
-    def __str__(self) -> str:
-        return "\n".join(f"{number:2d}|{text}" for number, text in enumerate(self.lines(), 1))
-
-    def feed(self, text: str) -> None:
-        text, self.pending = self.pending + text, ""
-        index = 0
-        while index < len(text):
-            char = text[index]
-            if char == ESC:
-                match = self.SEQUENCE.match(text, index)
-                if match is None:
-                    rest = text[index:]
-                    if len(rest) < 16 and re.fullmatch(r"\x1b(\[[0-9;?]*)?", rest):
-                        self.pending = rest  # the rest of the sequence is still on its way
-                        return
-                    raise AssertionError(f"unexpected escape sequence {rest[:12]!r}")
-                self._sequence(match)
-                index = match.end()
-                continue
-            if char == "\r":
-                self.col = 0
-            elif char == "\n":
-                self._line_feed()
-            elif char == "\b":
-                self.col = max(self.col - 1, 0)
-            elif char == "\x07":
-                pass
-            elif char < " ":
-                raise AssertionError(f"unexpected control character {char!r}")
-            else:
-                if self.col >= self.cols:  # autowrap
-                    self.col = 0
-                    self._line_feed()
-                self.cells[self.row][self.col] = char
-                self.col += 1
-            index += 1
-
-    def _line_feed(self) -> None:
-        if self.row == self.rows - 1:
-            self.cells.pop(0)
-            self.cells.append([" "] * self.cols)
-        else:
-            self.row += 1
-
-    def _sequence(self, match: re.Match) -> None:
-        if match["dec"]:
-            if match["dec"] == "7":
-                self.saved = (self.row, self.col)
-            else:
-                self.row, self.col = self.saved
-            return
-        params, final = match["params"], match["final"]
-        if params.startswith("?") or final == "m":
-            return  # private modes and colours do not change the text
-        numbers = [int(p) if p else 0 for p in params.split(";")] if params else []
-        first = numbers[0] if numbers else 0
-        count = max(first, 1)
-        if final in "Hf":
-            row, col = [*numbers, 0, 0][:2]
-            self.row = min(max(row, 1), self.rows) - 1
-            self.col = min(max(col, 1), self.cols) - 1
-        elif final == "J":
-            if first == 2:
-                self.cells = [[" "] * self.cols for _ in range(self.rows)]
-            elif first == 0:
-                self.cells[self.row][self.col:] = [" "] * (self.cols - self.col)
-                for row in range(self.row + 1, self.rows):
-                    self.cells[row] = [" "] * self.cols
-            elif first != 3:  # 3 only clears the scrollback
-                raise AssertionError(f"unexpected CSI {params}J")
-        elif final == "K":
-            if first == 2:
-                self.cells[self.row] = [" "] * self.cols
-            elif first == 0:
-                self.cells[self.row][self.col:] = [" "] * (self.cols - self.col)
-            else:
-                self.cells[self.row][:self.col + 1] = [" "] * (self.col + 1)
-        elif final == "G":
-            self.col = min(count, self.cols) - 1
-        elif final == "E":
-            self.row, self.col = min(self.row + count, self.rows - 1), 0
-        elif final == "D":
-            self.col = max(self.col - count, 0)
-        elif final == "C":
-            self.col = min(self.col + count, self.cols - 1)
-        elif final == "A":
-            self.row = max(self.row - count, 0)
-        elif final == "B":
-            self.row = min(self.row + count, self.rows - 1)
-        else:
-            raise AssertionError(f"unexpected escape sequence CSI {params}{final}")
-
+# --------------------------------------------------------------------------- the screen
 
 def test_the_screen_interpreter_follows_the_sequences_the_chapter_uses():
     screen = Screen(4, 10)
@@ -175,85 +71,6 @@ def test_the_screen_interpreter_follows_the_sequences_the_chapter_uses():
     assert screen.line(4) == ""
     with pytest.raises(AssertionError, match="unexpected"):
         screen.feed("\x1b[5S")
-
-
-class Terminal:
-    """A listing running in a pseudo-terminal of rows x cols, as a reader runs it."""
-
-    def __init__(self, listing: str, rows: int, cols: int, env: dict[str, str] | None = None,
-                 args: tuple[str, ...] | None = None):
-        environment = listing_env(env)
-        for name in ("PYTHONUNBUFFERED", "LINES", "COLUMNS"):
-            environment.pop(name, None)
-        environment["TERM"] = "xterm"
-        command = args if args is not None else ("-m", module_name(listing))
-        self.started = time.monotonic()
-        self.child = pexpect.spawn(sys.executable, list(command), env=environment, cwd=str(REPO),
-                                   dimensions=(rows, cols))
-        self.screen = Screen(rows, cols)
-        self.raw = ""
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self.ended = False
-
-    def pump(self, timeout: float = 0.05) -> None:
-        """Feed whatever the program wrote (waiting at most `timeout` for it) to the screen."""
-        if self.ended:
-            time.sleep(timeout)
-            return
-        try:
-            data = self.child.read_nonblocking(65536, timeout=timeout)
-        except pexpect.TIMEOUT:
-            return
-        except pexpect.EOF:
-            self.ended = True
-            return
-        text = self._decoder.decode(data)
-        self.raw += text
-        self.screen.feed(text)
-
-    def wait_for(self, condition: Callable[[Screen], bool], what: str,
-                 timeout: float = 15) -> float:
-        """Pump until `condition(screen)` holds; returns when, in seconds since the start."""
-        deadline = time.monotonic() + timeout
-        while not condition(self.screen):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{what}: not on screen after {timeout} s\n{self.screen}\n"
-                                     f"--- raw output\n{self.raw[-3000:]!r}")
-            self.pump()
-        return time.monotonic() - self.started
-
-    def wait_for_row(self, number: int, text: str, timeout: float = 15) -> float:
-        return self.wait_for(lambda screen: screen.line(number) == text,
-                             f"row {number} == {text!r}", timeout)
-
-    def wait_for_raw(self, text: str, timeout: float = 15) -> float:
-        return self.wait_for(lambda screen: text in self.raw, f"output {text!r}", timeout)
-
-    def type(self, keys: str) -> float:
-        self.child.send(keys)
-        return time.monotonic() - self.started
-
-    def wait_exit(self, timeout: float = 15) -> tuple[int | None, int | None]:
-        """Pump until the program ends; its (exit status, signal)."""
-        deadline = time.monotonic() + timeout
-        while not self.ended:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"still running after {timeout} s\n{self.screen}")
-            self.pump(0.1)
-        self.child.wait()
-        return self.child.exitstatus, self.child.signalstatus
-
-    def close(self) -> None:
-        if self.child.isalive():
-            self.child.close(force=True)
-        else:
-            self.child.close()
-
-    def __enter__(self) -> Terminal:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
 
 
 # --------------------------------------------------------------------------- 8.0, 8.1 - 8.3
@@ -294,10 +111,9 @@ def test_8_1_the_protocol_gets_a_response_through_its_callbacks(capsys):
                 lambda: HTTPGetClientProtocol("stub.example", loop), HOST, port)
             response = await protocol.get_response()
             printed_by_then = capsys.readouterr().out
-            deadline = time.monotonic() + 5
-            while "Connection closed" not in (later := capsys.readouterr().out):
-                assert time.monotonic() < deadline, "connection_lost never reported"
-                await asyncio.sleep(0.01)
+            async with asyncio.timeout(5):  # else connection_lost was never reported
+                while "Connection closed" not in (later := capsys.readouterr().out):
+                    await asyncio.sleep(0.01)
         return response, printed_by_then, later
 
     response, printed, later = asyncio.run(main())
@@ -645,14 +461,6 @@ def start_server(listing: str, port_variable: str) -> tuple[Listing, int]:
     return server, port
 
 
-def wait_for_stderr(server: Listing, text: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in server.stderr:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} not logged within {timeout} s:\n{server}")
-        time.sleep(0.02)
-
-
 def stop_with_ctrl_c(server: Listing, clients_connected: bool) -> Run:
     """Press Ctrl-C (SIGINT) until the server stops, and check how many presses it took.
 
@@ -685,6 +493,15 @@ class Client:
     @classmethod
     async def connect(cls, port: int) -> Client:
         return cls(*await asyncio.open_connection(HOST, port))
+
+    @classmethod
+    async def join(cls, port: int, name: str, online: int) -> Client:
+        """A chat client (8.13) that has sent CONNECT and been welcomed with `online` users."""
+        client = await cls.connect(port)
+        await client.send(f"CONNECT {name}")
+        assert await client.lines(2) == [f"Welcome! {online} user(s) are online!",
+                                         f"{name} connected!"]
+        return client
 
     async def send(self, line: str) -> None:
         self.writer.write(f"{line}\n".encode())
@@ -768,12 +585,8 @@ def test_8_13_chat_transcript():
     server, port = start_server("8.13", "SERVICE_PORT")
     with server:
         async def main():
-            alice = await Client.connect(port)
-            await alice.send("CONNECT alice")
-            assert await alice.lines(2) == ["Welcome! 1 user(s) are online!", "alice connected!"]
-            bob = await Client.connect(port)
-            await bob.send("CONNECT bob")
-            assert await bob.lines(2) == ["Welcome! 2 user(s) are online!", "bob connected!"]
+            alice = await Client.join(port, "alice", online=1)
+            bob = await Client.join(port, "bob", online=2)
             assert await alice.line() == "bob connected!"
             await bob.send("hi all")
             assert await bob.line() == "bob: hi all"  # the sender gets its own line too
@@ -827,21 +640,15 @@ def test_8_13_a_client_that_resets_is_dropped_and_the_others_chat_on():
     server, port = start_server("8.13", "SERVICE_PORT")
     with server:
         async def main():
-            alice = await Client.connect(port)
-            await alice.send("CONNECT alice")
-            assert await alice.lines(2) == ["Welcome! 1 user(s) are online!", "alice connected!"]
-            carol = await Client.connect(port)
-            await carol.send("CONNECT carol")
-            assert await carol.lines(2) == ["Welcome! 2 user(s) are online!", "carol connected!"]
+            alice = await Client.join(port, "alice", online=1)
+            carol = await Client.join(port, "carol", online=2)
             assert await alice.line() == "carol connected!"
             await carol.reset()
             wait_for_stderr(server, "ERROR:root:Error reading from client.")
             assert "ConnectionResetError" in server.stderr
             await alice.send("still here?")
             assert await alice.line() == "alice: still here?"  # no notice about carol
-            dave = await Client.connect(port)
-            await dave.send("CONNECT dave")
-            assert await dave.lines(2) == ["Welcome! 2 user(s) are online!", "dave connected!"]
+            dave = await Client.join(port, "dave", online=2)
             assert await alice.line() == "dave connected!"
             return alice, dave
 
@@ -915,15 +722,9 @@ def test_8_14_util_run_starts_the_chat_server_for_the_client(tmp_path):
     assert "CONNECTED <StreamReader" in (tmp_path / "listing_8_13.log").read_text()
 
 
-@pytest.fixture(scope="module")
-def products(make_database):
-    """A products database as chapter 5 builds it (schema, brands, products, SKUs)."""
-    return make_database("products", load=True)
-
-
 @needs_fixed_cbreak
 @pytest.mark.listing("8.11")
-def test_8_11_queries_run_concurrently_and_report_at_the_top(products):
+def test_8_11_queries_run_concurrently_and_report_at_the_top(products_db):
     queries = ["SELECT * FROM product",
                "SELECT brand_id FROM brand WHERE brand_id < 0",
                "SELEC oops",
@@ -934,7 +735,7 @@ def test_8_11_queries_run_concurrently_and_report_at_the_top(products):
                 'Got exception syntax error at or near "SELEC" from: SELEC oops',
                 "Fetched 1 rows from: SELECT count(*) FROM sku"]
     slow = "SELECT pg_sleep(2), 1"
-    with Terminal("8.11", 12, 120, products.env) as terminal:  # messages fit a row
+    with Terminal("8.11", 12, 120, products_db.env) as terminal:  # messages fit a row
         terminal.wait_for_raw(CSI + "2J")
         typed_slow = terminal.type(slow + ENTER)
         for row, (query, message) in enumerate(zip(queries, messages, strict=True), 1):
