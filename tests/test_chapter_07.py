@@ -11,27 +11,32 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
-import ctypes
-import ctypes.util
 import importlib
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import string
 import subprocess
 import threading
 import time
-import tkinter
 import urllib.request
 
 import psutil
 import pytest
 
-from tests.support import Listing, async_timed_shape, free_port, run_listing, wait_until
-from util.services import stop_process
+from tests.support import (
+    Listing,
+    async_timed_shape,
+    echo,
+    free_port,
+    listing_params,
+    run_listing,
+    wait_until,
+)
+from tests.support import connect as connect_with_retry
+from tests.support.display import TkProbe, pump_tk_until, start_xvfb
 
 HOST = "127.0.0.1"
 LATENCY = 0.02  # the stand-in's answer time for the requests listings (seconds)
@@ -61,17 +66,8 @@ def echo_server(listing_id: str):
     def connect() -> socket.socket:
         """A client; retries until the server listens (a probe connection would show up in
         the server's output as one more client)."""
-        deadline = time.monotonic() + 20
-        while True:
-            assert server.running(), f"the server exited:\n{server}"
-            try:
-                client = socket.create_connection((HOST, port), timeout=5)
-            except OSError:
-                assert time.monotonic() < deadline, f"nothing listening:\n{server}"
-                time.sleep(0.05)
-                continue
-            clients.append(client)
-            return client
+        clients.append(connect_with_retry(port, HOST, server=server))
+        return clients[-1]
 
     with server:
         try:
@@ -79,17 +75,6 @@ def echo_server(listing_id: str):
         finally:
             for client in clients:
                 client.close()
-
-
-def echo(client: socket.socket, message: bytes) -> bytes:
-    client.sendall(message)
-    received = b""
-    while len(received) < len(message):
-        chunk = client.recv(2048)
-        if not chunk:
-            break
-        received += chunk
-    return received
 
 
 def threads_of(server: Listing) -> int:
@@ -221,11 +206,7 @@ def test_7_4_thread_pool_map(fast_site):
     assert 3 <= in_flight.most <= default_workers()
 
 
-@pytest.mark.parametrize("listing", [
-    pytest.param("7.5", marks=pytest.mark.listing("7.5")),
-    pytest.param("7.6", marks=pytest.mark.listing("7.6")),
-    pytest.param("7.7", marks=pytest.mark.listing("7.7")),
-])
+@pytest.mark.parametrize("listing", listing_params("7.5", "7.6", "7.7"))
 def test_7_5_to_7_7_executors_with_asyncio(fast_site, listing):
     """run_in_executor with a pool (7.5), with the default executor (7.6), to_thread (7.7)."""
     fast_site.reset()
@@ -333,112 +314,10 @@ def test_7_11_fixed_one_lock_order_finishes():
 
 # --- 7.12 to 7.15: Tk, with an X server of our own ----------------------------------------
 
-class XDisplay:
-    """An Xvfb server and what a user does on it (xdotool), plus Tk's `send` to read widgets."""
-
-    def __init__(self, name: str, process: subprocess.Popen):
-        self.name = name
-        self.process = process
-        self.env = {"DISPLAY": name}
-
-    def xdotool(self, *args: str) -> str:
-        result = subprocess.run(["xdotool", *args], env=os.environ | self.env,
-                                capture_output=True, text=True, timeout=10)
-        return result.stdout.strip() if result.returncode == 0 else ""
-
-    def find_window(self, name: str, timeout: float = 20) -> int:
-        found = wait_until(lambda: self.xdotool("search", "--onlyvisible", "--name", f"^{name}$"),
-                           timeout, f"a window named {name!r}")
-        return int(found.split()[0])
-
-    def geometry(self, window: int) -> tuple[int, int]:
-        out = self.xdotool("getwindowgeometry", str(window))
-        width, height = re.search(r"Geometry: (\d+)x(\d+)", out).groups()
-        return int(width), int(height)
-
-    def click(self, window: int, x: int, y: int) -> None:
-        self.xdotool("mousemove", "--window", str(window), str(x), str(y), "click", "1")
-
-    def type(self, text: str) -> None:
-        self.xdotool("type", "--delay", "20", text)
-
-    def close(self, window: int) -> None:
-        """What the window's close button does: send it WM_DELETE_WINDOW."""
-        xlib = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-        xlib.XOpenDisplay.restype = ctypes.c_void_p
-        xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        xlib.XInternAtom.restype = ctypes.c_ulong
-        xlib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-        xlib.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int,
-                                    ctypes.c_long, ctypes.c_void_p]
-        xlib.XFlush.argtypes = xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        display = xlib.XOpenDisplay(self.name.encode())
-        assert display, f"cannot open display {self.name}"
-        try:
-            event = XEvent()
-            event.xclient.type = 33  # ClientMessage
-            event.xclient.window = window
-            event.xclient.message_type = xlib.XInternAtom(display, b"WM_PROTOCOLS", 0)
-            event.xclient.format = 32
-            event.xclient.data[0] = xlib.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
-            xlib.XSendEvent(display, window, 0, 0, ctypes.byref(event))
-            xlib.XFlush(display)
-        finally:
-            xlib.XCloseDisplay(display)
-
-
-class XClientMessageEvent(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
-                ("data", ctypes.c_long * 5)]
-
-
-class XEvent(ctypes.Union):
-    _fields_ = [("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
-
-
 @pytest.fixture(scope="module")
 def xdisplay():
-    missing = [tool for tool in ("Xvfb", "xdotool") if not shutil.which(tool)]
-    if missing:
-        pytest.skip(f"{' and '.join(missing)} not found: apt-get install xvfb xdotool")
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    try:
-        number = b""
-        with os.fdopen(read_end, "rb") as pipe:
-            number = pipe.readline().strip()
-        assert number, "Xvfb did not report its display"
-        yield XDisplay(f":{number.decode()}", process)
-    finally:
-        stop_process(process)
-
-
-class TkProbe:
-    """Reads a running Tk program's widgets through Tk's `send` (X11 inter-application
-    messages), as `wish` users do: what the user would see, without screen scraping."""
-
-    def __init__(self, display: str):
-        self.tk = tkinter.Tk(screenName=display)
-        self.tk.withdraw()
-        self.name = self.tk.tk.call("tk", "appname", f"ch07-probe-{os.getpid()}")
-
-    def app(self, timeout: float = 20) -> str:
-        def other():
-            names = [name for name in self.tk.tk.splitlist(self.tk.tk.call("winfo", "interps"))
-                     if name != self.name]
-            return names[0] if names else None
-        return wait_until(other, timeout, "a Tk application on the display")
-
-    def send(self, app: str, *command: str) -> str:
-        return str(self.tk.tk.call("send", app, *command))
-
-    def close(self) -> None:
-        self.tk.destroy()
+    with start_xvfb() as display:
+        yield display
 
 
 @pytest.fixture
@@ -543,15 +422,6 @@ def test_7_13_fewer_than_100_requests_report_each_one(fast_site, background_loop
     assert calls == [(n, 50) for n in range(1, 51)]
 
 
-def pump_until(app: tkinter.Tk, condition, timeout: float, message: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{message}: not true after {timeout} s")
-        app.update()
-        time.sleep(0.005)
-
-
 @pytest.mark.listing("7.14")
 def test_7_14_load_tester_window(xdisplay, fast_site, background_loop):
     from chapter_07.listing_7_14 import LoadTester
@@ -565,7 +435,7 @@ def test_7_14_load_tester_window(xdisplay, fast_site, background_loop):
         app._submit.invoke()
         assert app._submit["text"] == "Cancel"
         values = []
-        pump_until(app, lambda: (values.append(float(app._pb["value"])) or
+        pump_tk_until(app, lambda: (values.append(float(app._pb["value"])) or
                                  app._submit["text"] == "Submit"), 60, "the run finishing")
         assert float(app._pb["value"]) == 99  # as in the book: 100 only resets the button
         assert values == sorted(values) and 0 < values[len(values) // 2] < 99
@@ -579,11 +449,11 @@ def test_7_14_load_tester_window(xdisplay, fast_site, background_loop):
         app._request_field.insert(0, "20000")
         app._submit.invoke()
         test = app._load_test
-        pump_until(app, lambda: fast_site.stats()["started"] >= 50, 20, "requests in flight")
+        pump_tk_until(app, lambda: fast_site.stats()["started"] >= 50, 20, "requests in flight")
         app._submit.invoke()
         assert app._submit["text"] == "Submit"
         assert app._load_test is None
-        pump_until(app, test._load_test_future.cancelled, 5, "the stress test cancelled")
+        pump_tk_until(app, test._load_test_future.cancelled, 5, "the stress test cancelled")
         assert fast_site.stats()["started"] <= 100
     finally:
         app.destroy()
