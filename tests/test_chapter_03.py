@@ -19,7 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import Listing, free_port, run_listing
+from tests.support import (
+    Listing,
+    connect,
+    echo,
+    free_port,
+    receive,
+    run_listing,
+    wait_for_stderr,
+    wait_for_stdout,
+    wait_until,
+)
 
 HOST = "127.0.0.1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -39,20 +49,8 @@ class Server:
 
     def connect(self, timeout: float = 20) -> socket.socket:
         """A new client; retries until the server listens (fails if the server has exited)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if not self.listing.running():
-                raise AssertionError(f"the server exited:\n{self.listing}")
-            try:
-                client = socket.create_connection((HOST, self.port), timeout=5)
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"nothing listening on port {self.port}:\n"
-                                         f"{self.listing}") from None
-                time.sleep(0.05)
-                continue
-            self.clients.append(client)
-            return client
+        self.clients.append(connect(self.port, HOST, timeout, server=self.listing))
+        return self.clients[-1]
 
     def close_clients(self) -> None:
         for client in self.clients:
@@ -70,22 +68,6 @@ class Server:
         time.sleep(seconds)  # the measuring window
         return (self.cpu_seconds() - cpu) / (time.monotonic() - started)
 
-    def wait_for_stdout(self, text: str, count: int, timeout: float = 10) -> None:
-        """Wait until `text` has appeared `count` times on stdout."""
-        deadline = time.monotonic() + timeout
-        while self.listing.stdout.count(text) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not {count} times on stdout within {timeout} s:"
-                                     f"\n{self.listing}")
-            time.sleep(0.05)
-
-    def wait_for_stderr(self, text: str, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.listing.stderr:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{text!r} not on stderr within {timeout} s:\n"
-                                     f"{self.listing}")
-            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -101,23 +83,6 @@ def serve():
             return server
 
         yield start
-
-
-def receive(client: socket.socket, size: int, timeout: float = 5) -> bytes:
-    """Exactly `size` bytes, or fewer if the peer closes first; fails after `timeout`."""
-    client.settimeout(timeout)
-    data = b""
-    while len(data) < size:
-        chunk = client.recv(size - len(data))
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def echo(client: socket.socket, message: bytes, timeout: float = 5) -> bytes:
-    client.sendall(message)
-    return receive(client, len(message), timeout)
 
 
 def read_within(client: socket.socket, seconds: float) -> bytes | None:
@@ -321,10 +286,7 @@ def test_3_4_without_so_reuseaddr_fails_while_a_connection_is_in_time_wait(serve
     assert server.listing.wait(timeout=10).returncode == 0
     assert receive(client, 1024) == b""
     client.close()
-    deadline = time.monotonic() + 5
-    while not in_time_wait(server.port):
-        assert time.monotonic() < deadline, "no TIME_WAIT connection on the server's port"
-        time.sleep(0.02)
+    wait_until(lambda: in_time_wait(server.port), 5, "a TIME_WAIT connection on the server's port")
 
     run = run_listing("3.4", env=server_env(server.port), timeout=30)
     assert run.returncode == 1, run
@@ -440,7 +402,7 @@ def test_3_7_load_500_clients_100_messages_each(serve):
     seconds = run_load(server)
     assert seconds < 45
     assert server.listing.running()
-    server.wait_for_stdout("I got a connection from", 501)
+    wait_for_stdout(server.listing, "I got a connection from", 501)
     assert server.listing.stdout.count("I got a connection from") == 501
     assert "I got some data: b''" not in server.listing.stdout
     assert server.listing.stderr == ""
@@ -507,7 +469,7 @@ def test_3_8_load_500_clients_100_messages_each(serve):
     seconds = run_load(server)
     assert seconds < 45
     assert server.listing.running()
-    server.wait_for_stdout("Got a connection from", 501)
+    wait_for_stdout(server.listing, "Got a connection from", 501)
     assert server.listing.stdout.count("Got a connection from") == 501
     assert server.listing.stderr == ""
 
@@ -518,7 +480,7 @@ def test_3_8_variant_unhandled_error_kills_the_task_silently(serve):
     a, b = server.connect(), server.connect()
     assert echo(a, b"hi\r\n") == b"hi\r\n"
     a.sendall(b"boom\r\n")
-    server.wait_for_stderr("Task exception was never retrieved")
+    wait_for_stderr(server.listing, "Task exception was never retrieved")
     a.sendall(b"hi again\r\n")
     assert read_within(a, 1) in (None, b""), "A's task is dead: no more echoes"
     assert echo(b, b"yo\r\n") == b"yo\r\n"
@@ -538,7 +500,7 @@ def test_3_8_variant_logged_error_logs_at_once_and_closes_the_client(serve):
     server.listing.wait_for_line("^got data!$")
     a.sendall(b"boom\r\n")
     assert receive(a, 1024) == b"", "the finally block closes A's connection"
-    server.wait_for_stderr("Exception: Unexpected network error")
+    wait_for_stderr(server.listing, "Exception: Unexpected network error")
     stderr = server.listing.stderr
     assert stderr.startswith("ERROR:root:Unexpected network error\nTraceback (most recent call")
     assert stderr.rstrip().splitlines()[-1] == "Exception: Unexpected network error"
@@ -582,12 +544,12 @@ def test_3_10_echoes_and_logs_an_error_in_one_client_only(serve):
     assert echo(b, b"world\r\n") == b"world\r\n"
     a.sendall(b"boom\r\n")
     assert receive(a, 1024) == b"", "A's connection is closed"
-    server.wait_for_stderr("Exception: Unexpected network error")
+    wait_for_stderr(server.listing, "Exception: Unexpected network error")
     stderr = server.listing.stderr
     assert stderr.startswith("ERROR:root:Unexpected network error\nTraceback (most recent call")
     assert stderr.rstrip().splitlines()[-1] == "Exception: Unexpected network error"
     assert echo(b, b"still\r\n") == b"still\r\n"
-    server.wait_for_stdout("got data!", 4)
+    wait_for_stdout(server.listing, "got data!", 4)
     assert server.listing.stdout.splitlines() == [
         f"Got a connection from {a.getsockname()}", f"Got a connection from {b.getsockname()}",
         "got data!", "got data!", "got data!", "got data!"]

@@ -15,7 +15,7 @@ import aiohttp
 import aiohttp.client_exceptions
 import pytest
 
-from tests.support import Listing, free_port, run_listing
+from tests.support import Listing, Timeout, free_port, run_listing, wait_until
 
 ADDR = r"0x[0-9a-f]+"
 SESSION = rf"<aiohttp\.client\.ClientSession object at {ADDR}>"
@@ -57,13 +57,12 @@ def fetch_seconds(lines: list[str]) -> list[float]:
 def wait_for_stats(site, expected: dict[str, int], timeout: float = 10) -> dict[str, int]:
     """Poll the stand-in's counters until they equal `expected` (the server may learn about a
     dropped connection a moment after the client exits); fail with the last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        stats = site.stats()
-        if stats == expected or time.monotonic() > deadline:
-            assert stats == expected
-            return stats
-        time.sleep(0.05)
+    try:
+        return wait_until(lambda: site.stats() == expected and expected, timeout,
+                          f"the stand-in's counters {expected}", interval=0.05)
+    except Timeout:
+        assert site.stats() == expected
+        return expected
 
 
 # --- the chapter_04 package: fetch_status ------------------------------------------------------
@@ -252,11 +251,12 @@ def test_4_6_a_thousand_requests_through_a_100_connection_pool(example_site):
     example_site.reset()
     in_flight = []
     with Listing("4.6", env=example_site.env) as running:
-        deadline = time.monotonic() + 120
-        while running.running() and time.monotonic() < deadline:
+        def sample_until_done() -> bool:
             stats = example_site.stats()
             in_flight.append(stats["started"] - stats["completed"] - stats["cancelled"])
-            time.sleep(0.02)
+            return not running.running()
+
+        wait_until(sample_until_done, 120, "4.6 finishing", interval=0.02)
         run = running.wait(timeout=10)
     assert run.returncode == 0, run
     lines = run.lines

@@ -36,7 +36,18 @@ import psutil
 import pytest
 
 from chapter_06 import listing_6_6, listing_6_8, listing_6_15, make_data
-from tests.support import REPO, Listing, Run, listing_env, module_name, ok, run_listing
+from tests.support import (
+    REPO,
+    Listing,
+    Run,
+    Timeout,
+    listing_env,
+    listing_params,
+    module_name,
+    ok,
+    run_listing,
+    wait_until,
+)
 
 CPUS = os.cpu_count() or 1
 FLOAT = r"\d+(?:\.\d+)?(?:e-?\d+)?"
@@ -149,8 +160,10 @@ def children_burning_cpu(listing: Listing, seconds: float, timeout: float = 60) 
     return {pid: user CPU seconds} of the children seen, and the parent's own CPU time."""
     parent = psutil.Process(listing.process.pid)
     seen: dict[int, float] = {}
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and listing.running():
+    gone = False
+
+    def burnt() -> dict | None:
+        nonlocal gone
         try:
             for child in parent.children():
                 try:
@@ -159,12 +172,18 @@ def children_burning_cpu(listing: Listing, seconds: float, timeout: float = 60) 
                     pass
             own = parent.cpu_times().user
         except psutil.Error:
-            break
+            gone = True
+            return None
         if seen and max(seen.values()) >= seconds:
             return {"children": seen, "parent": own}
-        time.sleep(0.05)
-    raise AssertionError(f"no child process used {seconds} s of CPU; children seen: {seen}\n"
-                         f"{listing}")
+        return None
+
+    try:
+        return wait_until(burnt, timeout, "a child process using CPU", interval=0.05,
+                          give_up=lambda: gone or not listing.running())
+    except Timeout:
+        raise AssertionError(f"no child process used {seconds} s of CPU; children seen: "
+                             f"{seen}\n{listing}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -600,13 +619,8 @@ SPAWN_CASES = {
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
-@pytest.mark.parametrize("listing", [
-    pytest.param("6.2", marks=pytest.mark.listing("6.2")),
-    pytest.param("6.8", marks=pytest.mark.listing("6.8")),
-    pytest.param("6.10", marks=pytest.mark.listing("6.10")),
-    pytest.param("6.13", marks=pytest.mark.listing("6.13")),
-    pytest.param("6.14", marks=pytest.mark.listing("6.14")),
-])
+@pytest.mark.parametrize("listing", listing_params("6.2", "6.8", "6.10", "6.13",
+                                                   "6.14"))
 def test_listings_under_spawn_and_forkserver(listing, method, shim, ngram):
     """The listings work when the children are fresh interpreters that import the listing
     module by name (spawn; forkserver, Python 3.14's default on Linux), and they really are:
@@ -629,11 +643,6 @@ def test_listings_under_spawn_and_forkserver(listing, method, shim, ngram):
 
 # ---------------------------------------------------------------------------------------------
 # 6.15: one event loop per process
-
-
-@pytest.fixture(scope="module")
-def products_db(make_database):
-    return make_database("products", load=True)
 
 
 @pytest.mark.listing("6.15")

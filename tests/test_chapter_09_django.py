@@ -21,7 +21,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.support import REPO, Listing, free_port, listing_env
+from tests.support import REPO, Program, free_port, listing_env, wait_for_stderr
 
 PROJECT = REPO / "chapter_09" / "async_views"
 TIMEOUT = 30
@@ -229,7 +229,7 @@ def test_async_view_without_its_parameters_is_a_server_error(django_project):
 def uvicorn_project():
     """The project served as the book serves it: an ASGI server, from the project folder."""
     port = free_port()
-    server = Listing("uvicorn", "async_views.asgi:application", "--port", str(port),
+    server = Program("uvicorn", "async_views.asgi:application", "--port", str(port),
                      cwd=PROJECT)
     try:
         server.wait_for_port(port, timeout=30)
@@ -245,9 +245,7 @@ def test_project_under_uvicorn_answers(uvicorn_project):
     response = requests.get(f"{url}/requests/sync_to_async?sleep_time=0&num_calls=1"
                             "&thread_sensitive=False", timeout=TIMEOUT)
     assert (response.status_code, response.content) == (200, b"")
-    deadline = time.monotonic() + 10
-    while "Uvicorn running on" not in server.stderr and time.monotonic() < deadline:
-        time.sleep(0.05)  # stderr arrives through a reader thread
+    wait_for_stderr(server, "Uvicorn running on")  # stderr arrives through a reader thread
     log = server.stderr
     assert "ASGI 'lifespan' protocol appears unsupported." in log
     assert log.index("ASGI 'lifespan' protocol appears unsupported.") < log.index(

@@ -17,7 +17,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.support import Listing, free_port, run_listing
+from tests.support import Listing, free_port, listing_params, run_listing
 
 RANDOMIZED = """\
 import itertools, os, random, runpy, sys
@@ -37,17 +37,6 @@ CHECKOUT_TIMES = {"beer": 2, "bananas": 0.5, "sausage": 0.2, "diapers": 0.2}
 START = re.compile(r"Cashier (\d) checking out customer (\d+)")
 PRODUCT = re.compile(r"Cashier (\d) checking out customer (\d+)'s (\w+)")
 FINISH = re.compile(r"Cashier (\d) finished checking out customer (\d+)")
-
-
-def wait_until(condition, running: Listing, timeout: float, what: str) -> None:
-    """Poll `condition` until it holds; fail after `timeout` seconds, showing the output."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s\n{running}")
-        if not running.running():
-            raise AssertionError(f"{what}: the listing exited\n{running}")
-        time.sleep(0.02)
 
 
 def cashier_lines(lines: list[str]) -> list[tuple[str, re.Match]]:
@@ -149,8 +138,8 @@ def back_pressure(lines: list[str]) -> tuple[int, int]:
 def test_12_2_bounded_queue_makes_the_producer_wait():
     with Listing("12.2", env={"CH12_SEED": str(SEED_12_2)},
                  python_args=RANDOMIZED_ARGS) as running:
-        wait_until(lambda: back_pressure(running.stdout.splitlines())[1] >= 3, running, 40,
-                   "three customers put only after a cashier freed a place")
+        running.wait_for(lambda: back_pressure(running.stdout.splitlines())[1] >= 3,
+                         "three customers put only after a cashier freed a place", 40)
         run = running.stop(signal.SIGTERM)
     assert run.returncode == -signal.SIGTERM
     assert run.stderr == "", "no traceback before termination"
@@ -222,8 +211,8 @@ def test_12_3_orders_are_answered_at_once_and_processed_by_workers():
     url = f"http://127.0.0.1:{port}/order"
     with Listing("12.3", env=server_env(port)) as running:
         running.wait_for_port(port)
-        wait_until(lambda: count(running, r"Worker \d: Waiting for an order...") == 5,
-                   running, 10, "five workers waiting")
+        running.wait_for(lambda: count(running, r"Worker \d: Waiting for an order...") == 5,
+                         "five workers waiting", 10)
         results = asyncio.run(post_orders(url, [None, "", "anything", None, "{}", None, "x"]))
         for result in results:
             assert result["status"] == 200
@@ -233,8 +222,8 @@ def test_12_3_orders_are_answered_at_once_and_processed_by_workers():
         assert [r["status"] for r in asyncio.run(post_orders(url, [None], "GET"))] == [405]
         other = url.replace("/order", "/orders")
         assert [r["status"] for r in asyncio.run(post_orders(other, [None]))] == [404]
-        wait_until(lambda: count(running, r"Worker \d: Processed order \d") == 7, running, 20,
-                   "seven orders processed")
+        running.wait_for(lambda: count(running, r"Worker \d: Processed order \d") == 7,
+                         "seven orders processed", 20)
         run = running.stop(signal.SIGINT, timeout=20)
 
     assert run.returncode == 0, run
@@ -258,8 +247,8 @@ def test_12_3_a_full_queue_holds_requests_back_and_shutdown_drains_it():
     with Listing("12.3", env=server_env(port) | {"CH12_RANDRANGE": str(delay)},
                  python_args=RANDOMIZED_ARGS) as running:
         running.wait_for_port(port)
-        wait_until(lambda: count(running, r"Worker \d: Waiting for an order...") == 5,
-                   running, 10, "five workers waiting")
+        running.wait_for(lambda: count(running, r"Worker \d: Waiting for an order...") == 5,
+                         "five workers waiting", 10)
         results = asyncio.run(post_orders(url, [None] * 17))
         # 5 orders in work and 10 in the queue: the last 2 requests wait for a free place,
         # which the first orders free only when their 1 s of work is done
@@ -304,16 +293,16 @@ def test_12_7_power_users_orders_jump_the_queue():
     with Listing("12.7", env=server_env(port) | {"CH12_RANDRANGE": "2,2,2,2,2,1"},
                  python_args=RANDOMIZED_ARGS) as running:
         running.wait_for_port(port)
-        wait_until(lambda: count(running, r"Worker \d: Waiting for an order...") == 5,
-                   running, 10, "five workers waiting")
+        running.wait_for(lambda: count(running, r"Worker \d: Waiting for an order...") == 5,
+                         "five workers waiting", 10)
         started = time.monotonic()
         busy = asyncio.run(post_orders(url, [{"power_user": "False"}] * 5))
         mixed = asyncio.run(post_orders(url, [{"power_user": "True"},
                                               {"power_user": "False"}] * 5))
         assert time.monotonic() - started < 2, "the ten orders wait in the queue together"
         assert all(r["status"] == 200 and r["text"] == "Order placed!" for r in busy + mixed)
-        wait_until(lambda: count(running, r"Worker \d: Processed order .*") == 15, running, 20,
-                   "fifteen orders processed")
+        running.wait_for(lambda: count(running, r"Worker \d: Processed order .*") == 15,
+                         "fifteen orders processed", 20)
 
         # the power_user value must be the string 'True'; anything else is a normal user
         statuses = [r["status"] for r in asyncio.run(post_orders(
@@ -408,13 +397,8 @@ QUEUE_OUTPUTS = {
 }
 
 
-@pytest.mark.parametrize("listing", [
-    pytest.param("12.5", marks=pytest.mark.listing("12.5")),
-    pytest.param("12.6", marks=pytest.mark.listing("12.6")),
-    pytest.param("12.8", marks=pytest.mark.listing("12.8")),
-    pytest.param("12.9", marks=pytest.mark.listing("12.9")),
-    pytest.param("12.10", marks=pytest.mark.listing("12.10")),
-])
+@pytest.mark.parametrize("listing", listing_params("12.5", "12.6", "12.8", "12.9",
+                                                   "12.10"))
 def test_priority_and_lifo_queues_print_items_in_queue_order(listing):
     run = run_listing(listing, timeout=30)
     assert run.returncode == 0, run

@@ -28,7 +28,16 @@ import pexpect
 import psutil
 import pytest
 
-from tests.support import REPO, Listing, listing_env, module_name, ok, run_listing
+from tests.support import (
+    REPO,
+    Listing,
+    Timeout,
+    listing_env,
+    module_name,
+    ok,
+    run_listing,
+    wait_until,
+)
 
 BUFFERED_CHILD = {"PYTHONUNBUFFERED": ""}  # the parent keeps -u; its children buffer as usual
 UNBUFFERED_CHILD = {"PYTHONUNBUFFERED": "1"}
@@ -153,13 +162,9 @@ def test_13_4_writes_fourteen_million_bytes():
 
 
 def child_of(parent: psutil.Process, module: str, timeout: float = 10) -> psutil.Process:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for child in parent.children():
-            if module in child.cmdline():
-                return child
-        time.sleep(0.05)
-    raise AssertionError(f"no child running {module}")
+    return wait_until(lambda: next((child for child in parent.children()
+                                    if module in child.cmdline()), None),
+                      timeout, f"a child running {module}", interval=0.05)
 
 
 def queued_bytes(pipe_path: str) -> tuple[int, int]:
@@ -185,13 +190,9 @@ def test_13_5_deadlocks_with_a_full_pipe_that_nobody_reads():
         assert pipe.startswith("pipe:")
         read_end = next(f"/proc/{parent.pid}/fd/{fd}" for fd in os.listdir(f"/proc/{parent.pid}/fd")
                         if os.readlink(f"/proc/{parent.pid}/fd/{fd}") == pipe)
-        deadline = time.monotonic() + 15
-        while True:  # wait until the pipe is full (the child needs a moment to start)
-            queued, capacity = queued_bytes(read_end)
-            if queued > capacity - 4096:
-                break
-            assert time.monotonic() < deadline, f"the pipe never filled up: {queued} bytes"
-            time.sleep(0.05)
+        # wait until the pipe is full (the child needs a moment to start)
+        queued, _ = wait_until(lambda: (q := queued_bytes(read_end))[0] > q[1] - 4096 and q,
+                               15, "the pipe filling up", interval=0.05)
         cpu = sum(child.cpu_times()[:2])
         time.sleep(max(0.0, 5 - (time.monotonic() - running.started)))  # observe for 5 s
         assert running.running(), str(running)
@@ -203,10 +204,8 @@ def test_13_5_deadlocks_with_a_full_pipe_that_nobody_reads():
         assert running.stdout == first + "\n", "only the pid line, never 'Process returned'"
         pids = [parent.pid, child.pid]
     # Leaving the block killed the whole process group: parent and child are gone.
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in pids):
-        assert time.monotonic() < deadline, "the deadlocked processes outlived the kill"
-        time.sleep(0.05)
+    wait_until(lambda: not any(alive(pid) for pid in pids), 10,
+               "the deadlocked processes gone after the kill", interval=0.05)
 
 
 @pytest.mark.listing("13.6")
@@ -243,14 +242,15 @@ def gnupg_home():
     finally:
         subprocess.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"],
                        capture_output=True, timeout=30)
-        deadline = time.monotonic() + 10
-        while agents := [p for p in psutil.process_iter(["cmdline"])
-                         if home in " ".join(p.info["cmdline"] or ())]:
-            if time.monotonic() > deadline:
-                for agent in agents:
-                    agent.kill()
-                break
-            time.sleep(0.1)
+        def agents() -> list[psutil.Process]:
+            return [p for p in psutil.process_iter(["cmdline"])
+                    if home in " ".join(p.info["cmdline"] or ())]
+
+        try:
+            wait_until(lambda: not agents(), 10, "gpg-agent gone", interval=0.1)
+        except Timeout:
+            for agent in agents():
+                agent.kill()
         shutil.rmtree(home, ignore_errors=True)
 
 

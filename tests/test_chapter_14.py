@@ -24,23 +24,16 @@ from chapter_14.listing_14_5_fixed import coroutine as types_coroutine
 from chapter_14.listing_14_8 import CustomFuture
 from chapter_14.listing_14_11 import CustomTask
 from chapter_14.listing_14_12 import EventLoop
-from tests.support import Listing, free_port, run_listing
+from tests.support import (
+    Listing,
+    connect,
+    free_port,
+    listing_params,
+    run_listing,
+    wait_for_stderr,
+)
 
 HOST = "127.0.0.1"
-
-
-def connect(port: int, listing: Listing, host: str = HOST, timeout: float = 20) -> socket.socket:
-    """A client socket; retries until the server listens (fails if the server has exited)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if not listing.running():
-            raise AssertionError(f"the server exited:\n{listing}")
-        try:
-            return socket.create_connection((host, port), timeout=5)
-        except OSError:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"nothing listening on {host}:{port}:\n{listing}") from None
-            time.sleep(0.05)
 
 
 def receive_all(client: socket.socket, timeout: float = 5) -> bytes:
@@ -154,8 +147,8 @@ def stream_protocol_keeps_writer() -> bool:
 def drive_context_server(listing: Listing, port: int) -> None:
     """Two clients interleave lines (one split over two sends, trailing fragments without a
     newline); each printed line must carry the address of the client that sent it."""
-    a = connect(port, listing)
-    b = connect(port, listing)
+    a = connect(port, HOST, server=listing)
+    b = connect(port, HOST, server=listing)
     with a, b:
         address = {a: repr((HOST, a.getsockname()[1])), b: repr((HOST, b.getsockname()[1]))}
 
@@ -195,14 +188,11 @@ def test_14_2_book_form_on_this_python():
             drive_context_server(listing, port)
         else:
             # 3.13+: the unreferenced writer is collected and closes each connection at once
-            with connect(port, listing) as client:
+            with connect(port, HOST, server=listing) as client:
                 assert peer_closed(client), str(listing)
                 with contextlib.suppress(OSError):
                     client.sendall(b"hello\n")
-            deadline = time.monotonic() + 10
-            while "unclosed <StreamWriter" not in listing.stderr:
-                assert time.monotonic() < deadline, str(listing)
-                time.sleep(0.05)
+            wait_for_stderr(listing, "unclosed <StreamWriter")
             assert listing.running()
             assert listing.stdout == "", str(listing)
 
@@ -276,10 +266,11 @@ def test_14_4_uvloop_echo_server(listing_id):
     port = free_port()
     with Listing(listing_id, env={"SERVICE_PORT": str(port)}) as listing:
         for host in [HOST, "localhost"]:
-            with connect(port, listing, host=host) as client:
+            with connect(port, host, server=listing) as client:
                 client.sendall(b"hello uvloop\n")
                 assert receive_all(client) == b"hello uvloop\n"
-        with connect(port, listing) as client:  # no newline: the half-close ends the line
+        # no newline: the half-close ends the line
+        with connect(port, HOST, server=listing) as client:
             client.sendall(b"no newline")
             client.shutdown(socket.SHUT_WR)
             assert receive_all(client) == b"no newline"
@@ -293,7 +284,7 @@ def test_14_4_uvloop_echo_server(listing_id):
 def test_14_4_listens_on_ipv6_too():
     port = free_port()
     with Listing("14.4", env={"SERVICE_PORT": str(port)}) as listing:
-        with connect(port, listing, host="::1") as client:
+        with connect(port, "::1", server=listing) as client:
             assert client.family == socket.AF_INET6
             client.sendall(b"hello uvloop\n")
             assert receive_all(client) == b"hello uvloop\n"
@@ -382,8 +373,7 @@ def test_14_9_drives_a_custom_future_by_hand():
     ], run
 
 
-@pytest.mark.parametrize("listing_id", [pytest.param(number, marks=pytest.mark.listing(number))
-                                        for number in ["14.8", "14.11", "14.12"]])
+@pytest.mark.parametrize("listing_id", listing_params("14.8", "14.11", "14.12"))
 def test_library_listings_run_quietly(listing_id):
     run = run_listing(listing_id, python_args=("-W", "default"))
     assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run
