@@ -4,11 +4,11 @@
 GET (or HEAD) on any path answers 200 with a small "Example Domain" page after the server's
 latency (default 0.1 s, like a real site). Per request, the query string can ask for more:
 
-    /?delay=2          answer after 2 seconds instead
-    /?status=500       answer with that status code
-    /?links=2          add 2 absolute links, to <path>/1?links=2 and <path>/2?links=2, so a
-                       crawler (chapter 12) meets 1 + 2 + 4 + ... pages; &relative=1 adds a
-                       relative link, /rel, that a crawler cannot follow as it stands
+    /?delay=2          answer after 2 seconds instead (0 to 60)
+    /?status=500       answer with that status code (a final one: 200 to 599)
+    /?links=2          add 2 absolute links (at most 100), to <path>/1?links=2 and
+                       <path>/2?links=2, so a crawler (chapter 12) meets 1 + 2 + 4 + ... pages;
+                       &relative=1 adds a relative link, /rel, that a crawler cannot follow
 
 It counts requests: GET /__stats returns {"started": n, "completed": n, "cancelled": n}, where
 cancelled counts requests whose client went away before the answer; POST /__reset zeroes them.
@@ -38,26 +38,33 @@ the companion code's local stand-in, so the listings run offline.</p>
 </body>
 </html>
 """
+MAX_DELAY = 60  # seconds: a longer (or NaN, or negative) delay is a 400
+MAX_LINKS = 100  # links a page may ask for: more is a 400, not megabytes of HTML
 STATS = web.AppKey("stats", Counter)
 LATENCY = web.AppKey("latency", float)
 
 
-def _number(request: web.Request, name: str, kind: type, default):
+def _number(request: web.Request, name: str, kind: type, default, lowest, highest):
+    """The query parameter `name` as a `kind` between lowest and highest (a 400 otherwise: a
+    NaN, an infinity or a number too large to use is refused as any other bad value)."""
     value = request.query.get(name)
     if value is None:
         return default
     try:
-        return kind(value)
+        number = kind(value)
     except ValueError:
-        message = f"{name} must be a {kind.__name__}, got {value!r}\n"
-        raise web.HTTPBadRequest(text=message) from None
+        number = None
+    if number is None or not lowest <= number <= highest:  # False for NaN
+        kind_name = "an integer" if kind is int else "a number"
+        raise web.HTTPBadRequest(
+            text=f"{name} must be {kind_name} from {lowest} to {highest}, got {value[:20]!r}\n")
+    return number
 
 
 async def example_page(request: web.Request) -> web.Response:
-    latency = _number(request, "delay", float, request.app[LATENCY])
-    status = _number(request, "status", int, 200)
-    if not 100 <= status <= 599:
-        raise web.HTTPBadRequest(text=f"status must be 100-599, got {status}\n")
+    latency = _number(request, "delay", float, request.app[LATENCY], 0, MAX_DELAY)
+    status = _number(request, "status", int, 200, 200, 599)  # a final status, never 1xx
+    links = _number(request, "links", int, 0, 0, MAX_LINKS)
     stats = request.app[STATS]
     stats["started"] += 1
     try:
@@ -67,7 +74,6 @@ async def example_page(request: web.Request) -> web.Response:
         raise
     stats["completed"] += 1
     page = PAGE
-    links = _number(request, "links", int, 0)
     if links or request.query.get("relative"):
         base = f"{request.url.origin()}{request.path.rstrip('/')}"
         anchors = [f'<a href="{base}/{n}?links={links}">page {n}</a>'
