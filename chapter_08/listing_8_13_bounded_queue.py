@@ -42,6 +42,7 @@ class ChatServer:
         self._outboxes: dict[str, asyncio.Queue] = {}
         self._writers: dict[str, StreamWriter] = {}
         self._connections: set[StreamWriter] = set()
+        self._handlers: set[asyncio.Task] = set()
 
     async def start_chat_server(self, host: str, port: int):
         server = await asyncio.start_server(self.client_connected, host, port)
@@ -51,14 +52,17 @@ class ChatServer:
             server.close()
             for writer in list(self._connections):
                 writer.transport.abort()
+            await asyncio.gather(*self._handlers, return_exceptions=True)
             await server.wait_closed()
 
     async def client_connected(self, reader: StreamReader, writer: StreamWriter):
         self._connections.add(writer)
+        self._handlers.add(handler := asyncio.current_task())
         try:
             await self._chat(reader, writer)
         finally:
             self._connections.discard(writer)
+            self._handlers.discard(handler)
 
     async def _chat(self, reader: StreamReader, writer: StreamWriter):
         try:

@@ -1,0 +1,579 @@
+"""Today's asyncio beside the book's: one test per companion module (listing_N_M_<feature>.py).
+
+Each test runs the companion as a reader does and asserts the difference the new form makes,
+not only that it runs: the order eager tasks change, the deadline a timeout moves, the siblings a
+TaskGroup cancels, the getters Queue.shutdown wakes. Companions of APIs newer than the running
+Python are skipped with the version they need; on 3.13 none is.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+import psutil
+import pytest
+
+from tests.support import Listing, ok, run_listing, wait_until
+
+try:
+    from util.tools import listing_index as listings
+except ImportError:  # before util/tools existed
+    from util import listings
+
+PY312 = pytest.mark.skipif(sys.version_info < (3, 12), reason="needs Python 3.12 or later")
+PY313 = pytest.mark.skipif(sys.version_info < (3, 13), reason="needs Python 3.13 or later")
+
+COMPANIONS = {
+    "2.8_eager": (3, 12), "2.9_eager": (3, 12), "2.12_timeout": (3, 11),
+    "2.13_timeout_at": (3, 11), "2.21_runner": (3, 11), "3.9_runner": (3, 11),
+    "3.10_close_clients": (3, 13), "4.6_taskgroup": (3, 11), "4.8_as_completed": (3, 13),
+    "4.11_exceptiongroup": (3, 11), "4.12_taskgroup": (3, 11), "5.7_taskgroup": (3, 11),
+    "6.5_max_tasks_per_child": (3, 11), "7.5_to_thread": (3, 11),
+    "7.6_shutdown_default_executor": (3, 13), "8.13_bounded_queue": (3, 11),
+    "9.2_appkey": (3, 11), "9.11_async_orm": (3, 11), "11.10_barrier": (3, 11),
+    "12.1_queue_shutdown": (3, 13), "12.2_taskgroup": (3, 11), "13.8_taskgroup": (3, 11),
+    "14.1_markcoroutinefunction": (3, 12), "14.2_context": (3, 11),
+    "14.4_loop_factory": (3, 12),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def connect(port: int, server: Listing, timeout: float = 20) -> socket.socket:
+    def attempt():
+        assert server.running(), str(server)
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=5)
+        except OSError:
+            return None
+
+    return wait_until(attempt, timeout, f"a connection to port {port}")
+
+
+def read_until(client: socket.socket, text: bytes, timeout: float = 10) -> bytes:
+    client.settimeout(timeout)
+    data = b""
+    while text not in data:
+        chunk = client.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def gap(run, first: str, second: str) -> float:
+    return run.arrivals(second)[0] - run.arrivals(first)[0]
+
+
+# --- the index: every companion is listed under its listing, documented, version-guarded -----
+
+def test_every_companion_is_indexed_and_documented():
+    indexed = {info.id: info for info in listings.discover()}
+    for listing_id in COMPANIONS:
+        info = indexed[listing_id]
+        base = listing_id.split("_")[0]
+        if base in indexed:  # 9.11 lives in the Django project, not in a listing module
+            assert info.caption == indexed[base].caption, listing_id
+        doc = ast.get_docstring(ast.parse(info.path.read_text(encoding="utf-8")))
+        assert doc.startswith(f"Listing {base} (today: "), listing_id
+        for part in ("What to watch:", "What changed:", "Since:", "Why it is better:"):
+            assert part in doc, (listing_id, part)
+
+
+@pytest.mark.parametrize("listing_id", [key for key, version in COMPANIONS.items()
+                                        if version > (3, 11)])
+def test_a_companion_run_on_an_older_python_says_which_it_needs(listing_id):
+    if sys.version_info >= COMPANIONS[listing_id]:
+        pytest.skip("this Python has the API; the guard is tested on an older one")
+    run = run_listing(listing_id, timeout=30)
+    needed = ".".join(map(str, COMPANIONS[listing_id]))
+    assert run.returncode == 1
+    assert run.stdout == ""
+    assert run.stderr.strip().count("\n") == 0, run.stderr
+    assert f"needs Python {needed} or later" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+# --- chapter 2 ----------------------------------------------------------------------------------
+
+@PY312
+@pytest.mark.listing("2.8_eager")
+def test_2_8_eager_task_starts_inside_create_task():
+    run = ok(run_listing("2.8_eager"))
+    # The book's 2.8 prints the type first; an eager task prints "sleeping" inside create_task.
+    assert run.lines == ["sleeping for 3 second(s)", "<class '_asyncio.Task'>",
+                         "finished sleeping for 3 second(s)", "3"]
+    assert 2.4 <= gap(run, "<class '_asyncio.Task'>", "3") <= 4.0
+
+
+@PY312
+@pytest.mark.listing("2.9_eager")
+def test_2_9_eager_task_that_never_suspends_is_done_when_create_task_returns():
+    run = ok(run_listing("2.9_eager"))
+    assert run.lines == ["cached task done right after create_task: True",
+                         *["sleeping for 3 second(s)"] * 3,
+                         *["finished sleeping for 3 second(s)"] * 3,
+                         "cached result: 42"]
+    # ...while the real waits still overlap: 3 s, not 9.
+    assert 2.4 <= run.seconds <= 6
+
+
+@pytest.mark.listing("2.12_timeout")
+def test_2_12_timeout_cancels_the_awaited_task_and_says_it_expired():
+    run = ok(run_listing("2.12_timeout"))
+    assert run.lines == ["sleeping for 2 second(s)", "Got a timeout!",
+                         "Was the task cancelled? True", "Did the timeout expire? True"]
+    assert 0.8 <= gap(run, "sleeping for 2 second(s)", "Got a timeout!") <= 1.6
+
+
+@pytest.mark.listing("2.13_timeout_at")
+def test_2_13_rescheduled_deadline_lets_the_task_finish_without_a_timeout():
+    run = ok(run_listing("2.13_timeout_at"))
+    assert run.lines == ["sleeping for 10 second(s)",
+                         "Still making progress: deadline moved to 11 s",
+                         "finished sleeping for 10 second(s)", "10"]
+    start = "sleeping for 10 second(s)"
+    assert 3.5 <= gap(run, start, "Still making progress: deadline moved to 11 s") <= 4.8
+    # Past the original 5 s deadline without a timeout: the reschedule took effect.
+    assert 9.2 <= gap(run, start, "10") <= 11.5
+
+
+@pytest.mark.listing("2.21_runner")
+def test_2_21_runner_reuses_one_loop_and_cleans_up_pending_tasks():
+    run = ok(run_listing("2.21_runner", python_args=("-X", "dev")))
+    assert run.lines == ["Same loop for both runs: True",
+                         "Background task cancelled, cleaning up",
+                         "Background task cancelled, cleaning up",
+                         "Loop closed: True"]
+    assert "Task was destroyed but it is pending" not in run.stderr
+    assert "ResourceWarning" not in run.stderr
+
+
+# --- chapter 3 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("3.9_runner")
+def test_3_9_ctrl_c_cancels_main_which_cleans_up_with_awaits():
+    with Listing("3.9_runner") as running:
+        assert running.read_line() == "sleeping for 10 second(s)"
+        running.send_signal(signal.SIGINT)
+        run = running.wait(timeout=10)
+    assert run.returncode == 130, run
+    assert run.lines == ["sleeping for 10 second(s)", "Got a SIGINT!", "Cleaning up...",
+                         "Cleanup finished.", "Interrupted."]
+    # The cleanup could await: half a second between its two lines, and no traceback.
+    assert 0.35 <= gap(run, "Cleaning up...", "Cleanup finished.") <= 1.5
+    assert "Traceback" not in run.stderr
+    assert run.seconds < 5
+
+
+@PY313
+@pytest.mark.listing("3.10_close_clients")
+def test_3_10_close_clients_ends_every_idle_connection_at_once():
+    port = free_port()
+    with Listing("3.10_close_clients", env={"SERVER_PORT": str(port)}) as server:
+        clients = [connect(port, server) for _ in range(3)]
+        clients[0].sendall(b"hello\r\n")
+        assert read_until(clients[0], b"hello\r\n") == b"hello\r\n"
+        wait_until(lambda: server.stdout.count("Got a connection") == 3, 10, "3 connections")
+        stopped = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        for client in clients:
+            client.settimeout(5)
+            assert client.recv(100) == b""  # closed by the server, not by us
+        run = server.wait(timeout=10)
+    assert run.returncode == 0, run
+    assert "Shutting down: no new connections" in run.lines
+    assert "Aborted" not in run.stdout
+    # The book gives three idle clients 2 s each, one after another (6 s); here all at once.
+    assert time.monotonic() - stopped < 1.5
+    for client in clients:
+        client.close()
+
+
+@PY313
+@pytest.mark.listing("3.10_close_clients")
+def test_3_10_a_client_that_does_not_read_is_aborted_after_the_grace_period():
+    port = free_port()
+    with Listing("3.10_close_clients", env={"SERVER_PORT": str(port)}) as server:
+        stuck = connect(port, server)
+        stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stuck.setblocking(False)
+        sent = 0
+        deadline = time.monotonic() + 20
+        # Send without reading until the echoes back up: the handler is stuck in drain().
+        while time.monotonic() < deadline and sent < 64 * 1024 * 1024:
+            try:
+                sent += stuck.send(b"x" * 65536)
+            except BlockingIOError:
+                time.sleep(0.2)
+                try:
+                    sent += stuck.send(b"x" * 65536)
+                except BlockingIOError:
+                    break
+        stopped = time.monotonic()
+        server.send_signal(signal.SIGINT)
+        run = server.wait(timeout=15)
+        stuck.close()
+    assert run.returncode == 0, run
+    assert "Aborted the clients still connected after 2 s" in run.lines
+    assert 1.6 <= time.monotonic() - stopped <= 5
+
+
+# --- chapter 4 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("4.6_taskgroup")
+def test_4_6_taskgroup_same_results_in_order(example_site_factory):
+    site = example_site_factory(latency=0.1)
+    run = ok(run_listing("4.6_taskgroup", env=site.env, timeout=120))
+    assert len(run.lines) == 2003
+    assert ast.literal_eval(run.lines[-2]) == [200] * 1000
+    assert run.lines[-1].startswith("finished <function main")
+
+
+@pytest.mark.listing("4.6_taskgroup")
+def test_4_6_taskgroup_a_failure_cancels_the_rest_and_nothing_outlives_main(example_site):
+    run = run_listing("4.6_taskgroup", "python://bad", env=example_site.env, timeout=120)
+    assert run.returncode == 1
+    assert "ExceptionGroup" in run.stderr
+    assert "NonHttpUrlClientError: python://bad" in run.stderr
+    finished = [number for number, line in enumerate(run.lines)
+                if line.startswith("finished <function fetch_status")]
+    main_done = [number for number, line in enumerate(run.lines)
+                 if line.startswith("finished <function main")]
+    # All 1,000 requests ended (999 cancelled) before main did: no orphan kept running, and
+    # none of them produced a status list.
+    assert len(finished) == 1000 and len(main_done) == 1
+    assert max(finished) < main_done[0]
+    assert not any(line.startswith("[") for line in run.lines)
+    assert run.seconds < 30
+
+
+@PY313
+@pytest.mark.listing("4.8_as_completed")
+def test_4_8_async_as_completed_yields_the_original_tasks(example_site):
+    run = ok(run_listing("4.8_as_completed", env=example_site.env))
+    results = [line for line in run.lines if ": 200" in line]
+    assert sorted(results[:2]) == ["fast-1: 200", "fast-2: 200"]
+    assert results[2] == "slow: 200"
+    fast = max(run.arrivals("fast-1: 200") + run.arrivals("fast-2: 200"))
+    assert 8 <= run.arrivals("slow: 200")[0] - fast <= 11.5
+
+
+@pytest.mark.listing("4.11_exceptiongroup")
+def test_4_11_both_errors_arrive_together_and_the_good_request_is_cancelled(example_site):
+    run = ok(run_listing("4.11_exceptiongroup", env=example_site.env))
+    lines = [line for line in run.lines if not line.startswith(("starting", "finished"))]
+    assert lines == ["2 request(s) failed:",
+                     "  NonHttpUrlClientError: python://bad",
+                     "  NonHttpUrlClientError: python://bad2",
+                     "Good request cancelled: True"]
+    assert "200" not in run.stdout.replace("0x", "")
+    assert run.seconds < 5
+
+
+@pytest.mark.listing("4.12_taskgroup")
+def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_site):
+    example_site.reset()
+    run = ok(run_listing("4.12_taskgroup", env=example_site.env))
+    assert "Cancelled 2 request(s)." in run.lines
+    assert run.stderr.count("ERROR:root:Request got an exception") == 1
+    assert "NonHttpUrlClientError: python://bad.com" in run.stderr
+    # The two slow requests were cancelled in their 3 s delay: never reached the server.
+    assert example_site.stats()["started"] == 0
+    assert run.seconds < 2.5
+
+
+# --- chapter 5 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("5.7_taskgroup")
+def test_5_7_timeout_cancels_the_query_on_the_server(make_database):
+    database = make_database("products", load=True)
+    run = ok(run_listing("5.7_taskgroup", env=database.env))
+    assert run.lines == ["Got 2 results, 6 columns each", "Query timed out after 1 s",
+                         "Server still running pg_sleep: False"]
+    assert 0.8 <= gap(run, "Got 2 results, 6 columns each", "Query timed out after 1 s") <= 2.5
+
+
+# --- chapter 6 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("6.5_max_tasks_per_child")
+def test_6_5_every_task_runs_in_a_fresh_spawned_worker():
+    run = ok(run_listing("6.5_max_tasks_per_child", timeout=120))
+    assert run.lines[0] == "Start method: spawn"
+    results = [re.fullmatch(r"(\d+) \(process (\d+)\)", line) for line in run.lines[1:6]]
+    assert [int(match[1]) for match in results] == [1, 3, 5, 22, 100000000]
+    # The book's pool reuses its workers; one task per child means five distinct processes.
+    assert len({match[2] for match in results}) == 5
+    assert run.lines[6] == "Worker processes used: 5"
+
+
+# --- chapter 7 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("7.5_to_thread")
+def test_7_5_to_thread_carries_the_context_into_the_thread(example_site_factory):
+    site = example_site_factory(latency=0.01)
+    run = ok(run_listing("7.5_to_thread", env=site.env, timeout=180))
+    assert ast.literal_eval(run.lines[-3]) == [200] * 1000
+    assert run.lines[-2] == ("Request id seen in the thread: to_thread='req-42', "
+                             "run_in_executor=None")
+
+
+@PY313
+@pytest.mark.listing("7.6_shutdown_default_executor")
+def test_7_6_executor_shutdown_is_bounded_while_the_thread_runs_on():
+    run = ok(run_listing("7.6_shutdown_default_executor"))
+    assert run.lines == ["Gave up waiting after 0.5 s",
+                         "Executor shut down; blocking call finished: False",
+                         "Loop closed after 1.5 s"]
+    assert "did not finishing joining its threads within 1 seconds" in run.stderr
+    closed = run.arrivals("Loop closed after 1.5 s")[0]
+    gave_up = run.arrivals("Gave up waiting after 0.5 s")[0]
+    assert 0.8 <= closed - gave_up <= 1.6
+    # The abandoned thread still ran to its end: the process exits at about 3 s.
+    assert run.seconds - gave_up >= 2.0
+
+
+# --- chapter 8 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("8.13_bounded_queue")
+def test_8_13_a_client_that_stops_reading_is_dropped_and_the_others_keep_chatting():
+    port = free_port()
+    with Listing("8.13_bounded_queue", env={"SERVICE_PORT": str(port)}) as server:
+        alice = connect(port, server)
+        alice.sendall(b"CONNECT alice\n")
+        assert b"Welcome! 1 user(s) are online!" in read_until(alice, b"alice connected!\n")
+        bob = connect(port, server)
+        bob.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        bob.sendall(b"CONNECT bob\n")
+        read_until(alice, b"bob connected!\n")
+        # Alice floods the room; bob never reads. Alice reads everything in a thread.
+        received = bytearray()
+        done = threading.Event()
+
+        def read_alice():
+            alice.settimeout(20)
+            while not done.is_set():
+                try:
+                    chunk = alice.recv(1 << 20)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                received.extend(chunk)
+
+        reader = threading.Thread(target=read_alice, daemon=True)
+        reader.start()
+        line = b"x" * 1000 + b"\n"
+        for _ in range(20):
+            alice.sendall(line * 500)
+            if "Dropping bob: too slow" in server.stderr:
+                break
+        wait_until(lambda: "Dropping bob: too slow" in server.stderr, 20, "bob dropped")
+        wait_until(lambda: b"bob has left the chat\n" in received, 10, "alice told")
+        # Alice still chats after bob was dropped.
+        alice.sendall(b"still here\n")
+        wait_until(lambda: b"alice: still here\n" in received, 10, "alice's own message")
+        # A client that vanishes is removed at once and the others are told.
+        carol = connect(port, server)
+        carol.sendall(b"CONNECT carol\n")
+        wait_until(lambda: b"carol connected!\n" in received, 10, "carol connected")
+        carol.close()
+        wait_until(lambda: b"carol has left the chat\n" in received, 10, "carol left")
+        done.set()
+        bob.close()
+        run = server.stop(signal.SIGINT, timeout=10)
+        alice.close()
+    assert run.returncode == 0, run
+    assert "Traceback" not in run.stderr
+
+
+# --- chapter 9 ----------------------------------------------------------------------------------
+
+@pytest.mark.listing("9.2_appkey")
+def test_9_2_appkey_app_serves_brands_without_a_not_app_key_warning(make_database):
+    database = make_database("products", load=True)
+    port = free_port()
+    env = database.env | {"WEB_PORT": str(port)}
+    with Listing("9.2_appkey", env=env, python_args=("-W", "error::UserWarning")) as app:
+        app.wait_for_port(port)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/brands", timeout=10) as response:
+            brands = ast.literal_eval(response.read().decode())
+        assert len(brands) == 100 and set(brands[0]) == {"brand_id", "brand_name"}
+        run = app.stop(signal.SIGINT, timeout=15)
+    assert run.returncode == 0, run
+    assert run.lines[0] == "Creating database pool."
+    assert run.lines[-1] == "Destroying database pool."
+    assert "Warning" not in run.stderr
+    # The book's string key is what aiohttp 3.9+ warns about: as an error, its startup fails.
+    book = run_listing("9.2", env=env, python_args=("-W", "error::UserWarning"), timeout=30)
+    assert book.returncode != 0
+    assert "NotAppKeyWarning" in book.stderr
+
+
+@pytest.mark.listing("9.11_async_orm")
+def test_9_11_async_orm_queries_without_sync_to_async():
+    run = ok(run_listing("9.11_async_orm"))
+    assert run.lines == ["Got brand Levis", "Brand 2: Seven", "Brand 3: Sorel",
+                         "2 brand(s) start with S",
+                         "Synchronous get() in async code: SynchronousOnlyOperation"]
+
+
+# --- chapter 11 ---------------------------------------------------------------------------------
+
+@pytest.mark.listing("11.10_barrier")
+def test_11_10_barrier_releases_everyone_when_the_last_arrives_twice():
+    run = ok(run_listing("11.10_barrier"))
+    for round_number, trip in ((1, 3.0), (2, 7.0)):
+        performing = [when for when, line in run.timed_lines
+                      if line.startswith("Performing work!") and f"round {round_number}" in line]
+        waiting = [when for when, line in run.timed_lines
+                   if line.startswith("Worker") and f"round {round_number}" in line]
+        assert len(performing) == 3 and len(waiting) == 3
+        # Nobody performs before the last one arrives, then all three together.
+        assert min(performing) >= max(waiting)
+        assert max(performing) - min(performing) < 0.3
+        assert max(waiting) - min(waiting) >= 1.5  # they did arrive at different times
+        first_wait = run.timed_lines[0][0]
+        assert trip - 1.0 <= min(performing) - first_wait + 1.0 <= trip + 1.5
+    assert 7 <= run.seconds <= 12
+
+
+# --- chapter 12 ---------------------------------------------------------------------------------
+
+@PY313
+@pytest.mark.listing("12.1_queue_shutdown")
+def test_12_1_shutdown_wakes_every_waiting_cashier():
+    run = ok(run_listing("12.1_queue_shutdown", timeout=90))
+    finished = sorted(int(line.rsplit(" ", 1)[1]) for line in run.lines
+                      if "finished checking out customer" in line)
+    assert finished == list(range(10))
+    going_home = [line for line in run.lines if line.endswith("queue shut down, going home")]
+    assert sorted(going_home) == [f"Cashier {n}: queue shut down, going home" for n in range(3)]
+    # The three goodbyes are the last lines and arrive together, right after the last customer.
+    assert set(run.lines[-3:]) == set(going_home)
+    times = [when for when, line in run.timed_lines if line in going_home]
+    last_customer = max(when for when, line in run.timed_lines if "finished checking" in line)
+    assert max(times) - min(times) < 0.3
+    assert min(times) - last_customer < 0.5
+
+
+@pytest.mark.listing("12.2_taskgroup")
+def test_12_2_raising_in_the_group_stops_every_cashier():
+    run = ok(run_listing("12.2_taskgroup", "3", timeout=120))
+    assert run.lines[-1] == "Store closed: 3 cashier(s) stopped"
+    put = sum(line == "Customer put in line!" for line in run.lines)
+    finished = sum("finished checking out customer" in line for line in run.lines)
+    assert put == finished  # the queue was served before the store closed
+    assert 2.5 <= run.seconds < 90
+
+
+@pytest.mark.listing("12.2_taskgroup")
+def test_12_2_without_closing_time_it_runs_until_stopped():
+    with Listing("12.2_taskgroup") as running:
+        time.sleep(2.5)
+        assert running.running()
+
+
+# --- chapter 13 ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def gnupg_home():
+    home = tempfile.mkdtemp(prefix="gpgT-")
+    try:
+        yield {"GNUPGHOME": home}
+    finally:
+        subprocess.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"],
+                       capture_output=True, timeout=30)
+        subprocess.run(["rm", "-rf", home], timeout=30)
+
+
+def gpg_processes() -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if process.info["name"] == "gpg" and "3ncryptm3" in cmdline:
+            found.append(process)
+    return found
+
+
+@pytest.mark.skipif(not any(os.access(os.path.join(folder, "gpg"), os.X_OK)
+                            for folder in os.environ.get("PATH", "").split(os.pathsep)),
+                    reason="needs gpg: apt-get install gnupg")
+@pytest.mark.listing("13.8_taskgroup")
+def test_13_8_timeout_kills_every_gpg(gnupg_home):
+    run = ok(run_listing("13.8_taskgroup", "6", env=gnupg_home, timeout=120))
+    assert run.lines[0].startswith("Total time: ")
+    assert run.lines[1] == "Encrypted 6 text(s)"
+    before = {process.pid for process in gpg_processes()}
+    run = run_listing("13.8_taskgroup", "20", "0.001", env=gnupg_home, timeout=120)
+    assert run.returncode == 1, run
+    assert run.lines == ["Encryption timed out: every gpg killed"]
+    assert "Traceback" not in run.stderr
+    # No gpg of this run is left behind (the book's gather would leave them running).
+    assert {process.pid for process in gpg_processes()} <= before
+
+
+# --- chapter 14 ---------------------------------------------------------------------------------
+
+@PY312
+@pytest.mark.listing("14.1_markcoroutinefunction")
+def test_14_1_a_marked_wrapper_runs_as_a_coroutine():
+    run = ok(run_listing("14.1_markcoroutinefunction", python_args=("-W", "error")))
+    assert run.lines[0] == "iscoroutinefunction(logged): False, after marking: True"
+    assert run.lines.count("Running coroutine, sleeping!") == 3
+    assert run.lines.count("Finished sleeping!") == 3
+    assert "Calling coroutine_function" in run.lines
+    assert "never awaited" not in run.stderr
+    assert 0.8 <= gap(run, "Hello from a regular function!", "Finished sleeping!") <= 1.6
+
+
+@pytest.mark.listing("14.2_context")
+def test_14_2_each_connection_runs_in_its_own_context():
+    port = free_port()
+    with Listing("14.2_context", env={"SERVICE_PORT": str(port)}) as server:
+        first, second = connect(port, server), connect(port, server)
+        for _ in range(2):
+            first.sendall(b"one\n")
+            second.sendall(b"two\n")
+        wait_until(lambda: server.stdout.count("Got message") == 4, 10, "four messages")
+        run = server.stop(signal.SIGINT, timeout=10)
+        names = {b"one\n": first.getsockname(), b"two\n": second.getsockname()}
+        first.close()
+        second.close()
+    assert run.returncode == 0, run
+    messages = [line for line in run.lines if line.startswith("Got message")]
+    for word, address in names.items():
+        expected = f"Got message {word!r} from {address!r}"
+        assert messages.count(expected) == 2, messages
+    assert run.lines[-1] == "User address in the server's context: None"
+
+
+@PY312
+@pytest.mark.listing("14.4_loop_factory")
+def test_14_4_uvloop_by_loop_factory_without_a_policy():
+    port = free_port()
+    with Listing("14.4_loop_factory", env={"SERVICE_PORT": str(port)},
+                 python_args=("-W", "error::DeprecationWarning")) as server:
+        assert server.read_line(timeout=20) == "Running on uvloop.Loop"
+        client = connect(port, server)
+        client.sendall(b"hello uvloop\n")
+        assert read_until(client, b"\n") == b"hello uvloop\n"
+        client.settimeout(5)
+        assert client.recv(100) == b""
+        client.close()
+        run = server.stop(signal.SIGINT, timeout=10)
+    assert run.returncode == 0, run
+    assert "DeprecationWarning" not in run.stderr
