@@ -1,0 +1,33 @@
+"""The book's headline claims, measured side by side and drawn: `python -m benchmarks`.
+
+    python -m benchmarks [NAME …] [--quick] [--out DIR] [--rounds N] [--scale X]
+                         [--postgres HOST:PORT]
+
+One module per comparison, each built on the listings it measures (imported, not rewritten),
+each exposing NAME, TITLE, CHAPTERS, CLAIM (what the book says) and
+run(size, progress, services) -> common.Comparison:
+
+    sleeps     N concurrent delay() waits, default loop vs uvloop (ch. 2, 14)
+    requests   sequential requests, thread pools, aiohttp gather vs the stand-in (ch. 1, 4, 7)
+    postgres   sequential queries vs asyncpg pools of 1 … 12, and 6.15's processes (ch. 5, 6)
+    cpu        map-reduce on the Ngram file: one process vs process pools (ch. 6)
+    threads    threads for pure-Python vs hashlib and NumPy work, the GIL (ch. 1, 7)
+    servers    aiohttp, Starlette, Flask, Django async serving /brands under load (ch. 9)
+    loops      the chapter 3 and 8 echo servers, default loop vs uvloop (ch. 3, 8, 14)
+    queues     queue workers (ch. 12) and concurrent subprocesses (ch. 13)
+
+common holds sizes, interleaved timing and the result records; services the stand-in and
+Postgres; report the Markdown and the charts; machine the machine's description.
+"""
+
+ORDER = ("sleeps", "requests", "postgres", "cpu", "threads", "servers", "loops", "queues")
+MODULES = {"sleeps": "sleeps", "requests": "web_requests", "postgres": "postgres",
+           "cpu": "cpu", "threads": "threads", "servers": "servers", "loops": "loops",
+           "queues": "queues"}
+
+
+def load(name: str):
+    """The module of comparison `name`."""
+    import importlib
+
+    return importlib.import_module(f"benchmarks.{MODULES[name]}")

@@ -1,0 +1,127 @@
+"""`python -m benchmarks [NAME …] [--quick] [--out DIR]`: run the comparisons, write the report.
+
+Bad input (an unknown name, a size of zero, no Postgres) is one line on stderr and exit status
+2. Whatever happens (an error, Ctrl-C, SIGTERM), the services started here are stopped.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from pathlib import Path
+
+from benchmarks import ORDER, load
+from benchmarks.common import BenchmarkError, Progress, Size
+from benchmarks.services import Services, parse_address
+from util import settings
+
+FULL_OUT = settings.REPO / "benchmarks" / "results"
+QUICK_OUT = settings.DATA_DIR / "benchmarks" / "quick"
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise BenchmarkError(message)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = Parser(prog="python -m benchmarks",
+               description="Measure the book's headline claims side by side; write a Markdown "
+                           "report and one PNG chart per comparison.")
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help=f"comparisons to run (default: all): {', '.join(ORDER)}")
+    p.add_argument("--quick", action="store_true",
+                   help="small sizes: everything in under a minute")
+    p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # the test suite's
+    p.add_argument("--out", type=Path, default=None,
+                   help=f"folder for report.md and the charts (default: benchmarks/results, "
+                        f"or {QUICK_OUT.relative_to(settings.REPO)} with --quick)")
+    p.add_argument("--rounds", type=int, default=None,
+                   help="timed rounds per side (default: 3, 2 with --quick)")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="multiply every count (N requests, queries …) by this")
+    p.add_argument("--postgres", metavar="HOST:PORT", default=None,
+                   help="use this running Postgres (PGUSER/PGPASSWORD) instead of starting "
+                        "the embedded one")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt  # SIGTERM: unwind like Ctrl-C, so every finally block runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BenchmarkError as error:
+        print(f"benchmarks: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("benchmarks: interrupted; services stopped", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
+    args = parser().parse_args(argv)
+    unknown = [name for name in args.names if name not in ORDER]
+    if unknown:
+        raise BenchmarkError(f"unknown benchmark {unknown[0]!r}: choose from {', '.join(ORDER)}")
+    names = [name for name in ORDER if name in args.names] if args.names else list(ORDER)
+    size = Size("tiny" if args.tiny else "quick" if args.quick else "full", args.rounds,
+                args.scale)
+    out = args.out or (QUICK_OUT if size.level != "full" else FULL_OUT)
+    address = parse_address(args.postgres) if args.postgres else None
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGTERM, _terminate)
+
+    from benchmarks import machine, report
+
+    described = machine.describe()
+    started = time.perf_counter()
+    results, failures = [], []
+    with Services(postgres_address=address) as services:
+        bar = None
+        if not args.no_progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=0, unit="call", dynamic_ncols=True, file=sys.stderr)
+        try:
+            for name in names:
+                module = load(name)
+                if bar is not None:
+                    bar.set_description(name)
+                begun = time.perf_counter()
+                try:
+                    comparison = module.run(size, Progress(bar), services)
+                except BenchmarkError:
+                    raise
+                except Exception as error:  # one comparison failing does not lose the others
+                    failures.append(f"{name}: {type(error).__name__}: {error}")
+                    continue
+                comparison.seconds = time.perf_counter() - begun
+                results.append(comparison)
+        finally:
+            if bar is not None:
+                bar.close()
+        if services._postgres is not None:
+            with contextlib.suppress(Exception):
+                described["postgres"] = asyncio.run(services._postgres.server_version())
+    described["load_end"] = machine.load_average()
+    described["seconds"] = time.perf_counter() - started
+    described["command"] = "python -m benchmarks " + " ".join(argv if argv is not None
+                                                                else sys.argv[1:])
+    if results:
+        path = report.write(results, described, out)
+        print(f"report: {path} ({len(results)} comparisons, "
+              f"{described['seconds']:.0f} s)")
+    for failure in failures:
+        print(f"benchmarks: failed: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
