@@ -2,9 +2,9 @@
 
 Section 3.1. Needs: nothing.
 
-What to watch: the server binds 127.0.0.1:8000, listens and blocks in accept() until one
-client connects (for example `telnet localhost 8000` or `nc 127.0.0.1 8000`); it prints the
-client's address and port and exits.
+What to watch: the server binds 127.0.0.1:8000, listens and blocks in accept() until one client
+connects (`python -m util telnet 8000` on any OS, or the book's `telnet localhost 8000`); it prints
+the client's address and port and exits.
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default).

@@ -2,10 +2,11 @@
 
 Section 3.2.1. Needs: nothing.
 
-What to watch: the server accepts one client and reads what it sends two bytes at a time,
-printing each chunk, until the data ends with CR LF (a line typed into telnet) or the client
-goes away; then it prints the whole buffer and exits. Nothing is sent back: TCP delivers a
-stream of bytes and the server has to find where a message ends by itself.
+What to watch: the server accepts one client and reads what it sends two bytes at a time, printing
+each chunk, until the data ends with CR LF (a line typed into telnet or
+`python -m util telnet 8000`; plain `nc` ends a line with LF alone) or the client goes away; then
+it prints the whole buffer and exits. Nothing is sent back: TCP delivers a stream of bytes and the
+server has to find where a message ends by itself.
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default). A client that resets its connection (instead of closing it)

@@ -2,11 +2,12 @@
 
 Section 3.4. Needs: nothing.
 
-What to watch: an echo server on selectors.DefaultSelector (epoll on Linux, kqueue on macOS),
-the OS event notification that asyncio's event loop is built on. select(timeout=1) sleeps until
-a socket is ready: idle, the server prints "No events, waiting a bit more!" once a second and
-uses no CPU (compare 3.6 in `top`). Connect several telnet clients: each gets its own lines
-back at once. The data is echoed as it arrives, with no line framing. Stop it with Ctrl-C.
+What to watch: an echo server on selectors.DefaultSelector (epoll on Linux, kqueue on macOS), the
+OS event notification that asyncio's event loop is built on. select(timeout=1) sleeps until a
+socket is ready: idle, the server prints "No events, waiting a bit more!" once a second and uses no
+CPU (compare 3.6 in `top`). Connect several clients (`python -m util telnet 8000`): each gets its
+own lines back at once. The data is echoed as it arrives, with no line framing. Stop it with
+Ctrl-C.
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default). A client that has left (recv returns b'') or reset its

@@ -3,11 +3,11 @@
 Section 3.5.2. Needs: nothing.
 
 What to watch: the echo server once more, now on asyncio's socket coroutines (sock_accept,
-sock_recv, sock_sendall): one task per client, all served at once on one thread, and idle
-without burning CPU. Start it (`python -m util run 3.8`) and talk to it from several terminals
-with `nc 127.0.0.1 8000` or `telnet localhost 8000`: each line you type comes back to you alone,
-and a silent client delays nobody. The server prints "Got a connection from ..." per client.
-Stop it with Ctrl-C (asyncio.run's KeyboardInterrupt traceback).
+sock_recv, sock_sendall): one task per client, all served at once on one thread, and idle without
+burning CPU. Start it (`python -m util run 3.8`) and talk to it from several terminals with
+`python -m util telnet 8000` or `nc -C 127.0.0.1 8000`: each line you type comes back to you alone,
+and a silent client delays nobody. The server prints "Got a connection from ..." per client. Stop
+it with Ctrl-C (asyncio.run's KeyboardInterrupt traceback).
 
 The echo tasks are created without keeping a reference, as in the book; that works because a
 task waiting on a socket is referenced by the loop through it, but the asyncio docs advise

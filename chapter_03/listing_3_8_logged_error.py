@@ -2,12 +2,12 @@
 
 Section 3.5.3. Needs: nothing.
 
-What to watch: the echo of Listing 3.8 (variant: unhandled error) now catches any exception,
-logs it with logging.exception ("ERROR:root:Unexpected network error" and the traceback, on
-stderr, the moment it happens) and, in a finally block, closes that client's connection. Send
-"boom" from telnet: the log appears at once and telnet says "Connection closed by foreign host";
-the other clients are still echoed. The server prints "got data!" for every chunk it receives.
-Listing 3.10 builds on this echo.
+What to watch: the echo of Listing 3.8 (variant: unhandled error) now catches any exception, logs
+it with logging.exception ("ERROR:root:Unexpected network error" and the traceback, on stderr, the
+moment it happens) and, in a finally block, closes that client's connection. Send "boom" from
+`python -m util telnet 8000` (or telnet): the log appears at once and the client says "Connection
+closed by foreign host"; the other clients are still echoed. The server prints "got data!" for
+every chunk it receives. Listing 3.10 builds on this echo.
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default). The book shows this variant as a snippet, not a listing.

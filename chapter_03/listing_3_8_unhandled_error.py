@@ -2,11 +2,11 @@
 
 Section 3.5.3. Needs: nothing.
 
-What to watch: the 3.8 server whose echo raises Exception("Unexpected network error") when a
-client sends exactly "boom" (telnet sends it with CR LF). Nothing handles it: that client's task
-has died, so it gets no more echoes, while the server and the other clients carry on. asyncio
-only reports it, as "Task exception was never retrieved" with the traceback on stderr, when the
-dead task is garbage-collected: in CPython usually at once, but if something still referenced
+What to watch: the 3.8 server whose echo raises Exception("Unexpected network error") when a client
+sends exactly "boom" with CR LF (`python -m util telnet 8000`, or telnet). Nothing handles it: that
+client's task has died, so it gets no more echoes, while the server and the other clients carry on.
+asyncio only reports it, as "Task exception was never retrieved" with the traceback on stderr, when
+the dead task is garbage-collected: in CPython usually at once, but if something still referenced
 the task, not until shutdown. Listing 3.8 (variant: logged error) handles it.
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the

@@ -3,9 +3,9 @@
 Section 4.2. Needs: nothing.
 
 What to watch: `async with ConnectedSocket(server_socket)` waits in __aenter__ until one client
-connects; the block reads one message and prints it; __aexit__ then closes the connection, even
-if the block raised. Connect with `nc 127.0.0.1 8000` (or telnet), type `test` and press Enter:
-the program prints the bytes and exits.
+connects; the block reads one message and prints it; __aexit__ then closes the connection, even if
+the block raised. Connect with `python -m util telnet 8000` (or telnet), type `test` and press
+Enter: the program prints the bytes and exits.
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default).

@@ -2,13 +2,14 @@
 
 Section 8.5. Needs: nothing.
 
-What to watch: connect from several terminals with `nc 127.0.0.1 8000`. Each newcomer gets
+What to watch: connect from several terminals with `python -m util telnet 8000`. Each newcomer gets
 "Welcome! <n> user(s) are online!" and everybody (the newcomer too) gets "New user connected!";
-each line you send comes back to you only; when you leave (Ctrl-C or Ctrl-D in nc) the others
-get "Client disconnected. <n> user(s) are online!". The server prints nothing but error logs.
-Stop it with Ctrl-C. On Python 3.12.1 and later, while clients are connected, the first Ctrl-C
-only stops accepting new ones: `async with server` now waits (Server.wait_closed) until every
-connection has closed, so the server ends when the last client leaves, or at the third Ctrl-C.
+each line you send comes back to you only; when you leave (Ctrl-D or Ctrl-C in the client) the
+others get "Client disconnected. <n> user(s) are online!". The server prints nothing but error
+logs. Stop it with Ctrl-C. On Python 3.12.1 and later, while clients are connected, the first
+Ctrl-C only stops accepting new ones: `async with server` now waits (Server.wait_closed) until
+every connection has closed, so the server ends when the last client leaves, or at the third
+Ctrl-C.
 
 The echo tasks are not kept in a variable and the writers of departed clients are never closed
 (with `python -W default` you may see ResourceWarning about unclosed StreamWriter); modern code

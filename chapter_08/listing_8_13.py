@@ -3,17 +3,17 @@
 Section 8.6. Needs: nothing.
 
 What to watch: start it, then run the chat client (8.14) in two or more terminals, or use
-`nc 127.0.0.1 9000` and send `CONNECT <name>` first. A newcomer gets "Welcome! <n> user(s) are
-online!", everybody gets "<name> connected!", and every line a user sends reaches all users,
-the sender included, as "<name>: <line>". When a user leaves, the others get "<name> has left
-the chat", but the user is only dropped when a later message to it fails (stderr: "Could not
-write to client."). A user silent for 60 s is disconnected (stderr: "Error reading from
-client."). A first line other than CONNECT is logged ("Got invalid command from client,
-disconnecting.") and the connection closed. The server prints "CONNECTED <reader> <writer>"
-for every connection. Stop it with Ctrl-C; on Python 3.12.1 and later, while users are
-registered (those who left too, until a message to them fails), it takes three: `async with
-server` now waits (Server.wait_closed) for every open connection, and the server never closes
-them, so only the third press ends it.
+`nc 127.0.0.1 9000` (plain nc: its lines end with LF alone, where telnet's CR would become part
+of the name) and send `CONNECT <name>` first. A newcomer gets "Welcome! <n> user(s)
+are online!", everybody gets "<name> connected!", and every line a user sends reaches all users,
+the sender included, as "<name>: <line>". When a user leaves, the others get "<name> has left the
+chat", but the user is only dropped when a later message to it fails (stderr: "Could not write to
+client."). A user silent for 60 s is disconnected (stderr: "Error reading from client."). A first
+line other than CONNECT is logged ("Got invalid command from client, disconnecting.") and the
+connection closed. The server prints "CONNECTED <reader> <writer>" for every connection. Stop it
+with Ctrl-C; on Python 3.12.1 and later, while users are registered (those who left too, until a
+message to them fails), it takes three: `async with server` now waits (Server.wait_closed) for
+every open connection, and the server never closes them, so only the third press ends it.
 
 Differs from the book: the book listens on 127.0.0.1:8000; here the address comes from
 util.settings (SERVER_HOST, SERVICE_PORT: 127.0.0.1:9000 by default, so the chat server does

@@ -2,12 +2,12 @@
 
 Section 14.5.4. Needs: nothing.
 
-What to watch: a one-shot prototype with no asyncio at all: main is driven by hand with send()
-and a selector. It waits for a connection (`nc 127.0.0.1 8000`), prints "Processing selector
+What to watch: a one-shot prototype with no asyncio at all: main is driven by hand with send() and
+a selector. It waits for a connection (`python -m util telnet 8000`), prints "Processing selector
 events...", and ends with "Application finished!". As in the book, the callback is given the
-selector key's file object, the LISTENING socket, and never calls accept(): both "connection"
-lines show the server socket (laddr=('127.0.0.1', 8000), no raddr), and the client's pending
-connection is reset when the program exits.
+selector key's file object, the LISTENING socket, and never calls accept(): both "connection" lines
+show the server socket (laddr=('127.0.0.1', 8000), no raddr), and the client's pending connection
+is reset when the program exits.
 
 Differs from the book: it imports chapter_14.listing_14_8 (the book's `from listing_14_8 import
 ...` only works from inside the chapter_14 folder), and the address comes from util.settings

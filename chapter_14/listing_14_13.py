@@ -3,12 +3,12 @@
 Section 14.5.7. Needs: nothing.
 
 What to watch: a concurrent TCP server with no asyncio at all, on the hand-written EventLoop of
-14.12 and CustomTask of 14.11. Connect from several terminals (`nc 127.0.0.1 8000`) and type:
-each chunk is printed as "Got b'...' from client!", from every client at once, among the loop's
-own "Registering ..." and "Selector has an event, processing..." lines. A client that leaves is
-closed quietly. As in the book, "I got a new connection from ..." shows the LISTENING socket,
-not the client. The server never replies; it runs until killed (Ctrl-C gives a
-KeyboardInterrupt traceback).
+14.12 and CustomTask of 14.11. Connect from several terminals (`python -m util telnet 8000`) and
+type: each chunk is printed as "Got b'...' from client!", from every client at once, among the
+loop's own "Registering ..." and "Selector has an event, processing..." lines. A client that leaves
+is closed quietly. As in the book, "I got a new connection from ..." shows the LISTENING socket,
+not the client. The server never replies; it runs until killed (Ctrl-C gives a KeyboardInterrupt
+traceback).
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the book
 binds ('localhost', 8000), which is 127.0.0.1:8000 on an IPv4 socket).

@@ -2,11 +2,11 @@
 
 Section 14.2. Needs: nothing.
 
-What to watch: connect from several terminals (`nc 127.0.0.1 9000`) and type lines: the server
-prints "Got message b'...\\n' from ('127.0.0.1', <port>)" with the address of the client that sent
-the line, although user_address is one ContextVar shared by every connection: each task runs in
-its own copy of the context, taken when create_task is called. Nothing is sent back. Stop it with
-Ctrl-C.
+What to watch: connect from several terminals (`python -m util telnet 9000`) and type lines: the
+server prints "Got message b'...\\n' from ('127.0.0.1', <port>)" with the address of the client
+that sent the line, although user_address is one ContextVar shared by every connection: each task
+runs in its own copy of the context, taken when create_task is called. Nothing is sent back. Stop
+it with Ctrl-C.
 
 On Python 3.13 and later this book form is broken, and kept so on purpose: the stream protocol no
 longer holds the StreamWriter handed to a plain-function callback (CPython gh-114914), and since

@@ -3,13 +3,13 @@
 Section 14.2. Needs: nothing.
 
 What to watch: the server of 14.2 on port 9000 (SERVICE_PORT): connect from several terminals
-(`nc 127.0.0.1 9000`) and type lines; each "Got message b'...' from ('127.0.0.1', <port>)" names
-the client that sent it. The address is no longer set in the accept callback's context and
+(`python -m util telnet 9000`) and type lines; each "Got message b'...' from ('127.0.0.1', <port>)"
+names the client that sent it. The address is no longer set in the accept callback's context and
 inherited by accident: each connection gets a context of its own, built with
 contextvars.Context().run, and its handler is started in that context with
 `create_task(..., context=...)` inside a TaskGroup. The server's own context never holds a user
-address; on Ctrl-C it prints "User address in the server's context: None" and exits, having
-closed the connections.
+address; on Ctrl-C it prints "User address in the server's context: None" and exits, having closed
+the connections.
 
 What changed: asyncio.create_task, loop.create_task and TaskGroup.create_task take a
 `context=` argument: the task runs in that contextvars.Context instead of a copy of the

@@ -2,10 +2,10 @@
 
 Section 14.2. Needs: nothing.
 
-What to watch: the same server as 14.2, working on every Python from 3.11 on. Connect from
-several terminals (`nc 127.0.0.1 9000`) and type lines: each "Got message b'...' from
-('127.0.0.1', <port>)" names the client that sent the line, because each connection's task runs
-in its own copy of the context, taken when create_task is called. Stop it with Ctrl-C.
+What to watch: the same server as 14.2, working on every Python from 3.11 on. Connect from several
+terminals (`python -m util telnet 9000`) and type lines: each "Got message b'...' from
+('127.0.0.1', <port>)" names the client that sent the line, because each connection's task runs in
+its own copy of the context, taken when create_task is called. Stop it with Ctrl-C.
 
 Differs from the book: the writer is passed to listen_for_messages, which closes it when the
 client disconnects, so it lives as long as the connection (since Python 3.13 the stream protocol

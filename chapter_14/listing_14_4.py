@@ -4,9 +4,9 @@ Section 14.4. Needs: nothing.
 
 What to watch: a one-line echo server that runs on uvloop instead of asyncio's own loop, with no
 other change to the code: `uvloop.install()` before asyncio.run is all it takes. Connect with
-`nc localhost 9000` (it listens on every interface, IPv4 and IPv6), type a line: it comes back
-and the server closes the connection. The server prints nothing; stop it with Ctrl-C. Needs the
-uvloop package (installed with the project; not available on Windows).
+`python -m util telnet localhost 9000` (it listens on every interface, IPv4 and IPv6), type a line:
+it comes back and the server closes the connection. The server prints nothing; stop it with Ctrl-C.
+Needs the uvloop package (installed with the project; not available on Windows).
 
 uvloop.install() sets an event-loop policy: it is deprecated from Python 3.12 (a
 DeprecationWarning, visible with `python -W default`), and policies themselves are deprecated in

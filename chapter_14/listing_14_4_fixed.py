@@ -4,8 +4,8 @@ Section 14.4. Needs: nothing.
 
 What to watch: the same one-line echo server on uvloop, started the modern way with
 uvloop.run(main()) (on 3.12+ that is asyncio.run(main(), loop_factory=uvloop.new_event_loop)).
-Connect with `nc localhost 9000`, type a line: it comes back and the connection closes. The
-server prints nothing; stop it with Ctrl-C.
+Connect with `python -m util telnet localhost 9000`, type a line: it comes back and the connection
+closes. The server prints nothing; stop it with Ctrl-C.
 
 Differs from the book: uvloop.run(main()) replaces uvloop.install() plus asyncio.run(main()).
 install() is deprecated from Python 3.12 and relies on event-loop policies, which are deprecated

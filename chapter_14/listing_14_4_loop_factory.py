@@ -2,12 +2,12 @@
 
 Section 14.4. Needs: nothing.
 
-What to watch: the one-line echo server of 14.4 on port 9000 (SERVICE_PORT), on uvloop, chosen
-with `asyncio.run(main(), loop_factory=uvloop.new_event_loop)` and no event-loop policy: it
-prints "Running on uvloop.Loop" (the running loop's class), then `nc 127.0.0.1 9000` and a
-line gets the line back and the connection closed. No DeprecationWarning, even with
-`python -W error::DeprecationWarning`, where the book's uvloop.install() is deprecated from
-Python 3.12 and event-loop policies from 3.14. Stop it with Ctrl-C.
+What to watch: the one-line echo server of 14.4 on port 9000 (SERVICE_PORT), on uvloop, chosen with
+`asyncio.run(main(), loop_factory=uvloop.new_event_loop)` and no event-loop policy: it prints
+"Running on uvloop.Loop" (the running loop's class), then `python -m util telnet 9000` and a line
+gets the line back and the connection closed. No DeprecationWarning, even with
+`python -W error::DeprecationWarning`, where the book's uvloop.install() is deprecated from Python
+3.12 and event-loop policies from 3.14. Stop it with Ctrl-C.
 
 What changed: asyncio.run(..., loop_factory=...) (and asyncio.Runner(loop_factory=...)) create
 the loop with the factory you pass, for that run only; uvloop.run(main()) does the same.

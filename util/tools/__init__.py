@@ -11,4 +11,5 @@
     run_environment        what one listing run needs, started and stopped around it
     background_services    `services up|down|status`: the same services, kept running
     cli                    the command line, `python -m util`
+    telnet                 `python -m util telnet [HOST] PORT`: a line client sending CR LF
 """

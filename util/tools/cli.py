@@ -3,6 +3,7 @@
     python -m util list [CHAPTER]         every listing: number, caption, section, needs
     python -m util run N.M [ARGS...]      start what N.M needs, run it, stop what was started
     python -m util services up|down|status
+    python -m util telnet [HOST] PORT     a line client sending CR LF, as the book's telnet
 """
 from __future__ import annotations
 
@@ -80,12 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("args", nargs=argparse.REMAINDER)
     service = commands.add_parser("services", help="keep the services running")
     service.add_argument("action", choices=["up", "down", "status"])
+    talk = commands.add_parser("telnet", help="talk to a server line by line, as telnet does")
+    talk.add_argument("address", nargs="+", metavar="[HOST] PORT")
     options = parser.parse_args(argv)
     try:
         if options.command == "list":
             return list_listings(options.chapter)
         if options.command == "run":
             return run_listing(options.listing, options.args)
+        if options.command == "telnet":
+            from util.tools import telnet
+
+            return telnet.main(options.address)
         from util.tools import background_services
 
         getattr(background_services, options.action)()
