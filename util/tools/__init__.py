@@ -11,5 +11,8 @@
     run_environment        what one listing run needs, started and stopped around it
     background_services    `services up|down|status`: the same services, kept running
     cli                    the command line, `python -m util`
+    trace                  `util trace N.M`: a listing run under VizTracer, its trace and timeline
+    trace_target           inside a traced run: task marks, uvloop replaced, the listing run
+    timeline               a trace as lanes (tasks, threads, processes) and its PNG timeline
     telnet                 `python -m util telnet [HOST] PORT`: a line client sending CR LF
 """

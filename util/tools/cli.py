@@ -2,6 +2,7 @@
 
     python -m util list [CHAPTER]         every listing: number, caption, section, needs
     python -m util run N.M [ARGS...]      start what N.M needs, run it, stop what was started
+    python -m util trace N.M [ARGS...]    the same run under a tracer: trace file, timeline PNG
     python -m util services up|down|status
     python -m util telnet [HOST] PORT     a line client sending CR LF, as the book's telnet
 """
@@ -79,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="run a listing with what it needs")
     run.add_argument("listing", help="the book's number, e.g. 2.9")
     run.add_argument("args", nargs=argparse.REMAINDER)
+    traced = commands.add_parser("trace", help="run a listing under a tracer, draw its timeline")
+    traced.add_argument("--seconds", type=float, help="stop the listing after this long (30)")
+    traced.add_argument("listing", help="the book's number, e.g. 2.9")
+    traced.add_argument("args", nargs=argparse.REMAINDER)
     service = commands.add_parser("services", help="keep the services running")
     service.add_argument("action", choices=["up", "down", "status"])
     talk = commands.add_parser("telnet", help="talk to a server line by line, as telnet does")
@@ -89,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             return list_listings(options.chapter)
         if options.command == "run":
             return run_listing(options.listing, options.args)
+        if options.command == "trace":
+            from util.tools import trace
+
+            return trace.main(options.listing, options.args, options.seconds)
         if options.command == "telnet":
             from util.tools import telnet
 

@@ -1,0 +1,189 @@
+"""`python -m util trace N.M`: a listing run as `util run` does, under VizTracer; the trace file,
+its PNG timeline and one line saying where they are.
+
+Every test gives the CLI its own free ports and data folder (as tests/test_cli.py does), and
+reads the trace back with util.tools.timeline, the module that draws it.
+"""
+from __future__ import annotations
+
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.support import Program, free_port, run_program, wait_for_port
+from util.tools import timeline
+from util.tools.processes import port_open
+
+PNG = b"\x89PNG\r\n\x1a\n"
+TRACE_LINE = "[util] trace of "
+
+
+@pytest.fixture
+def trace_env():
+    """Fresh addresses and data folder: nothing is running for the CLI to find."""
+    data = Path(tempfile.mkdtemp(prefix="asyncio-book-trace-"))
+    yield {"EXAMPLE_PORT": str(free_port()), "PGPORT": str(free_port()),
+           "SERVER_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+           "SERVICE_PORT": str(free_port()), "ASYNCIO_DATA_DIR": str(data)}
+    shutil.rmtree(data, ignore_errors=True)
+
+
+def trace(*args: str, env: dict, timeout: float = 180):
+    return run_program("util", "trace", *args, env=env, timeout=timeout)
+
+
+def saved(env: dict, stem: str) -> tuple[Path, Path]:
+    folder = Path(env["ASYNCIO_DATA_DIR"]) / "trace"
+    return folder / f"{stem}.json", folder / f"{stem}.png"
+
+
+def the_trace_line(result) -> str:
+    """The one line util trace adds: where the trace and the timeline are."""
+    lines = [line for line in result.stderr.splitlines() if line.startswith(TRACE_LINE)]
+    assert len(lines) == 1, result
+    return lines[0]
+
+
+def assert_saved(env: dict, stem: str, result) -> timeline.Trace:
+    """Both files exist, the line names them and says how to open the trace; the trace read."""
+    json_file, png_file = saved(env, stem)
+    line = the_trace_line(result)
+    assert json_file.is_file() and png_file.is_file(), result
+    assert png_file.read_bytes()[:8] == PNG
+    assert png_file.stat().st_size < 100_000
+    assert json_file.name in line and png_file.name in line and "vizviewer" in line, line
+    return timeline.load(json_file)
+
+
+def overlap(lanes: list[timeline.Lane]) -> float:
+    """How long all the lanes were alive at once."""
+    return min(lane.alive[1] for lane in lanes) - max(lane.alive[0] for lane in lanes)
+
+
+def test_2_9_three_task_lanes_alive_3_seconds_together(trace_env):
+    result = trace("2.9", env=trace_env)
+    assert result.returncode == 0, result
+    assert result.lines == (["sleeping for 3 second(s)"] * 3
+                            + ["finished sleeping for 3 second(s)"] * 3)
+    traced = assert_saved(trace_env, "listing_2_9", result)
+    delays = [lane for lane in traced.of_kind("task") if lane.coroutine == "delay"]
+    assert len(delays) == 3, traced.lanes
+    for lane in delays:
+        assert 2.9 <= lane.alive[1] - lane.alive[0] < 3.6, lane
+        assert [what for _when, what in lane.marks] == ["created", "done"]
+    assert overlap(delays) > 2.8
+    assert [lane.coroutine for lane in traced.of_kind("task")] == ["main"] + ["delay"] * 3
+    assert len(traced.of_kind("loop")) == 1
+    assert 2.9 <= traced.seconds < 4.0
+    assert traced.slow == []
+
+
+def test_2_20_each_blocking_request_holds_the_loop_and_is_highlighted(trace_env, example_site):
+    env = trace_env | example_site.env  # the stand-in answers after 0.5 s
+    result = trace("2.20", env=env)
+    assert result.returncode == 0, result
+    traced = assert_saved(env, "listing_2_20", result)
+    requests = [lane for lane in traced.of_kind("task")
+                if lane.coroutine == "get_example_status"]
+    assert len(requests) == 3
+    held = [stretch for stretch in traced.slow if "get_example_status" in stretch.lane]
+    assert len(held) == 3, traced.slow
+    for stretch in held:
+        assert 0.45 <= stretch.seconds < 2.0, stretch
+    for lane in requests:  # one step each, the whole request long
+        longest = max(end - start for start, end in lane.runs)
+        assert 0.45 <= longest < 2.0, lane
+    starts = sorted(stretch.start for stretch in held)  # one after another, never together
+    assert all(later - earlier >= 0.45 for earlier, later in zip(starts, starts[1:]))
+
+
+def test_a_thread_pool_of_chapter_7_shows_its_workers_running_together(trace_env):
+    env = trace_env | {"PASSWORD_COUNT": "8"}
+    result = trace("7.17", env=env)
+    assert result.returncode == 0, result
+    traced = assert_saved(env, "listing_7_17", result)
+    workers = [lane for lane in traced.of_kind("thread") if lane.ran() > 0.05]
+    assert len(workers) >= 2, traced.lanes
+    busy = [(lane, start, end) for lane in workers for start, end in lane.runs]
+    together = any(a[0] is not b[0] and a[1] < b[2] and b[1] < a[2] and
+                   min(a[2], b[2]) - max(a[1], b[1]) > 0.01
+                   for a in busy for b in busy)
+    assert together, [(lane.label, lane.runs[:5]) for lane in workers]
+
+
+def test_a_process_pool_of_chapter_6_shows_its_children(trace_env):
+    result = trace("6.5", env=trace_env, timeout=300)
+    assert result.returncode == 0, result
+    assert result.lines[-1] == "100000000"
+    traced = assert_saved(trace_env, "listing_6_5", result)
+    children = traced.of_kind("process")
+    assert len(children) >= 2, traced.lanes
+    main_pid = traced.of_kind("loop")[0].pid
+    assert all(lane.pid != main_pid for lane in children)
+    assert max(lane.ran() for lane in children) > 0.5  # one of them counted to 100,000,000
+
+
+def test_a_task_that_raises_and_the_ones_cancelled_are_marked(trace_env, example_site):
+    env = trace_env | example_site.env
+    result = trace("4.12_taskgroup", env=env)
+    assert result.returncode == 0, result
+    traced = assert_saved(env, "listing_4_12_taskgroup", result)
+    ends = [what for lane in traced.of_kind("task") for _when, what in lane.marks[1:]]
+    assert any(what.startswith("raised ") for what in ends), ends
+    assert "cancelled" in ends, ends
+
+
+def test_an_unknown_listing_is_one_clear_line(trace_env):
+    result = trace("2.99", env=trace_env)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: there is no listing 2.99: chapter 2 has 2.1 to 2.24 "
+        "(see `python -m util list 2`)"]
+    assert not saved(trace_env, "listing_2_99")[0].exists()
+
+
+def test_a_listing_that_fails_at_once_still_saves_its_trace(trace_env):
+    result = trace("3.5", env=trace_env)  # accept() on a non-blocking socket: BlockingIOError
+    assert result.returncode == 1, result
+    assert "BlockingIOError" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(TRACE_LINE)
+    traced = assert_saved(trace_env, "listing_3_5", result)
+    assert traced.lanes
+    assert not port_open("127.0.0.1", int(trace_env["SERVER_PORT"]))
+
+
+def test_ctrl_c_saves_the_partial_trace_and_leaves_nothing_running(trace_env):
+    with Program("util", "trace", "3.8", env=trace_env) as running:
+        wait_for_port(int(trace_env["SERVER_PORT"]), timeout=60, process=running.process)
+        started = psutil.Process(running.process.pid).children(recursive=True)
+        assert started
+        result = running.stop(signal.SIGINT, timeout=60)
+    assert result.returncode == 130, result
+    traced = assert_saved(trace_env, "listing_3_8", result)
+    assert [lane.coroutine for lane in traced.of_kind("task")][:1] == ["main"]
+    assert not any(process.is_running() for process in started)
+    assert not port_open("127.0.0.1", int(trace_env["SERVER_PORT"]))
+
+
+ONE_PER_CHAPTER = ["1.7", "2.12", "3.8", "4.6", "5.2", "6.10", "7.11_fixed", "8.2", "9.1",
+                   "10.9", "11.1", "12.1", "13.1", "14.4"]
+
+
+@pytest.mark.parametrize("number", ONE_PER_CHAPTER)
+def test_every_chapter_can_be_traced_for_a_few_seconds(trace_env, example_site, number):
+    env = trace_env | example_site.env
+    result = trace("--seconds", "6", number, env=env)
+    line = the_trace_line(result)
+    assert result.returncode == 0, result
+    chapter, rest = number.split(".")
+    traced = assert_saved(env, f"listing_{chapter}_{rest.replace('.', '_')}", result)
+    assert traced.lanes, line
+    if number in {"3.8", "9.1", "14.4"}:  # servers: stopped at the bound
+        assert "stopped after 6 s" in line
+    if number == "14.4":
+        assert "instead of uvloop" in line

@@ -1,0 +1,183 @@
+"""`python -m util trace N.M [ARGS...]`: run a listing as `util run` does, under VizTracer, and
+draw what ran when.
+
+The listing runs with what its `Needs:` line names started beside it (RunEnvironment), in a
+child `python -m viztracer --log_async … -m util.tools.trace_target MODULE ARGS`, so every
+asyncio task gets a track of its own, and threads, subprocesses and multiprocessing children
+are followed. The data folder's `trace/` then holds
+
+    listing_N_M.json   the whole trace (Chrome/Perfetto format): `vizviewer` opens it offline
+    listing_N_M.png    a compact timeline of it (util.tools.timeline)
+
+A run is bounded (`--seconds`, 30 by default): at the bound the listing gets Ctrl-C (SIGINT),
+then SIGTERM, as a reader would stop it; what was traced until then is saved all the same, as
+it is when the listing fails or the reader presses Ctrl-C.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from util import settings
+from util.tools import listing_index
+from util.tools.errors import ReaderError
+from util.tools.run_environment import RunEnvironment
+
+DEFAULT_SECONDS = 30.0
+GRACE = 10.0  # seconds a listing has to stop after SIGINT, then after SIGTERM
+TRACER_ENTRIES = 600_000  # calls kept (the latest): a long run keeps its last ones, ~60 MB
+TRACER = ("--log_async", "--quiet", "--tracer_entries", str(TRACER_ENTRIES))
+
+
+def trace_folder() -> Path:
+    return settings.DATA_DIR / "trace"
+
+
+def command(module: str, args: list[str], output: Path) -> list[str]:
+    """The traced run of `module`: VizTracer, the task marks, then the listing as __main__."""
+    return [sys.executable, "-m", "viztracer", *TRACER, "--output_file", str(output),
+            "-m", "util.tools.trace_target", module, *args]
+
+
+def main(listing_id: str, args: list[str], seconds: float | None = None) -> int:
+    """`util trace N.M [--seconds S] [ARGS...]`: `--seconds` may also follow the number."""
+    if args[:1] == ["--seconds"] and len(args) > 1:
+        seconds, args = _seconds(args[1]), args[2:]
+    elif args and args[0].startswith("--seconds="):
+        seconds, args = _seconds(args[0].partition("=")[2]), args[1:]
+    return trace_listing(listing_id, args, DEFAULT_SECONDS if seconds is None else seconds)
+
+
+def _seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ReaderError(f"--seconds {text!r} is not a number of seconds") from None
+
+
+def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFAULT_SECONDS,
+                  picture: bool = True) -> int:
+    """Trace one listing; print one line saying where the trace and its timeline are."""
+    info = listing_index.find(listing_id)
+    if seconds is not None and seconds <= 0:
+        seconds = None
+    folder = trace_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    output = folder / f"{info.path.stem}.json"
+    output.unlink(missing_ok=True)
+    stopped = False
+    with RunEnvironment(info.needs, info.module, announce=_to_stderr) as started:
+        child = subprocess.Popen(command(info.module, args, output), cwd=settings.REPO)
+        with _forwarding(child):
+            returncode, stopped = _wait(child, seconds)
+        if returncode == 0 and not stopped:
+            started.listing_succeeded()
+    if not output.exists():
+        raise ReaderError(f"listing {info.id} left no trace (it exited with {returncode} "
+                          "before VizTracer could save one)")
+    _to_stderr(report(info, output, seconds if stopped else None, picture))
+    if stopped:
+        return 0
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _forwarding(child: subprocess.Popen):
+    """As `util run` does: SIGTERM and SIGHUP go on to the traced listing, and so does SIGINT
+    unless a terminal's Ctrl-C already reached the whole job; the traced run ends on its own
+    and saves its trace."""
+    def forward(signum, _frame):
+        if signum == signal.SIGINT and _foreground_at_terminal():
+            return
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    signums = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, forward) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _foreground_at_terminal() -> bool:
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError):
+        return False
+
+
+def _wait(child: subprocess.Popen, seconds: float | None) -> tuple[int, bool]:
+    """The child's exit code, and whether it had to be stopped at the bound. At the bound it
+    gets SIGINT, then SIGTERM; whatever it started and left running is stopped after it."""
+    try:
+        return child.wait(seconds), False
+    except subprocess.TimeoutExpired:
+        pass
+    import psutil
+
+    try:
+        descendants = psutil.Process(child.pid).children(recursive=True)
+    except psutil.Error:
+        descendants = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)
+        try:
+            child.wait(GRACE)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    else:
+        child.kill()
+        child.wait()
+    for process in descendants:
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+    _gone, alive = psutil.wait_procs(descendants, timeout=GRACE)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    return child.returncode, True
+
+
+def report(info: listing_index.ListingInfo, output: Path, bounded: float | None,
+           picture: bool) -> str:
+    """The one line a reader gets: where the trace and its timeline are, and how to open the
+    trace offline."""
+    from util.tools import timeline
+
+    trace = timeline.load(output)
+    notes = []
+    if bounded is not None:
+        notes.append(f"stopped after {bounded:g} s")
+    if trace.uvloop_replaced:
+        notes.append("traced on asyncio's default loop instead of uvloop")
+    if trace.overflowed:
+        notes.append("the tracer's buffer overflowed: the earliest calls are missing")
+    shown = _shown(output)
+    line = f"[util] trace of {info.id}: {shown}"
+    if picture:
+        image = output.with_suffix(".png")
+        timeline.draw(trace, image, title=f"Listing {info.id} — {info.caption}")
+        line += f", timeline {_shown(image)}"
+    line += f"; open it offline with `uv run vizviewer {shown}`"
+    if notes:
+        line += f" ({'; '.join(notes)})"
+    return line
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be: relative to the working folder when inside it."""
+    with contextlib.suppress(ValueError):
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    return str(path)
