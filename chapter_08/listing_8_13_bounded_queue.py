@@ -9,7 +9,8 @@ has a bounded outgoing queue (100 messages) and a writer task that sends with a 
 timeout. Broadcasting only puts messages in the queues, so a user who stops reading fills their
 own queue and is dropped ("Dropping <name>: too slow" on stderr) while the others go on chatting.
 A user who disconnects is removed at once and the others are told. Stop it with Ctrl-C: the
-connections are closed and it exits at the first press.
+connections are closed and it exits at the first press (the book's server, stopped while users
+are connected, needs three on 3.12.1 and later).
 
 What changed: nothing new in asyncio; this is the design the book's broadcast loop lacks
 (`write` then `await drain()` for each user in turn, so the slowest reader sets everyone's
@@ -47,7 +48,9 @@ class ChatServer:
     async def start_chat_server(self, host: str, port: int):
         server = await asyncio.start_server(self.client_connected, host, port)
         try:
-            await server.serve_forever()
+            # Serve until cancelled. Not serve_forever(): cancelled, it waits in
+            # server.wait_closed() for every client (3.12.1+) before we could close them.
+            await asyncio.Event().wait()
         finally:
             server.close()
             for writer in list(self._connections):
@@ -106,6 +109,9 @@ class ChatServer:
     async def _listen_for_messages(self, username: str, reader: StreamReader):
         while (data := await asyncio.wait_for(reader.readline(), IDLE_TIMEOUT)) != b'':
             self._notify_all(f'{username}: {data.decode()}')
+            # Let the writers run between two lines: readline() does not suspend while lines
+            # are buffered, and a burst would otherwise fill every queue, the sender's own too.
+            await asyncio.sleep(0)
 
     def _remove_user(self, username: str, writer: StreamWriter):
         if self._writers.get(username) is writer:

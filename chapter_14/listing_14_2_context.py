@@ -50,7 +50,9 @@ class Server:
 
             server = await asyncio.start_server(client_connected, self.host, self.port)
             try:
-                await server.serve_forever()
+                # Serve until cancelled. Not serve_forever(): cancelled, it waits in
+                # server.wait_closed() for every client (3.12.1+) before we could close them.
+                await asyncio.Event().wait()
             finally:
                 server.close()
                 for writer in list(self._connections):

@@ -93,18 +93,24 @@ def test_every_companion_is_indexed_and_documented():
             assert part in doc, (listing_id, part)
 
 
-@pytest.mark.parametrize("listing_id", [key for key, version in COMPANIONS.items()
-                                        if version > (3, 11)])
-def test_a_companion_run_on_an_older_python_says_which_it_needs(listing_id):
-    if sys.version_info >= COMPANIONS[listing_id]:
-        pytest.skip("this Python has the API; the guard is tested on an older one")
-    run = run_listing(listing_id, timeout=30)
-    needed = ".".join(map(str, COMPANIONS[listing_id]))
-    assert run.returncode == 1
-    assert run.stdout == ""
-    assert run.stderr.strip().count("\n") == 0, run.stderr
-    assert f"needs Python {needed} or later" in run.stderr
-    assert "Traceback" not in run.stderr
+def test_a_companion_run_on_an_older_python_says_which_it_needs():
+    """Every companion of a 3.12 or 3.13 API checks the version before it runs anything; run on
+    an older Python (as the project's 3.11 environment is) it prints one line naming the version
+    it needs and exits with 1, without a traceback. On 3.13 there is nothing to run, only the
+    checks in the source to read."""
+    for listing_id, version in COMPANIONS.items():
+        source = listings.find(listing_id).path.read_text(encoding="utf-8")
+        if version > (3, 11):
+            assert f"sys.version_info < {version}" in source, listing_id
+        if sys.version_info >= version:
+            continue
+        run = run_listing(listing_id, timeout=30)
+        needed = ".".join(map(str, version))
+        assert run.returncode == 1, (listing_id, str(run))
+        assert run.stdout == ""
+        assert run.stderr.strip().count("\n") == 0, run.stderr
+        assert f"needs Python {needed} or later" in run.stderr
+        assert "Traceback" not in run.stderr
 
 
 # --- chapter 2 ----------------------------------------------------------------------------------
@@ -293,7 +299,9 @@ def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_
     assert "NonHttpUrlClientError: python://bad.com" in run.stderr
     # The two slow requests were cancelled in their 3 s delay: never reached the server.
     assert example_site.stats()["started"] == 0
-    assert run.seconds < 2.5
+    main_seconds = float(re.search(r"finished <function main at \w+> in ([\d.]+) second",
+                                   run.stdout)[1])
+    assert main_seconds < 1.0  # not the 3 s of the slow requests' delay
 
 
 # --- chapter 5 ----------------------------------------------------------------------------------
