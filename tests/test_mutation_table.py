@@ -1,0 +1,86 @@
+"""The mutation check's table stays usable: every mutant applies to today's listings, names a
+listing that has tests, and the command line lists them. (Running the mutants is not part of the
+suite: `python -m tests.mutation`, see CONTRIBUTING.md.)"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from tests.mutation import runner
+from tests.mutation.table import CANARY, MUTANTS, chapter_of
+from tests.support import REPO, listing_env
+
+TEST_MODULES = {path.name: path.read_text() for path in (REPO / "tests").glob("test_*.py")}
+
+
+def marked(listing: str) -> bool:
+    """Some test carries @pytest.mark.listing(listing), directly or through listing_params."""
+    quoted = re.escape(f'"{listing}"')
+    pattern = re.compile(rf'listing\(\s*{quoted}\s*\)|listing_params\([^)]*{quoted}')
+    return any(pattern.search(text) for text in TEST_MODULES.values())
+
+
+def test_ids_are_unique_and_name_their_listing():
+    counts = Counter(mutant.id for mutant in MUTANTS)
+    assert [name for name, count in counts.items() if count > 1] == []
+    for mutant in MUTANTS:
+        assert re.fullmatch(r"\d+\.\d+(_\w+)?-[\w-]+", mutant.id), mutant.id
+        assert mutant.id.split("-", 1)[0].split("_", 1)[0] == mutant.listing.split("_", 1)[0], \
+            mutant.id
+
+
+def test_at_least_150_mutants_and_8_in_every_chapter():
+    assert len(MUTANTS) >= 150
+    per_chapter = Counter(chapter_of(mutant) for mutant in MUTANTS)
+    assert set(per_chapter) == set(range(1, 15))
+    assert {chapter: n for chapter, n in per_chapter.items() if n < 8} == {}
+
+
+@pytest.mark.parametrize("mutant", [CANARY, *MUTANTS], ids=lambda mutant: mutant.id)
+def test_old_text_occurs_exactly_once(mutant):
+    assert runner.stale_reason(mutant, REPO) is None
+    assert mutant.new != mutant.old
+    assert mutant.file.startswith("chapter_"), mutant.file
+    assert mutant.mistake.strip()
+
+
+@pytest.mark.parametrize("listing", sorted({m.listing for m in [CANARY, *MUTANTS]}))
+def test_every_listing_has_marked_tests(listing):
+    assert marked(listing), f"no test is marked listing({listing!r})"
+    assert runner.test_paths(listing, REPO) != ["tests"]
+
+
+def test_equivalent_mutants_give_a_reason():
+    for mutant in MUTANTS:
+        if mutant.equivalent is not None:
+            assert len(mutant.equivalent.split()) >= 5, mutant.id
+
+
+def test_list_prints_every_mutant():
+    result = subprocess.run([sys.executable, "-m", "tests.mutation", "--list"], cwd=REPO,
+                            env=listing_env(), capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"{len(MUTANTS)} mutants"
+    assert [line.split()[0] for line in lines[:-1]] == [mutant.id for mutant in MUTANTS]
+
+
+def test_list_selects_a_chapter_and_an_id(capsys):
+    assert runner.main(["--list", "--chapter", "7"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    chapter_7 = [mutant.id for mutant in MUTANTS if chapter_of(mutant) == 7]
+    assert [line.split()[0] for line in lines[:-1]] == chapter_7
+    assert runner.main(["--list", "--only", "7.8-interval"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split()[0] == "7.8-interval"
+    with pytest.raises(SystemExit, match="no mutant with id"):
+        runner.main(["--list", "--only", "no-such-mutant"])
+
+
+def test_the_copy_leaves_out_git_venv_and_data():
+    files = runner.repository_files()
+    assert "tests/mutation/runner.py" in files and "pyproject.toml" in files
+    assert not [name for name in files if name.split("/", 1)[0] in (".git", ".venv", ".data")]
