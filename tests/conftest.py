@@ -131,6 +131,26 @@ def _git_status() -> set[str]:
     return set(result.stdout.splitlines()) if result.returncode == 0 else set()
 
 
+def pytest_addoption(parser):
+    parser.addoption("--listing", action="append", default=[], metavar="N.M",
+                     help="run only the tests marked @pytest.mark.listing(N.M) (repeatable); "
+                          "the mutation check (python -m tests.mutation) uses it")
+
+
+def pytest_collection_modifyitems(config, items):
+    """--listing N.M: deselect every test not marked with one of the listings named."""
+    wanted = set(config.getoption("listing"))
+    if not wanted:
+        return
+    selected, deselected = [], []
+    for item in items:
+        marks = {str(mark.args[0]) for mark in item.iter_markers("listing") if mark.args}
+        (selected if marks & wanted else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
 def pytest_configure(config):
     """Children inherit an ignored SIGINT (a background job of a non-interactive shell, as a
     CI run may be, has one), and Python then installs no KeyboardInterrupt handler: give the
