@@ -208,6 +208,24 @@ def report(outcomes: list[Outcome], finished: bool) -> str:
     return "\n".join(out) + "\n"
 
 
+RESULT_LINE = re.compile(
+    r"^(killed|survived|stale|error|equivalent) +(\S+) +([\d.]+) s(?:  (.*))?$")
+
+
+def combine(reports: list[Path]) -> list[Outcome]:
+    """The outcomes of saved reports (`--save`), in table order; a later report's outcome for a
+    mutant replaces an earlier one's (to gather runs made chapter by chapter)."""
+    by_id = {mutant.id: mutant for mutant in MUTANTS}
+    found: dict[str, Outcome] = {}
+    for path in reports:
+        for line in path.read_text().splitlines():
+            match = RESULT_LINE.match(line)
+            if match and match[2] in by_id:
+                found[match[2]] = Outcome(by_id[match[2]], match[1], float(match[3]),
+                                          match[4] or "")
+    return [found[mutant.id] for mutant in MUTANTS if mutant.id in found]
+
+
 # --- the command line -------------------------------------------------------------------------
 
 def select(chapters: Iterable[int], only: Iterable[str]) -> list[Mutant]:
@@ -238,6 +256,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds per mutant; a timeout counts as killed (default 300)")
     parser.add_argument("--save", type=Path, metavar="FILE",
                         help="write the report to FILE after every mutant")
+    parser.add_argument("--combine", type=Path, nargs="+", metavar="REPORT",
+                        help="run nothing: combine saved reports into one (with --save)")
     parser.add_argument("--no-canary", action="store_true",
                         help="skip the canary (only to debug the runner)")
     return parser.parse_args(argv)
@@ -252,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     mutants = select(args.chapter, args.only)
     if args.list:
         list_mutants(mutants)
+        return 0
+    if args.combine:
+        combined = report(combine(args.combine), finished=True)
+        if args.save:
+            args.save.write_text(combined)
+        print(combined, end="")
         return 0
     signal.signal(signal.SIGTERM, _terminate)  # clean up on kill PID as on Ctrl-C
     outcomes: list[Outcome] = []
