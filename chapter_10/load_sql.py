@@ -34,6 +34,34 @@ async def run_sql_file(path: Path, database: str) -> None:
         await connection.close()
 
 
+TABLES = {"cart": "user_cart", "favorites": "user_favorite"}
+
+
+async def show_in_fresh_database(book_name: str) -> None:
+    """What `python -m util run 10.2` (or 10.3) shows: the file run in a fresh database named
+    after the listing (dropped first if it exists, then left for psql), and the table it made."""
+    from util.tools.postgres_client import Postgres
+
+    file_name, _ = SCRIPTS[book_name]
+    database, table = Path(file_name).stem, TABLES[book_name]
+    server = Postgres()
+    await server.drop_database(database)
+    await server.create_database(database)
+    await run_sql_file(Path(__file__).parent / file_name, database)
+    print(f"Ran {file_name} in a fresh database {database!r}")
+    connection = await server.connect(database)
+    try:
+        rows = await connection.fetch(f"SELECT * FROM {table}")
+    finally:
+        await connection.close()
+    columns = list(rows[0].keys()) if rows else ["user_id", "product_id"]
+    print(f"SELECT * FROM {table};")
+    print(" | ".join(f"{column:>10}" for column in columns))
+    for row in rows:
+        print(" | ".join(f"{row[column]:>10}" for column in columns))
+    print(f"({len(rows)} rows)")
+
+
 def main(book_name: str) -> None:
     file_name, database = SCRIPTS[book_name]
     asyncio.run(run_sql_file(Path(__file__).parent / file_name, database()))
