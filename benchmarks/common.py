@@ -190,13 +190,17 @@ class Progress:
             self.bar.update(1)
 
 
+class Sample(float):
+    """What a side returns when it measures itself (a rate, or seconds timed inside)."""
+
+
 def interleave(sides: dict[str, Callable[[], float | None]], rounds: int,
                progress: Progress | None = None, warmup: bool = True,
                label: str = "") -> dict[str, list[float]]:
     """Call every side once to warm up (not recorded), then `rounds` times in turn A B A B ….
 
-    A side returns None to be timed by the wall clock here, or its own measurement (seconds
-    measured inside, or a rate). Returns each side's samples."""
+    A side is timed by the wall clock here, unless it returns a Sample: its own measurement
+    (seconds measured inside, or a rate). Returns each side's samples."""
     progress = progress or Progress()
     progress.add(len(sides) * (rounds + (1 if warmup else 0)))
     if warmup:
@@ -209,7 +213,7 @@ def interleave(sides: dict[str, Callable[[], float | None]], rounds: int,
             start = time.perf_counter()
             value = call()
             elapsed = time.perf_counter() - start
-            samples[name].append(elapsed if value is None else value)
+            samples[name].append(float(value) if isinstance(value, Sample) else elapsed)
             progress.step(f"{label} {name}".strip())
     return samples
 

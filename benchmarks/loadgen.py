@@ -1,0 +1,75 @@
+"""The load, from its own process: `python -m benchmarks.loadgen echo|http PORT CLIENTS SECONDS
+[PATH]` prints one JSON line {"count": n, "seconds": s, "p50": ms, "p99": ms}.
+
+echo: each client connects, sends a line, reads lines until its own comes back (the chapter 8
+server also sends greetings and notices), and repeats. http: each client sends GET PATH over
+one keep-alive aiohttp connection, and repeats (used where wrk is not installed).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+
+
+async def echo_client(port: int, number: int, deadline: float, latencies: list) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        sent = 0
+        while time.perf_counter() < deadline:
+            message = f"client {number} message {sent}\n".encode()
+            start = time.perf_counter()
+            writer.write(message)
+            await writer.drain()
+            while (line := await reader.readline()) != message:
+                if not line:
+                    return
+            latencies.append(time.perf_counter() - start)
+            sent += 1
+    finally:
+        writer.close()
+
+
+async def http_client(url: str, session, deadline: float, latencies: list) -> None:
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        async with session.get(url) as response:
+            await response.read()
+            if response.status == 200:
+                latencies.append(time.perf_counter() - start)
+
+
+async def main(kind: str, port: int, clients: int, seconds: float, path: str) -> dict:
+    latencies: list[float] = []
+    start = time.perf_counter()
+    deadline = start + seconds
+    if kind == "echo":
+        await asyncio.gather(*[echo_client(port, n, deadline, latencies)
+                               for n in range(clients)])
+    else:
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(limit=clients)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            url = f"http://127.0.0.1:{port}{path}"
+            await asyncio.gather(*[http_client(url, session, deadline, latencies)
+                                   for _ in range(clients)])
+    elapsed = time.perf_counter() - start
+    ordered = sorted(latencies) or [float("nan")]
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return {"count": len(latencies), "seconds": elapsed, "p50": pick(0.5), "p99": pick(0.99)}
+
+
+if __name__ == "__main__":
+    kind, port, clients, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
+        float(sys.argv[4])
+    path = sys.argv[5] if len(sys.argv) > 5 else "/"
+    try:
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    except ImportError:
+        factory = None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        print(json.dumps(runner.run(main(kind, port, clients, seconds, path))))
