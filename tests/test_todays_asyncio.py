@@ -74,6 +74,11 @@ def read_until(client: socket.socket, text: bytes, timeout: float = 10) -> bytes
     return data
 
 
+def main_seconds(run) -> float:
+    """main's own time, from its async_timed "finished" line (start-up time excluded)."""
+    return float(re.search(r"finished <function main at \w+> in ([\d.]+) second", run.stdout)[1])
+
+
 def gap(run, first: str, second: str) -> float:
     return run.arrivals(second)[0] - run.arrivals(first)[0]
 
@@ -287,7 +292,7 @@ def test_4_11_both_errors_arrive_together_and_the_good_request_is_cancelled(exam
                      "  NonHttpUrlClientError: python://bad2",
                      "Good request cancelled: True"]
     assert "200" not in run.stdout.replace("0x", "")
-    assert run.seconds < 5
+    assert main_seconds(run) < 1.0  # no wait for the good request's round trip
 
 
 @pytest.mark.listing("4.12_taskgroup")
@@ -299,9 +304,7 @@ def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_
     assert "NonHttpUrlClientError: python://bad.com" in run.stderr
     # The two slow requests were cancelled in their 3 s delay: never reached the server.
     assert example_site.stats()["started"] == 0
-    main_seconds = float(re.search(r"finished <function main at \w+> in ([\d.]+) second",
-                                   run.stdout)[1])
-    assert main_seconds < 1.0  # not the 3 s of the slow requests' delay
+    assert main_seconds(run) < 1.0  # not the 3 s of the slow requests' delay
 
 
 # --- chapter 5 ----------------------------------------------------------------------------------
