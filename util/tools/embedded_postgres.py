@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from util import settings
+from util.tools import stop_signals
 from util.tools.postgres_client import Postgres, PostgresError
 from util.tools.processes import port_open
 
@@ -38,9 +39,10 @@ class EmbeddedPostgres(Postgres):
         owner = {}
         if os.geteuid() == 0:
             owner = {"user": _system_user(), "group": _system_user(), "extra_groups": []}
+        # its own session: a terminal's Ctrl-C reaches util, which stops the server in order
         return subprocess.run([str(self.bin_dir / program), *args], **owner,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=timeout, cwd="/")
+                              timeout=timeout, cwd="/", start_new_session=True)
 
     def initialized(self) -> bool:
         return (self.data_dir / "PG_VERSION").exists()
@@ -49,7 +51,15 @@ class EmbeddedPostgres(Postgres):
         return self._run("pg_ctl", "status", "-D", str(self.data_dir)).returncode == 0
 
     def start(self) -> None:
-        """initdb on first use, then start listening on host:port; waits until ready."""
+        """initdb on first use, then start listening on host:port; waits until ready.
+
+        A stop signal (Ctrl-C, SIGTERM, SIGHUP) meanwhile waits until it is done (initdb
+        killed half way leaves a data folder Postgres refuses; pg_ctl killed half way, a
+        server coming up that nobody stops), then acts: the caller stops a started server."""
+        with stop_signals.deferred():
+            self._start()
+
+    def _start(self) -> None:
         if port_open(self.host, self.port):
             raise PostgresError(f"port {self.host}:{self.port} is already in use; "
                                 f"set PGPORT to a free port")

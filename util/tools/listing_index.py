@@ -93,11 +93,24 @@ def discover(chapter: int | None = None) -> list[ListingInfo]:
     return sorted(found, key=ListingInfo.sort_key)
 
 
+def chapter_number(text: str) -> int:
+    """The chapter a reader named ("2"); UnknownListing for anything else (0, 99, "two")."""
+    if not re.fullmatch(r"\d{1,4}", text.strip()):
+        raise UnknownListing(f"{_shown(text)} is not a chapter number: write it like 2")
+    chapter = int(text)
+    chapters = sorted(int(folder.name.removeprefix("chapter_"))
+                      for folder in REPO.glob("chapter_[0-9][0-9]"))
+    if chapter not in chapters:
+        raise UnknownListing(f"there is no chapter {chapter}: the chapters here are "
+                             f"{chapters[0]} to {chapters[-1]}")
+    return chapter
+
+
 def find(listing_id: str) -> ListingInfo:
     """The listing "N.M" (or "N.M_variant"); UnknownListing says what exists instead."""
     wanted = listing_id.strip().lower()
-    if not re.fullmatch(r"\d+\.\d+(_\w+)?", wanted):
-        raise UnknownListing(f"{listing_id!r} is not a listing number: write it like 2.9")
+    if not re.fullmatch(r"\d{1,4}\.\d{1,4}(_\w+)?", wanted):  # short: int() has a digit limit
+        raise UnknownListing(f"{_shown(listing_id)} is not a listing number: write it like 2.9")
     chapter = int(wanted.split(".")[0])
     listings = discover(chapter) if 1 <= chapter <= 99 else []
     for info in listings:
@@ -108,6 +121,11 @@ def find(listing_id: str) -> ListingInfo:
     first, last = listings[0].id, listings[-1].id
     raise UnknownListing(f"there is no listing {listing_id}: chapter {chapter} has "
                          f"{first} to {last} (see `python -m util list {chapter}`)")
+
+
+def _shown(text: str) -> str:
+    """What the reader wrote, quoted, and cut short if it is long."""
+    return repr(text if len(text) <= 20 else text[:20] + "…")
 
 
 def _normalise(listing_id: str) -> str:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from util import settings
+from util.tools import stop_signals
 from util.tools.errors import ReaderError
 from util.tools.listing_index import Need, find
 from util.tools.processes import Timeout, listening_ports, stop_process, wait_until
@@ -54,20 +55,22 @@ class RunEnvironment:
             for need in self.needs:
                 if need.kind in self._starters:
                     self._starters[need.kind](need.args)
+                    stop_signals.check()
         except BaseException:
             self.__exit__()
             raise
         return self
 
     def __exit__(self, *exc_info) -> None:
-        while self.peers:
-            stop_process(self.peers.pop())
-        if self.example_site is not None:
-            self.example_site.stop()
-            self.example_site = None
-        if self.embedded_postgres is not None:
-            self.embedded_postgres.stop()
-            self.embedded_postgres = None
+        with stop_signals.deferred():  # a second Ctrl-C must not leave half of it running
+            while self.peers:
+                stop_process(self.peers.pop())
+            if self.example_site is not None:
+                self.example_site.stop()
+                self.example_site = None
+            if self.embedded_postgres is not None:
+                self.embedded_postgres.stop()
+                self.embedded_postgres = None
 
     def _example_site(self, _args: tuple[str, ...]) -> None:
         from util.tools.example_site import ExampleSite
@@ -120,6 +123,7 @@ class RunEnvironment:
         background with its output in the data folder, and wait until each listens."""
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         for listing_id in listing_ids:
+            stop_signals.check()
             peer = find(listing_id)
             log = settings.DATA_DIR / f"{peer.path.stem}.log"
             with open(log, "wb") as output:

@@ -1,0 +1,92 @@
+"""The signals that stop util (Ctrl-C's SIGINT, SIGTERM, SIGHUP), turned into exceptions, so
+that whatever util started is stopped however it is asked to stop.
+
+`raised()`: inside it SIGTERM and SIGHUP raise `Stopped` (SIGINT raises KeyboardInterrupt, as
+always), so `with` blocks unwind and stop what they started. An exception raised while Python
+runs a `__del__` is dropped, so the signal is also noted: `check()` raises it again at the next
+step. `deferred()`: inside it the three wait until the block ends (a server coming up, a
+half-made data folder), then act as outside.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived (a BaseException, as KeyboardInterrupt is for SIGINT)."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum
+
+
+_arrived: list[int] = []  # the stop signals `raised()` has seen
+
+
+def _exception(signum: int) -> BaseException:
+    return KeyboardInterrupt() if signum == signal.SIGINT else Stopped(signum)
+
+
+def _note_and_raise(signum, frame):
+    _arrived.append(signum)
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return  # Python would print the exception and drop it: check() raises it soon
+        frame = frame.f_back
+    raise _exception(signum)
+
+
+def check() -> None:
+    """Raise the stop signal `raised()` has seen, if one came (and was lost in a `__del__`)."""
+    if _arrived:
+        raise _exception(_arrived[0])
+
+
+@contextmanager
+def _handlers(handlers: dict):
+    """Install `handlers` ({signum: handler}) for the block (main thread only: elsewhere
+    Python cannot change them, and the block runs as it is)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def raised():
+    """SIGTERM and SIGHUP raise Stopped inside the block; SIGINT, KeyboardInterrupt."""
+    _arrived.clear()
+    with _handlers({signum: _note_and_raise for signum in STOP_SIGNALS}):
+        yield
+
+
+@contextmanager
+def deferred():
+    """A stop signal inside the block waits: once the block is over, the first one that
+    arrived is raised again, for the handlers outside."""
+    arrived: list[int] = []
+    with _handlers({signum: lambda signum, _frame: arrived.append(signum)
+                    for signum in STOP_SIGNALS}):
+        yield
+    if arrived:
+        signal.raise_signal(arrived[0])
+
+
+@contextmanager
+def forwarding(send):
+    """Inside the block each stop signal is passed to `send(signum)` (to a running child)."""
+    with _handlers({signum: lambda signum, _frame: send(signum) for signum in STOP_SIGNALS}):
+        yield
