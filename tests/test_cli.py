@@ -270,7 +270,7 @@ def test_run_3_8_then_nc_echoes_each_typed_line_as_the_book_describes(cli_env):
 
 def test_util_runs_from_a_chapter_folder(cli_env):
     """The project is installed in its environment: no PYTHONPATH, any working directory."""
-    result = run_listing("util", "run", "5.1", env=cli_env, cwd=REPO / "chapter_05")
+    result = run_program("util", "run", "5.1", env=cli_env, cwd=REPO / "chapter_05")
     assert result.returncode == 0, result
     assert re.fullmatch(r"Connected! Postgres version is ServerVersion\(major=18, .*\)",
                         result.lines[-1]), result
