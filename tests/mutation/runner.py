@@ -33,12 +33,13 @@ SKIPPED = (".git", ".venv", ".data")
 DEFAULT_TIMEOUT = 300.0
 FAILED_TEST = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 ASSERTION = re.compile(r"^E {3}(.*\S)", re.MULTILINE)
+PASSED = re.compile(r"\b\d+ passed\b")
 
 
 @dataclass
 class Outcome:
     mutant: Mutant
-    verdict: str  # killed, survived, stale, error, equivalent
+    verdict: str  # killed, survived, skipped, stale, error, equivalent
     seconds: float = 0.0
     detail: str = ""  # the assertion or the test that caught it; why it is stale; the error
 
@@ -162,6 +163,9 @@ def run_mutant(mutant: Mutant, copy: Path, timeout: float) -> Outcome:
     seconds = time.monotonic() - started
     if returncode is None:
         return Outcome(mutant, "killed", seconds, f"timed out after {timeout:.0f} s")
+    if returncode == 0 and not PASSED.search(output):
+        return Outcome(mutant, "skipped", seconds,
+                       "every test of the listing skipped on this Python: not judged")
     if returncode == 0:
         return Outcome(mutant, "survived", seconds)
     if returncode == 1:
@@ -184,7 +188,7 @@ def summary(outcomes: list[Outcome]) -> list[str]:
         counted = [o for o in mine if o.verdict in ("killed", "survived")]
         killed = sum(o.killed for o in counted)
         extra = {verdict: sum(o.verdict == verdict for o in mine)
-                 for verdict in ("equivalent", "stale", "error")}
+                 for verdict in ("equivalent", "skipped", "stale", "error")}
         notes = ", ".join(f"{n} {verdict}" for verdict, n in extra.items() if n)
         ratio = f"{100 * killed / len(counted):5.1f}%" if counted else "  -  "
         lines.append(f"chapter {chapter:>2}: {killed:3} killed of {len(counted):3} {ratio}"
@@ -203,13 +207,15 @@ def report(outcomes: list[Outcome], finished: bool) -> str:
     out += ["## survivors"] + [f"- {o.mutant.id}: {o.mutant.mistake}" for o in survivors]
     out += ["", "## stale or errors"] + [f"- {o.mutant.id}: {o.detail}" for o in problems]
     out += ["", "## equivalent"] + [f"- {o.mutant.id}: {o.detail}" for o in equivalent]
+    out += ["", "## skipped (the listing's tests need a newer Python)"]
+    out += [f"- {o.mutant.id}" for o in outcomes if o.verdict == "skipped"]
     out += ["", "## every mutant"] + [o.line() for o in outcomes]
     out += ["", f"mutants: {killed} killed of {len(counted)}"]
     return "\n".join(out) + "\n"
 
 
 RESULT_LINE = re.compile(
-    r"^(killed|survived|stale|error|equivalent) +(\S+) +([\d.]+) s(?:  (.*))?$")
+    r"^(killed|survived|skipped|stale|error|equivalent) +(\S+) +([\d.]+) s(?:  (.*))?$")
 
 
 def combine(reports: list[Path]) -> list[Outcome]:
