@@ -4,6 +4,9 @@ Section 2.4.2. Needs: nothing.
 
 What to watch: the timeout fires at 5 s, but it cancels only the shield around the task: the
 10-second delay keeps running, finishes at 10 s, and its result 10 is printed.
+
+Differs from the book: the except clause names `asyncio.exceptions.TimeoutError`, the same class
+as asyncio.TimeoutError (and, since 3.11, the built-in TimeoutError).
 """
 import asyncio
 

@@ -5,6 +5,8 @@ Section 2.5.1. Needs: nothing.
 What to watch: make_request returns a future at once (not done); a task sets its result one
 second later, and awaiting the future gives 42. Today's idiom is
 asyncio.get_running_loop().create_future(), and keeping a reference to the task.
+
+Differs from the book: main() has no `-> None` annotation.
 """
 import asyncio
 from asyncio import Future

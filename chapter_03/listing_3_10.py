@@ -13,7 +13,9 @@ shutdown takes about 4 seconds; with none, it is immediate. Waiting for all task
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default). The module-level event loop is created under
-`if __name__ == "__main__":`, so that importing the module creates none.
+`if __name__ == "__main__":`, so that importing the module creates none. Also: the server socket
+is created with `socket.AF_INET, socket.SOCK_STREAM` spelled out (the defaults the book relies
+on).
 """
 import asyncio
 import logging

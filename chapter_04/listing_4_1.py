@@ -8,7 +8,8 @@ the block raised. Connect with `python -m util telnet 8000` (or telnet), type `t
 Enter: the program prints the bytes and exits.
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
-book's 127.0.0.1:8000 by default).
+book's 127.0.0.1:8000 by default). Also: the server socket is created with
+`socket.AF_INET, socket.SOCK_STREAM` spelled out (the defaults the book relies on).
 """
 import asyncio
 import socket

@@ -7,6 +7,7 @@ transaction block, which rolls back the first insert too. The error is logged to
 traceback and the query in `finally` prints an empty list. Running it again gives the same.
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
+Also: the SQL is laid out differently (the same statements).
 """
 import asyncio
 import logging

@@ -8,6 +8,7 @@ before the run); on an asyncpg.PostgresError it would print "Errors, rolling bac
 and commit nothing.
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
+Also: the SQL is laid out differently (the same statements).
 """
 import asyncio
 

@@ -7,6 +7,7 @@ the 1,000 products to `async for`, fetching 50 rows at a time by default, instea
 whole result into memory. One Record per line.
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
+Also: the query spells `from` in lower case.
 """
 import asyncio
 

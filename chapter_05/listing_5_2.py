@@ -6,6 +6,8 @@ What to watch: seven SQL strings and nothing else; listing 5.3 executes them in 
 tables (brand, product, product_color, product_size, sku) linked by foreign keys, and the
 seed rows for sizes and colors. SIZE_INSERT and COLOR_INSERT each hold several statements, so
 they are executed without arguments (asyncpg then uses the simple-query protocol).
+
+Differs from the book: the SQL statements are laid out differently (the same SQL).
 """
 CREATE_BRAND_TABLE = \
     """

@@ -6,11 +6,13 @@ What to watch: executemany runs one parameterised INSERT ($1 placeholder) for ea
 tuples, so the values never become part of the SQL text (safe against SQL injection). The brand
 names are the first 100 words of common_words.txt, in random order; the program prints nothing.
 
-Differs from the book: the word list is read next to this file (not from the current
-directory) and the words keep no trailing newline (the book's readlines() stored names such as
-'have\n'); the program runs only under the main guard, so listing 5.6 can import
-load_common_words without inserting another 100 brands; main() closes its connection; the
-address comes from util.settings, the database from PRODUCTS_DB.
+Differs from the book: the word list is read next to this file (not from the current directory)
+and the words keep no trailing newline (the book's readlines() stored names such as 'have\n');
+the program runs only under the main guard, so listing 5.6 can import load_common_words without
+inserting another 100 brands; main() closes its connection; the address comes from
+util.settings, the database from PRODUCTS_DB. Also: the words come from another list than the
+book's: common_words.txt, the 1,000 most frequent English words built from the wordfreq package
+(see the chapter README), so the brand names differ from the book's.
 """
 import asyncio
 from pathlib import Path

@@ -9,7 +9,9 @@ It needs brand ids 1-100 (listing 5.5) and a fresh product table; it prints noth
 
 Differs from the book: the words come from 5.5's fixed load_common_words, so the names hold no
 newline characters and importing 5.5 inserts no extra brands; the address comes from
-util.settings, the database from PRODUCTS_DB.
+util.settings, the database from PRODUCTS_DB. Also: the words come from another list than the
+book's: common_words.txt, built from the wordfreq package (see the chapter README), so the
+product and brand names differ from the book's.
 """
 import asyncio
 from random import randint, sample

@@ -7,6 +7,7 @@ inserts; the query afterwards sees them. Each run adds another brand_1/brand_2 p
 printed list grows.
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
+Also: the SQL is laid out differently (the same statements).
 """
 import asyncio
 

@@ -8,8 +8,9 @@ write 1: the program prints 1 and stops with an AssertionError. How soon depends
 machine and the start method (on 2 cores with fork it can take hundreds of rounds, and it may
 never happen in 10,000); listing 6.12 fixes it with the value's lock.
 
-Differs from the book: this is the book's official source file, which prints the CPU count
-first and loops 10,000 times (the printed listing loops 100 times).
+Differs from the book: this is the book's official source file, which prints the CPU count first
+and loops 10,000 times (the printed listing loops 100 times). Also: the CPU count is
+`multiprocessing.cpu_count()`.
 """
 import multiprocessing
 from multiprocessing import Process, Value

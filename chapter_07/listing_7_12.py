@@ -6,6 +6,8 @@ What to watch: a 200x100 window "Hello world app" with one "Say hello" button; e
 prints "Hello there!". window.mainloop() runs Tk's own event loop in the main thread until the
 window is closed, which is why a blocking call in a button handler (or an asyncio loop in the
 same thread) would freeze the window. Without a display it fails with tkinter.TclError.
+
+Differs from the book: say_hello is defined before the window is built.
 """
 import tkinter
 from tkinter import ttk

@@ -8,6 +8,8 @@ the OS delivers ("Data received!"), eof_received completes the future that get_r
 awaits, and connection_lost reports a clean close (or hands an error to the future). The
 protocol finishes only when the server closes the connection, which is why the request says
 "Connection: close"; a keep-alive server would leave get_response() waiting forever.
+
+Differs from the book: an f-string without placeholders is a plain string.
 """
 import asyncio
 from asyncio import AbstractEventLoop, Future, Transport

@@ -9,7 +9,8 @@ until Ctrl-C.
 
 Differs from the book: run_app listens on util.settings SERVER_HOST and WEB_PORT (127.0.0.1:8080
 by default; the book listens on all interfaces, 0.0.0.0); the app is built and served under the
-main guard, so importing the module serves nothing.
+main guard, so importing the module serves nothing. Also: the time is `datetime.now()` where the
+book has `datetime.today()` (the same value).
 """
 import datetime
 

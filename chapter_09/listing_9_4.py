@@ -7,11 +7,12 @@ answers an empty 201; a body without both keys, or no body at all, is a 400. Try
 `curl -i -d '{"product_name": "widget", "brand_id": 1}' http://127.0.0.1:8080/product`.
 
 Differs from the book: bad input is a 400 instead of a 500 with a traceback in the log: a body
-that is not JSON (or not a JSON object), a brand_id that is not an integer, a brand that does not
-exist, a product_name that is not a string. The pool helpers come from listing 9.2, whose server
-now starts only under its main guard: importing it no longer runs the /brands server first, as
-it did in the book's file. run_app listens on util.settings SERVER_HOST:WEB_PORT (127.0.0.1:8080;
-the book uses 0.0.0.0:8080).
+that is not JSON (or not a JSON object), a brand_id that is not an integer, a brand that does
+not exist, a product_name that is not a string. The pool helpers come from listing 9.2, whose
+server now starts only under its main guard: importing it no longer runs the /brands server
+first, as it did in the book's file. run_app listens on util.settings SERVER_HOST:WEB_PORT
+(127.0.0.1:8080; the book uses 0.0.0.0:8080). Also: the SQL is laid out differently (the same
+statement).
 """
 import asyncpg
 from aiohttp import web

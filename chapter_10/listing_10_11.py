@@ -7,8 +7,9 @@ timed-out requests the circuit is open: calls fail at once with CircuitOpenExcep
 reset_interval seconds have passed since the last request, then the next call resets and tries
 again. Failures older than time_window are forgotten; a success does not reset the count.
 
-Differs from the book: nothing. (Modern breakers measure with time.monotonic() rather than the
-wall clock and have an explicit half-open state.)
+Differs from the book: _do_request catches `except Exception:`, where the book binds it `as e`
+and never uses it. (Modern breakers measure with time.monotonic() rather than the wall clock and
+have an explicit half-open state.)
 """
 import asyncio
 from datetime import datetime, timedelta

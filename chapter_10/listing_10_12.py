@@ -5,6 +5,9 @@ Section 10.3.5. Needs: nothing.
 What to watch: in each batch of four requests the first two time out after 1 s each and open
 the circuit, the other two fail at once ("Circuit is open, failing fast!"). After the 5 s pause
 the first request takes the open-to-closed path. About 9 s in all.
+
+Differs from the book: the two handlers catch `except Exception:`, where the book binds it
+`as e` and never uses it.
 """
 import asyncio
 

@@ -13,6 +13,9 @@ Differs from the book: the four base URLs are built from util.settings (SERVER_H
 SERVER_PORT, INVENTORY_PORT, FAVORITES_PORT, CART_PORT; the book's 8000-8003 by default) and the
 BFF listens on SERVER_HOST:SERVICE_PORT (9000) instead of all interfaces; the app starts only
 under `if __name__ == "__main__":`. `python -m util run 10.8` starts the four services first.
+Also: an inventory call that fails gives that product "inventory": null, as a slow one does; the
+book logs the failure with exc_info= of a dict lookup that raises AttributeError, so one failing
+inventory call turned the whole response into a 500.
 """
 import asyncio
 import logging

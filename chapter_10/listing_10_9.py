@@ -8,8 +8,9 @@ attempt is logged as "Exception while waiting (tried N times), retrying." with N
 0, then it sleeps retry_interval; after max_retries failures it raises TooManyRetries.
 Cancelling the caller is not swallowed (CancelledError is not an Exception).
 
-Differs from the book: nothing. (Since Python 3.11 the timeout is the built-in TimeoutError;
-from 3.12 the logged traceback shows a CancelledError chained into it.)
+Differs from the book: retry's coro parameter has no `Callable[[], Awaitable]` annotation (the
+book has one). (Since Python 3.11 the timeout is the built-in TimeoutError; from 3.12 the logged
+traceback shows a CancelledError chained into it.)
 """
 import asyncio
 import logging

@@ -6,6 +6,9 @@ What to watch: both queries wait in condition.wait_for(self._is_initialized), wh
 the predicate on every notify_all(); no "execute: Running" line appears before "initialize:
 Finished initializing connection". Each query then keeps the condition's lock during its 3 s,
 so they run one after the other: 3 s of initialization + 3 s + 3 s, about 9 s in total.
+
+Differs from the book: an f-string without placeholders is a plain string, and the state check
+uses `!=` where the book has `is not`.
 """
 import asyncio
 from enum import Enum

@@ -12,7 +12,8 @@ Links are not deduplicated; a relative link (`/rel`) cannot be fetched and is lo
 Differs from the book: the start URL is the local stand-in,
 util.settings.example_url('/?links=2'), instead of http://example.com, whose only link leads
 off-line; an optional command-line argument replaces it, e.g.
-`python -m chapter_12.listing_12_4 'http://127.0.0.1:8765/?links=2&relative=1'`.
+`python -m chapter_12.listing_12_4 'http://127.0.0.1:8765/?links=2&relative=1'`. Also:
+process_page catches `except Exception:`, where the book binds it `as e` and never uses it.
 """
 import asyncio
 import logging

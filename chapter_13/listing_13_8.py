@@ -10,7 +10,8 @@ os.process_cpu_count() (Python 3.13+) would respect the CPU affinity; the book's
 is kept.
 
 Differs from the book: an optional argument sets how many texts to encrypt
-(`python -m chapter_13.listing_13_8 50`); the default is the book's 1000.
+(`python -m chapter_13.listing_13_8 50`); the default is the book's 1000. Also: an unused
+assignment is dropped.
 """
 import asyncio
 import os

@@ -11,7 +11,9 @@ not the client. The server never replies; it runs until killed (Ctrl-C gives a K
 traceback).
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the book
-binds ('localhost', 8000), which is 127.0.0.1:8000 on an IPv4 socket).
+binds ('localhost', 8000), which is 127.0.0.1:8000 on an IPv4 socket). Also: the server socket
+is created with `socket.AF_INET, socket.SOCK_STREAM` spelled out (the defaults the book relies
+on).
 """
 import socket
 

@@ -5,6 +5,9 @@ Section 14.5.2. Needs: nothing.
 What to watch: two generators advanced by hand, one step each in turn: 1 5 2 6 3 7 4 8, then
 None for the exhausted first one while the second still yields 9, then None None and the loop
 stops. Interleaving generators like this is the idea an event loop builds on.
+
+Differs from the book: the two generators are created after the function definitions, under the
+main guard.
 """
 from typing import Generator
 
