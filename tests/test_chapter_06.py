@@ -42,7 +42,6 @@ from tests.support import (
     Run,
     Timeout,
     listing_env,
-    listing_params,
     module_name,
     ok,
     run_listing,
@@ -619,8 +618,13 @@ SPAWN_CASES = {
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
-@pytest.mark.parametrize("listing", listing_params("6.2", "6.8", "6.10", "6.13",
-                                                   "6.14"))
+@pytest.mark.parametrize("listing", [
+    pytest.param("6.2", marks=pytest.mark.listing("6.2")),
+    pytest.param("6.8", marks=pytest.mark.listing("6.8")),
+    pytest.param("6.10", marks=pytest.mark.listing("6.10")),
+    pytest.param("6.13", marks=pytest.mark.listing("6.13")),
+    pytest.param("6.14", marks=pytest.mark.listing("6.14")),
+])
 def test_listings_under_spawn_and_forkserver(listing, method, shim, ngram):
     """The listings work when the children are fresh interpreters that import the listing
     module by name (spawn; forkserver, Python 3.14's default on Linux), and they really are:

@@ -31,7 +31,6 @@ from tests.support import (
     async_timed_shape,
     echo,
     free_port,
-    listing_params,
     run_listing,
     wait_until,
 )
@@ -206,7 +205,11 @@ def test_7_4_thread_pool_map(fast_site):
     assert 3 <= in_flight.most <= default_workers()
 
 
-@pytest.mark.parametrize("listing", listing_params("7.5", "7.6", "7.7"))
+@pytest.mark.parametrize("listing", [
+    pytest.param("7.5", marks=pytest.mark.listing("7.5")),
+    pytest.param("7.6", marks=pytest.mark.listing("7.6")),
+    pytest.param("7.7", marks=pytest.mark.listing("7.7")),
+])
 def test_7_5_to_7_7_executors_with_asyncio(fast_site, listing):
     """run_in_executor with a pool (7.5), with the default executor (7.6), to_thread (7.7)."""
     fast_site.reset()

@@ -17,7 +17,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.support import Listing, free_port, listing_params, run_listing
+from tests.support import Listing, free_port, run_listing
 
 RANDOMIZED = """\
 import itertools, os, random, runpy, sys
@@ -397,8 +397,13 @@ QUEUE_OUTPUTS = {
 }
 
 
-@pytest.mark.parametrize("listing", listing_params("12.5", "12.6", "12.8", "12.9",
-                                                   "12.10"))
+@pytest.mark.parametrize("listing", [
+    pytest.param("12.5", marks=pytest.mark.listing("12.5")),
+    pytest.param("12.6", marks=pytest.mark.listing("12.6")),
+    pytest.param("12.8", marks=pytest.mark.listing("12.8")),
+    pytest.param("12.9", marks=pytest.mark.listing("12.9")),
+    pytest.param("12.10", marks=pytest.mark.listing("12.10")),
+])
 def test_priority_and_lifo_queues_print_items_in_queue_order(listing):
     run = run_listing(listing, timeout=30)
     assert run.returncode == 0, run

@@ -28,7 +28,6 @@ from tests.support import (
     Listing,
     connect,
     free_port,
-    listing_params,
     run_listing,
     wait_for_stderr,
 )
@@ -373,7 +372,11 @@ def test_14_9_drives_a_custom_future_by_hand():
     ], run
 
 
-@pytest.mark.parametrize("listing_id", listing_params("14.8", "14.11", "14.12"))
+@pytest.mark.parametrize("listing_id", [
+    pytest.param("14.8", marks=pytest.mark.listing("14.8")),
+    pytest.param("14.11", marks=pytest.mark.listing("14.11")),
+    pytest.param("14.12", marks=pytest.mark.listing("14.12")),
+])
 def test_library_listings_run_quietly(listing_id):
     run = run_listing(listing_id, python_args=("-W", "default"))
     assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run

@@ -18,9 +18,9 @@ TEST_MODULES = {path.name: path.read_text() for path in (REPO / "tests").glob("t
 
 
 def marked(listing: str) -> bool:
-    """Some test carries @pytest.mark.listing(listing), directly or through listing_params."""
+    """Some test carries @pytest.mark.listing(listing)."""
     quoted = re.escape(f'"{listing}"')
-    pattern = re.compile(rf'listing\(\s*{quoted}\s*\)|listing_params\([^)]*{quoted}')
+    pattern = re.compile(rf'listing\(\s*{quoted}\s*\)')
     return any(pattern.search(text) for text in TEST_MODULES.values())
 
 

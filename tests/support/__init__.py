@@ -5,12 +5,10 @@
 - network: free ports, waiting for one, `connect` with retries, `echo`;
 - waiting: util's one `wait_until`, and `wait_for_stderr` / `wait_for_stdout` on a program;
 - async_timed: util.async_timed's lines without addresses and times;
-- marks: `listing_params`, parametrized cases marked with the listing they test;
 - terminal: a VT100 `Screen` and a pty `Terminal` (import tests.support.terminal);
 - display: Xvfb, xdotool, X11 events and Tk's `send` (import tests.support.display).
 """
 from tests.support.async_timed import async_timed_shape
-from tests.support.marks import listing_params
 from tests.support.network import connect, echo, free_port, receive, wait_for_port
 from tests.support.processes import (
     REPO,
@@ -26,6 +24,6 @@ from tests.support.processes import (
 from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wait_until
 
 __all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "async_timed_shape", "connect",
-           "echo", "free_port", "listing_env", "listing_params", "module_name", "ok", "receive",
+           "echo", "free_port", "listing_env", "module_name", "ok", "receive",
            "run_listing", "run_program", "wait_for_port", "wait_for_stderr", "wait_for_stdout",
            "wait_until"]

@@ -30,6 +30,7 @@ class ExampleSite:
     host: str
     port: int
     process: subprocess.Popen | None = None  # None: running, but not started here
+    latency: float | None = None  # seconds before each answer, when started here
 
     @classmethod
     def configured(cls) -> ExampleSite:
@@ -85,7 +86,7 @@ class ExampleSite:
                  "--latency", str(latency)],
                 cwd=settings.REPO, stdin=subprocess.DEVNULL, stdout=output,
                 stderr=output if log else subprocess.PIPE, start_new_session=log is not None)
-        site = cls(host, port, process)
+        site = cls(host, port, process, latency)
         try:
             wait_until(site.answers, 15, "the example.com stand-in answers",
                        interval=0.05, give_up=lambda: process.poll() is not None)
