@@ -511,12 +511,15 @@ def gnupg_home():
         subprocess.run(["rm", "-rf", home], timeout=30)
 
 
-def gpg_processes() -> list[psutil.Process]:
+def gpg_processes(home: str) -> list[psutil.Process]:
+    """The gpg processes using GnuPG home `home` (other tests run gpg too)."""
     found = []
-    for process in psutil.process_iter(["name", "cmdline"]):
-        cmdline = process.info["cmdline"] or []
-        if process.info["name"] == "gpg" and "3ncryptm3" in cmdline:
-            found.append(process)
+    for process in psutil.process_iter(["name"]):
+        try:
+            if process.info["name"] == "gpg" and process.environ().get("GNUPGHOME") == home:
+                found.append(process)
+        except psutil.Error:
+            continue
     return found
 
 
@@ -528,13 +531,12 @@ def test_13_8_timeout_kills_every_gpg(gnupg_home):
     run = ok(run_listing("13.8_taskgroup", "6", env=gnupg_home, timeout=120))
     assert run.lines[0].startswith("Total time: ")
     assert run.lines[1] == "Encrypted 6 text(s)"
-    before = {process.pid for process in gpg_processes()}
     run = run_listing("13.8_taskgroup", "20", "0.001", env=gnupg_home, timeout=120)
     assert run.returncode == 1, run
     assert run.lines == ["Encryption timed out: every gpg killed"]
     assert "Traceback" not in run.stderr
     # No gpg of this run is left behind (the book's gather would leave them running).
-    assert {process.pid for process in gpg_processes()} <= before
+    assert gpg_processes(gnupg_home["GNUPGHOME"]) == []
 
 
 # --- chapter 14 ---------------------------------------------------------------------------------
