@@ -49,8 +49,8 @@ def wrk(url: str, clients: int, seconds: float) -> dict:
     rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     if result.returncode != 0 or not rate:
         raise RuntimeError(f"wrk failed: {(result.stderr or result.stdout).strip()[:200]}")
-    p50 = re.search(r"50%\s+(\S+)", result.stdout)
-    p99 = re.search(r"99%\s+(\S+)", result.stdout)
+    p50 = re.search(r"^\s*50%\s+(\S+)", result.stdout, re.M)
+    p99 = re.search(r"^\s*99%\s+(\S+)", result.stdout, re.M)
     return {"rate": float(rate.group(1)), "p50": _milliseconds(p50.group(1)),
             "p99": _milliseconds(p99.group(1))}
 

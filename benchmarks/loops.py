@@ -32,7 +32,7 @@ SERVERS = {"3.8": "chapter_03.listing_3_8", "8.12": "chapter_08.listing_8_12"}
 
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
     clients = size.pick(tiny=[1, 4], quick=[1, 50], full=[1, 10, 100, 400])
-    seconds = size.pick(tiny=0.5, quick=1.0, full=2.0)
+    seconds = size.pick(tiny=0.5, quick=0.5, full=2.0)
     rounds = size.n_rounds(tiny=1, quick=1, full=2)
     rows, panels = [], []
     for listing, module in SERVERS.items():

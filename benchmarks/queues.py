@@ -121,9 +121,9 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
     cores = os.cpu_count() or 1
     rows, panels, notes = [], [], []
     # orders (12.3)
-    seconds = size.pick(tiny=0.01, quick=0.02, full=0.05)
+    seconds = size.pick(tiny=0.01, quick=0.02, full=0.02)
     order_workers = size.pick(tiny=[1, 5], quick=[1, 5, 20], full=[1, 2, 5, 10, 20, 50])
-    orders = size.count(tiny=20, quick=100, full=500)
+    orders = size.count(tiny=20, quick=50, full=200)
     samples = interleave({f"{w} workers": (lambda w=w: orders_per_second(w, orders, seconds))
                           for w in order_workers}, rounds, progress, label="orders")
     order_sides = [Side(name, values, unit="orders/s") for name, values in samples.items()]
@@ -138,10 +138,10 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
                                         [Side("", [w / seconds]) for w in order_workers])))
     # crawler (12.4)
     site = services.example_site(LATENCY)
-    links, depth = size.pick(tiny=(2, 2), quick=(3, 3), full=(3, 4))
+    links, depth = size.pick(tiny=(2, 2), quick=(2, 2), full=(3, 3))
     pages = sum(links ** level for level in range(depth + 1))
     url = f"{site.url}/?links={links}"
-    crawl_workers = size.pick(tiny=[1, 10], quick=[1, 10, 100], full=[1, 5, 25, 100])
+    crawl_workers = size.pick(tiny=[1, 10], quick=[1, 10], full=[1, 5, 25, 100])
     samples = interleave({f"{w} workers": (lambda w=w: crawl(url, w, depth))
                           for w in crawl_workers}, rounds, progress, label="crawler")
     crawl_sides = [Side(name, [pages / v for v in values], unit="pages/s")
@@ -161,11 +161,12 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
                                          for w in crawl_workers])))
     # subprocesses (13.7, 13.8)
     if shutil.which("gpg") and shutil.which("gpgconf"):
-        texts = ["x" * 1000 for _ in range(size.count(tiny=2, quick=2, full=12))]
+        texts = ["x" * 1000 for _ in range(size.count(tiny=2, quick=2, full=4))]
         hows = ["one after another", f"semaphore of {cores} (13.8)", "all at once (13.7)"]
         with GnuPGHome() as env, pointed_at(env):
             samples = interleave({how: (lambda how=how: asyncio.run(_encrypt(texts, how)))
-                                  for how in hows}, rounds, progress, label="gpg")
+                                  for how in hows}, size.n_rounds(tiny=1, quick=1, full=2),
+                                 progress, warmup=False, label="gpg")
         gpg_sides = [Side(name, values) for name, values in samples.items()]
         rows.append(Row(f"{len(texts)} gpg -c subprocesses", gpg_sides, limit=float(cores),
                         limit_text=f"{cores} cores: at most {cores}x",

@@ -9,7 +9,7 @@ Differs from the book: the recursive fib is a module-level function instead of b
 print_fib, and the timed run is under the main guard, so tests can import print_fib and fib and
 call them with small numbers.
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, idle): completed in 17.9 s (16.3 s on 3.13.0).
+Measured on this project's machine: benchmarks/results/report.md (the threads comparison).
 """
 import time
 

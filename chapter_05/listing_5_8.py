@@ -6,8 +6,7 @@ What to watch: 10,000 queries awaited one after another, then 10,000 gathered ov
 six connections; the concurrent run finishes clearly sooner (the book: 21.8 s against 4.8 s).
 The gain is bounded by the pool size and by the client's CPU work (see listing 6.15).
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, idle, the embedded PostgreSQL 18 on the same
-machine): 2.55 s against 0.99 s.
+Measured on this project's machine: benchmarks/results/report.md (the postgres comparison).
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
 """

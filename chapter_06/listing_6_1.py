@@ -8,8 +8,7 @@ process). join() waits for a process but does not hand back count()'s return val
 the __main__ guard, start methods that re-import this module (spawn, and forkserver, the
 default on Linux from Python 3.14) would start processes from every child.
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs):
-2.0 s and 4.2 s, completed in 4.2 s; at load 5, 5.5 s and 8.4 s, completed in 8.5 s.
+Measured on this project's machine: benchmarks/results/report.md (the cpu comparison).
 """
 import time
 from multiprocessing import Process

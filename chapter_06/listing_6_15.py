@@ -9,9 +9,7 @@ prints the total, 50,000, and its own time. asyncpg Records cannot be pickled, s
 turns its rows into dicts before sending them back. The book: 50,000 queries in about 13 s on
 8 cores, against 10,000 in about 6 s with one event loop (listing 5.8).
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs at load
-5-7, the embedded PostgreSQL 18 on the same machine): 50,000 queries in 10.1-16.2 s; listing
-5.8's 10,000 concurrent queries in 2.3 s on the same machine at the same time.
+Measured on this project's machine: benchmarks/results/report.md (the postgres comparison).
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
 """

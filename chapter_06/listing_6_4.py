@@ -7,8 +7,7 @@ come from the workers (the four small ones in any order, sometimes glued onto on
 results from the parent. map() yields results in INPUT order: 1, 3, 5 and 22 print at once
 because the slow 100,000,000 is last; put it first and it would hold back all the others.
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs):
-the 100,000,000 count took 2.1 s (3.2 s at load 5).
+Measured on this project's machine: benchmarks/results/report.md (the cpu comparison).
 """
 import time
 from concurrent.futures import ProcessPoolExecutor

@@ -6,8 +6,7 @@ What to watch: loop.run_in_executor() turns work done in a pool process into an 
 asyncio.gather() waits for all five and returns the results in order. The counting happens in
 the worker processes; the event loop only waits.
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs):
-2.3 s in all, the 100,000,000 count (3.4 s at load 5).
+Measured on this project's machine: benchmarks/results/report.md (the cpu comparison).
 
 Differs from the book: countdown returns `count_from` (the value the counter reaches).
 """

@@ -7,8 +7,7 @@ then times only the counting loop and prints the seconds (nothing else). The boo
 (86.6 million lines) took about 76 s; the synthetic one (`python -m chapter_06.make_data`,
 1,000,000 lines by default) takes well under a second. Without the file: FileNotFoundError.
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs, the default
-1,000,000-line file): 0.39-0.41 s (0.66 s at load 5).
+Measured on this project's machine: benchmarks/results/report.md (the cpu comparison).
 
 Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
 (made by chapter_06/make_data.py; the book downloads Google's and opens it relative to the

@@ -9,8 +9,7 @@ synthetic file. The clock starts after the file is read. On the book's 32-vCPU m
 took about 18 s against 76 s for 6.7; on two cores the gain is small, as pickling the chunks
 to the workers eats much of it.
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs, the default
-1,000,000-line file): 0.31-0.33 s against 0.39-0.41 s for 6.7's loop; 0.58 s at load 5.
+Measured on this project's machine: benchmarks/results/report.md (the cpu comparison).
 
 Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
 (made by chapter_06/make_data.py), or the file the NGRAM_FILE setting names (util.settings).

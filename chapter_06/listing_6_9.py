@@ -7,8 +7,7 @@ reduce() merges groups of 500 dicts in parallel, then the merged dicts, until on
 book finds little or no gain: pickling the big intermediate dicts to the workers eats the
 savings. (The synthetic file's 17 chunks make a single group, merged in one worker.)
 
-Measured (2-core x86_64 Xeon, Python 3.11.7, the machine shared with other jobs, the default
-1,000,000-line file): 0.29-0.30 s (0.71 s at load 5).
+Measured on this project's machine: benchmarks/results/report.md (the cpu comparison).
 
 Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
 (made by chapter_06/make_data.py), or the file the NGRAM_FILE setting names (util.settings).

@@ -4,8 +4,8 @@ Section 7.5.1. Needs: nothing.
 
 What to watch: 10,000 random passwords hashed one after another with hashlib.scrypt (a fresh
 random salt each time), then the seconds it took, as a bare float. The book measured 40+ s on
-an 8-core machine; on this project's 2-core test machine it took about 33 s (3.3 ms a hash), so
-a billion passwords would take months: the motivation for threads in 7.17.
+an 8-core machine, so a billion passwords would take months: the motivation for threads in
+7.17. Measured on this project's machine: benchmarks/results/report.md (the threads comparison).
 
 Differs from the book: the book's random_password passes each chosen byte value (97-122) to
 bytes(), which makes that many zero bytes, so every "password" was about 1,100 NUL bytes; here

@@ -4,8 +4,8 @@ Section 7.5.1. Needs: nothing.
 
 What to watch: the 10,000 scrypt hashes of 7.16 submitted to a ThreadPoolExecutor with
 run_in_executor. hashlib.scrypt releases the GIL, so the threads hash on every core at once:
-the book went from 40+ s to about 5 s on 8 cores. On the 2-core test machine it took about
-17 s against 7.16's 33 s: expect 7.16's time divided by your number of idle cores. Leaving the
+the book went from 40+ s to about 5 s on 8 cores: expect 7.16's time divided by your number
+of idle cores (measured here: benchmarks/results/report.md, the threads comparison). Leaving the
 with-block waits for every hash (blocking the event loop); gather then collects the results.
 
 Differs from the book: random_password makes ten lowercase letters (the book's made about

@@ -4,8 +4,8 @@ Section 7.5.2. Needs: nothing.
 
 What to watch: a 50-row matrix of consecutive integers, and the time NumPy takes to average
 each row (numpy.mean(matrix, axis=1), one thread of C code), printed as a bare float. The book
-used 4,000,000,000 points (25-30 s on its machine). With the default 400,000,000 points the
-mean took about 0.3 s on the 2-core test machine (building the 3 GiB array took 7 s more).
+used 4,000,000,000 points (25-30 s on its machine). Measured on this project's machine:
+benchmarks/results/report.md (the threads comparison).
 
 Differs from the book: the book's 4,000,000,000 int64 points need 30 GiB of memory and fail with
 numpy's _ArrayMemoryError on most machines; the number of points comes from the MATRIX_POINTS

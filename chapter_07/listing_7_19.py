@@ -4,8 +4,8 @@ Section 7.5.2. Needs: nothing.
 
 What to watch: the same matrix as 7.18, one row mean per thread-pool task; NumPy releases the
 GIL inside the reduction, so rows are averaged on several cores at once (the book: 9-10 s
-instead of 25-30 s on 8 cores). On the 2-core test machine, with 400,000,000 points, main took
-about 0.15 s against 7.18's 0.27 s: measure before you reach for threads.
+instead of 25-30 s on 8 cores). Measure before you reach for threads: this project's machine
+in benchmarks/results/report.md (the threads comparison).
 
 Differs from the book: MATRIX_POINTS (default 400,000,000 instead of the book's 4,000,000,000,
 which needs 30 GiB) sets the size, and the matrix is built under `if __name__ == "__main__":`.

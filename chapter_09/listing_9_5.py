@@ -1,16 +1,13 @@
 """Listing 9.5 — A Flask app to retrieve brands
 
-Section 9.1.4. Needs: postgres (products).
+Section 9.1.4. Needs: postgres (products). Listens: FLASK_PORT.
 
 What to watch: the same GET /brands as listing 9.2, written synchronously with Flask and
 psycopg2. Serve it with Flask's development server (`python -m chapter_09.listing_9_5`, or
 `flask --app chapter_09.listing_9_5 run`, port 5000) or with a WSGI server and several worker
 processes (`gunicorn -w 4 chapter_09.listing_9_5:app`, port 8000), then compare it with 9.2
-under load (the book uses wrk). Measured on a 2-core machine, 100 brands, with a local
-aiohttp load generator (50 concurrent keep-alive clients for 5 s, sharing the cores): 9.2's
-single aiohttp process about 1,600 requests/s; this app about 900 under Flask's threaded
-development server, 770 under gunicorn with 2 sync workers, 880 with 4 (listing 9.8 fixed,
-Starlette under uvicorn: about 2,100). One event loop outruns several processes.
+under load (the book uses wrk). Measured side by side with 9.2, 9.8 and Django under wrk:
+benchmarks/results/report.md (the servers comparison).
 The connection never commits, so Postgres shows it "idle in transaction" after the first request.
 
 Differs from the book: the connection is opened on the first request (get_db), not when the
