@@ -1,6 +1,6 @@
 """Listing 3.1 — Starting a server and listening for a connection
 
-Section 3.1. Needs: nothing.
+Section 3.1. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the server binds 127.0.0.1:8000, listens and blocks in accept() until one client
 connects (`python -m util telnet 8000` on any OS, or the book's `telnet localhost 8000`); it prints

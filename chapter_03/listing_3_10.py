@@ -1,6 +1,6 @@
 """Listing 3.10 — Graceful shutdown
 
-Section 3.6.2. Needs: nothing.
+Section 3.6.2. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the asyncio echo server with the logged-error echo of section 3.5.3 ("got data!"
 per chunk; "boom" is logged as ERROR:root:Unexpected network error and closes that client) and a

@@ -1,6 +1,6 @@
 """Listing 3.10 (today: close_clients) — Graceful shutdown
 
-Section 3.6.2. Needs: nothing.
+Section 3.6.2. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the echo server of 3.10 ("got data!" per chunk, "boom" logged as
 ERROR:root:Unexpected network error), now on asyncio.start_server, with every client handler in

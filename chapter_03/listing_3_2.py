@@ -1,6 +1,6 @@
 """Listing 3.2 — Reading data from a socket
 
-Section 3.2.1. Needs: nothing.
+Section 3.2.1. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the server accepts one client and reads what it sends two bytes at a time, printing
 each chunk, until the data ends with CR LF (a line typed into telnet or

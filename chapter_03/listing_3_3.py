@@ -1,6 +1,6 @@
 """Listing 3.3 — Allowing multiple clients to connect
 
-Section 3.2.2. Needs: nothing.
+Section 3.2.2. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: a blocking echo server that shows why blocking sockets don't scale. Connect with
 `python -m util telnet 8000` (the book's `telnet localhost 8000`) and type a line: it comes back.

@@ -1,6 +1,6 @@
 """Listing 3.4 — Creating a non-blocking socket
 
-Section 3.3. Needs: nothing.
+Section 3.3. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: one call, setblocking(False), makes every later operation on the socket return
 at once (or raise) instead of waiting. The program binds, listens, switches the socket to

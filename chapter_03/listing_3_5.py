@@ -1,6 +1,6 @@
 """Listing 3.5 — A first attempt at a non-blocking server
 
-Section 3.3. Needs: nothing.
+Section 3.3. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the 3.3 server with non-blocking sockets. It crashes at once: with no client
 waiting, accept() does not wait but raises "BlockingIOError: [Errno 11] Resource temporarily

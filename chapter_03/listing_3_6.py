@@ -1,6 +1,6 @@
 """Listing 3.6 — Catching and ignoring blocking IO errors
 
-Section 3.3. Needs: nothing.
+Section 3.3. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the 3.5 server with BlockingIOError caught and ignored, both when no client is
 waiting to be accepted and when a client has sent nothing yet. It now echoes every client's

@@ -1,6 +1,6 @@
 """Listing 3.7 — Using a selector to build a non-blocking server
 
-Section 3.4. Needs: nothing.
+Section 3.4. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: an echo server on selectors.DefaultSelector (epoll on Linux, kqueue on macOS), the
 OS event notification that asyncio's event loop is built on. select(timeout=1) sleeps until a

@@ -1,6 +1,6 @@
 """Listing 3.8 — Building an asyncio echo server
 
-Section 3.5.2. Needs: nothing.
+Section 3.5.2. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the echo server once more, now on asyncio's socket coroutines (sock_accept,
 sock_recv, sock_sendall): one task per client, all served at once on one thread, and idle without

@@ -1,6 +1,6 @@
 """Listing 3.8 (variant: logged error) — Logging an exception in an echo task
 
-Section 3.5.3. Needs: nothing.
+Section 3.5.3. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the echo of Listing 3.8 (variant: unhandled error) now catches any exception, logs
 it with logging.exception ("ERROR:root:Unexpected network error" and the traceback, on stderr, the

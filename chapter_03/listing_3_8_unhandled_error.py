@@ -1,6 +1,6 @@
 """Listing 3.8 (variant: unhandled error) — An exception in an echo task goes unnoticed
 
-Section 3.5.3. Needs: nothing.
+Section 3.5.3. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the 3.8 server whose echo raises Exception("Unexpected network error") when a client
 sends exactly "boom" with CR LF (`python -m util telnet 8000`, or telnet). Nothing handles it: that

@@ -1,6 +1,6 @@
 """Listing 4.1 — An asynchronous context manager to wait for a client connection
 
-Section 4.2. Needs: nothing.
+Section 4.2. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: `async with ConnectedSocket(server_socket)` waits in __aenter__ until one client
 connects; the block reads one message and prints it; __aexit__ then closes the connection, even if

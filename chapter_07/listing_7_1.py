@@ -1,6 +1,6 @@
 """Listing 7.1 — A multithreaded echo server
 
-Section 7.1. Needs: nothing.
+Section 7.1. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: every client gets its own thread, so two `python -m util telnet 8000` sessions chat
 with the server at the same time; each chunk is printed as "Received b'...', sending!" and echoed.

@@ -1,6 +1,6 @@
 """Listing 7.2 — Subclassing the thread class for a clean shutdown
 
-Section 7.1. Needs: nothing.
+Section 7.1. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the same echo server, one ClientEchoThread per connection. A client that
 disconnects ends its thread ("Thread interrupted by Connection closed! exception, shutting

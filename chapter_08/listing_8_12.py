@@ -1,6 +1,6 @@
 """Listing 8.12 — Creating an echo server with server objects
 
-Section 8.5. Needs: nothing.
+Section 8.5. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: connect from several terminals with `python -m util telnet 8000`. Each newcomer gets
 "Welcome! <n> user(s) are online!" and everybody (the newcomer too) gets "New user connected!";

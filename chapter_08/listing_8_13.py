@@ -1,6 +1,6 @@
 """Listing 8.13 — A chat server
 
-Section 8.6. Needs: nothing.
+Section 8.6. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: start it, then run the chat client (8.14) in two or more terminals, or use
 `nc 127.0.0.1 9000` (plain nc: its lines end with LF alone, where telnet's CR would become part

@@ -1,6 +1,6 @@
 """Listing 8.13 (today: a queue per client) — A chat server
 
-Section 8.6. Needs: nothing.
+Section 8.6. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: the chat of 8.13, same protocol and messages (`CONNECT <name>`, "Welcome! <n>
 user(s) are online!", "<name> connected!", "<name>: <line>", "<name> has left the chat"), on port

@@ -1,6 +1,6 @@
 """Listing 9.1 — A current time endpoint
 
-Section 9.1.2. Needs: nothing.
+Section 9.1.2. Needs: nothing. Listens: WEB_PORT.
 
 What to watch: `curl http://127.0.0.1:8080/time` answers JSON such as
 {"month": 11, "day": 24, "time": "16:13:44.481169"}; any other path is a 404, another method on

@@ -1,6 +1,6 @@
 """Listing 9.10 — Using the WebSocket endpoint
 
-Section 9.3.2. Needs: peer (9.9).
+Section 9.3.2. Needs: peer (9.9). Listens: WEB_PORT.
 
 What to watch: the listing is the page listing_9_10.html; this module serves it over HTTP on
 127.0.0.1:WEB_PORT (8080) and prints its address, with the WebSocket counter of 9.9 running

@@ -1,6 +1,6 @@
 """Listing 9.2 — Connecting to a product database
 
-Section 9.1.3. Needs: postgres (products).
+Section 9.1.3. Needs: postgres (products). Listens: WEB_PORT.
 
 What to watch: "Creating database pool." prints before the run_app banner (the on_startup hook
 runs first), and "Destroying database pool." after Ctrl-C (on_cleanup). GET /brands answers the

@@ -1,6 +1,6 @@
 """Listing 9.2 (today: AppKey and cleanup_ctx) — Connecting to a product database
 
-Section 9.1.3. Needs: postgres (products).
+Section 9.1.3. Needs: postgres (products). Listens: WEB_PORT.
 
 What to watch: the same app and the same lines as 9.2: "Creating database pool." before the
 run_app banner, GET /brands answering the brand table as JSON, "Destroying database pool." after

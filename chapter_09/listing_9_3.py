@@ -1,6 +1,6 @@
 """Listing 9.3 — Getting a specific product
 
-Section 9.1.3. Needs: postgres (products).
+Section 9.1.3. Needs: postgres (products). Listens: WEB_PORT.
 
 What to watch: `curl http://127.0.0.1:8080/products/1` answers that product's row as a JSON
 object; /products/abc is a 400 (the id is not an integer) and an id with no row is a 404, both

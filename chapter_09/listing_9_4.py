@@ -1,6 +1,6 @@
 """Listing 9.4 — An endpoint to create a product
 
-Section 9.1.3. Needs: postgres (products).
+Section 9.1.3. Needs: postgres (products). Listens: WEB_PORT.
 
 What to watch: POST /product with {"product_name": "widget", "brand_id": 1} inserts a row and
 answers an empty 201; a body without both keys, or no body at all, is a 400. Try

@@ -1,6 +1,6 @@
 """Listing 9.6 — A WSGI application
 
-Section 9.2. Needs: nothing.
+Section 9.2. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: one function is a whole web application: the WSGI server calls it once per
 request with the environ dict and start_response, and it returns the body. Every path and

@@ -1,6 +1,6 @@
 """Listing 9.7 — A simple ASGI application
 
-Section 9.2.1. Needs: nothing.
+Section 9.2.1. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: the ASGI version is a coroutine that sends its answer as two messages
 (http.response.start, then http.response.body): every path answers 200 "ASGI hello!"

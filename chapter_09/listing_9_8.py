@@ -1,6 +1,6 @@
 """Listing 9.8 — A Starlette brands endpoint
 
-Section 9.3.1. Needs: postgres (products).
+Section 9.3.1. Needs: postgres (products). Listens: SERVER_PORT.
 
 What to watch: this is the book's code, and on today's Starlette (1.0 and later) it fails before
 serving anything: `python -m chapter_09.listing_9_8` (or `uvicorn chapter_09.listing_9_8:app`)

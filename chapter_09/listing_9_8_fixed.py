@@ -1,6 +1,6 @@
 """Listing 9.8 (fixed) — A Starlette brands endpoint
 
-Section 9.3.1. Needs: postgres (products).
+Section 9.3.1. Needs: postgres (products). Listens: SERVER_PORT.
 
 What to watch: the same endpoint as listing 9.8, with the pool made and closed by a lifespan
 context manager, the hook today's Starlette has in place of on_startup/on_shutdown: the code

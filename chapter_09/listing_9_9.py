@@ -1,6 +1,6 @@
 """Listing 9.9 — A Starlette WebSocket endpoint
 
-Section 9.3.2. Needs: nothing.
+Section 9.3.2. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: ws://127.0.0.1:8000/counter pushes the number of connected users, as text, to
 every client whenever one connects or leaves; what clients send is ignored. Open

@@ -1,6 +1,6 @@
 """Listing 10.1 — An inventory service
 
-Section 10.3.2. Needs: nothing.
+Section 10.3.2. Needs: nothing. Listens: INVENTORY_PORT.
 
 What to watch: GET /products/<id>/inventory answers {"inventory": <0..100>} after a random
 0.0-2.0 s, so about half of the calls take longer than the BFF's 1 s timeout (listing 10.8).

@@ -1,6 +1,6 @@
 """Listing 10.5 — The favorites service
 
-Section 10.3.2. Needs: postgres (favorites).
+Section 10.3.2. Needs: postgres (favorites). Listens: FAVORITES_PORT.
 
 What to watch: GET /users/1/favorites and /users/3/favorites answer three {"product_id": n}
 objects, user 2 gets [] with status 200 (fetch always returns a list, so the 404 branch never

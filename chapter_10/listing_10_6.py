@@ -1,6 +1,6 @@
 """Listing 10.6 — The cart service
 
-Section 10.3.2. Needs: postgres (cart).
+Section 10.3.2. Needs: postgres (cart). Listens: CART_PORT.
 
 What to watch: a copy of the favorites service over the cart database: users 1 and 2 have three
 items each, user 3 (the one the BFF asks about) has an empty cart, /users/x/cart answers 400.

@@ -1,6 +1,6 @@
 """Listing 10.7 — The product service
 
-Section 10.3.2. Needs: postgres (products).
+Section 10.3.2. Needs: postgres (products). Listens: SERVER_PORT.
 
 What to watch: GET /products answers every row of chapter 5's product table as
 {"product_id", "product_name"} objects, with no paging: 1,000 of them for the book's data,

@@ -1,6 +1,6 @@
 """Listing 10.8 — The product backend-for-frontend
 
-Section 10.3.3. Needs: microservices.
+Section 10.3.3. Needs: microservices. Listens: SERVICE_PORT.
 
 What to watch: GET /products/all asks the product, favorites and cart services at once and
 waits at most 1 s; then one inventory call per product, again at most 1 s. A slow inventory

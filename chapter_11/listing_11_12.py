@@ -1,6 +1,6 @@
 """Listing 11.12 — Using the upload API in a file server
 
-Section 11.4. Needs: nothing.
+Section 11.4. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: upload a file with `nc -N 127.0.0.1 9000 < somefile` (OpenBSD netcat needs
 -N to send EOF when its input ends). The server answers nothing, closes the connection after

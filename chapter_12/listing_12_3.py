@@ -1,6 +1,6 @@
 """Listing 12.3 — Using queues in a web application
 
-Section 12.1.1. Needs: nothing.
+Section 12.1.1. Needs: nothing. Listens: WEB_PORT.
 
 What to watch: POST /order (e.g. `curl -X POST http://127.0.0.1:8080/order`) answers
 "Order placed!" at once; one of five worker tasks then prints "Processing order <n>" and, n

@@ -1,6 +1,6 @@
 """Listing 12.7 — A priority queue in a web application
 
-Section 12.2. Needs: nothing.
+Section 12.2. Needs: nothing. Listens: WEB_PORT.
 
 What to watch: the order service of 12.3 with an asyncio.PriorityQueue(10) of Order dataclasses
 ordered by user type. POST /order with the JSON body {"power_user": "True"} places a power

@@ -1,6 +1,6 @@
 """Listing 14.10 — Sockets with custom futures
 
-Section 14.5.4. Needs: nothing.
+Section 14.5.4. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: a one-shot prototype with no asyncio at all: main is driven by hand with send() and
 a selector. It waits for a connection (`python -m util telnet 8000`), prints "Processing selector

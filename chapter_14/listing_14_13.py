@@ -1,6 +1,6 @@
 """Listing 14.13 — Implementing a server with the custom event loop
 
-Section 14.5.7. Needs: nothing.
+Section 14.5.7. Needs: nothing. Listens: SERVER_PORT.
 
 What to watch: a concurrent TCP server with no asyncio at all, on the hand-written EventLoop of
 14.12 and CustomTask of 14.11. Connect from several terminals (`python -m util telnet 8000`) and

@@ -1,6 +1,6 @@
 """Listing 14.2 — A server with context variables
 
-Section 14.2. Needs: nothing.
+Section 14.2. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: connect from several terminals (`python -m util telnet 9000`) and type lines: the
 server prints "Got message b'...\\n' from ('127.0.0.1', <port>)" with the address of the client

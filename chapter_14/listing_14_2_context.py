@@ -1,6 +1,6 @@
 """Listing 14.2 (today: create_task context) — A server with context variables
 
-Section 14.2. Needs: nothing.
+Section 14.2. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: the server of 14.2 on port 9000 (SERVICE_PORT): connect from several terminals
 (`python -m util telnet 9000`) and type lines; each "Got message b'...' from ('127.0.0.1', <port>)"

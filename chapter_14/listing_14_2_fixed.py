@@ -1,6 +1,6 @@
 """Listing 14.2 (fixed) — A server with context variables
 
-Section 14.2. Needs: nothing.
+Section 14.2. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: the same server as 14.2, working on every Python from 3.11 on. Connect from several
 terminals (`python -m util telnet 9000`) and type lines: each "Got message b'...' from

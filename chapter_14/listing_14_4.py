@@ -1,6 +1,6 @@
 """Listing 14.4 — Using uvloop as the event loop
 
-Section 14.4. Needs: nothing.
+Section 14.4. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: a one-line echo server that runs on uvloop instead of asyncio's own loop, with no
 other change to the code: `uvloop.install()` before asyncio.run is all it takes. Connect with

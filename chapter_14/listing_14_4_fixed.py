@@ -1,6 +1,6 @@
 """Listing 14.4 (fixed) — Using uvloop as the event loop
 
-Section 14.4. Needs: nothing.
+Section 14.4. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: the same one-line echo server on uvloop, started the modern way with
 uvloop.run(main()) (on 3.12+ that is asyncio.run(main(), loop_factory=uvloop.new_event_loop)).

@@ -1,6 +1,6 @@
 """Listing 14.4 (today: loop_factory) — Using uvloop as the event loop
 
-Section 14.4. Needs: nothing.
+Section 14.4. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: the one-line echo server of 14.4 on port 9000 (SERVICE_PORT), on uvloop, chosen with
 `asyncio.run(main(), loop_factory=uvloop.new_event_loop)` and no event-loop policy: it prints

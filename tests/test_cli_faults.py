@@ -5,6 +5,7 @@ Each is one line `error: …` and exit 2, or a clean stop that leaves nothing ru
 Every test has its own free ports and data folder, as tests/test_cli.py's do.
 """
 import signal
+import socket
 from pathlib import Path
 
 import psutil
@@ -13,6 +14,7 @@ import pytest
 from tests import test_cli
 from tests.support import Program, free_port
 from tests.test_cli import assert_clean_error, cli
+from util.tools import listing_index
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.processes import port_open
 
@@ -144,3 +146,52 @@ def test_a_signal_while_the_embedded_postgres_starts_stops_it(cli_env, signum, m
     finally:
         server.stop()
 
+
+
+# --- what the reader brings: the listing's own port, a display, a terminal ---------------------
+
+@pytest.mark.parametrize("number", ["3.3", "3.8", "3.1"])
+def test_a_busy_listing_port_is_one_line_naming_the_port_and_its_variable(cli_env, number):
+    port = cli_env["SERVER_PORT"]
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", int(port)))
+        squatter.listen()
+        result = cli("run", number, env=cli_env)
+    assert_clean_error(result, f"port {port} (SERVER_PORT) is in use by another program: set "
+                               "SERVER_PORT to a free port")
+
+
+def test_every_server_listing_says_which_port_it_listens_on():
+    from util import settings
+
+    servers = {info.id: info.listens for info in listing_index.discover() if info.listens}
+    assert servers["3.8"] == "SERVER_PORT" and servers["8.13"] == "SERVICE_PORT"
+    assert servers["9.2"] == "WEB_PORT" and servers["10.6"] == "CART_PORT"
+    assert all(hasattr(settings, variable) for variable in servers.values())
+    assert listing_index.find("9.2").needs == (listing_index.Need("postgres", ("products",)),)
+    assert "8.14" not in servers, "a client"
+
+
+@pytest.mark.parametrize("number", ["7.12", "7.15"])
+def test_a_window_without_a_display_is_one_line_saying_how_to_get_one(cli_env, number):
+    result = cli("run", number, env=cli_env | {"DISPLAY": ""})
+    assert_clean_error(result, f"listing {number} opens a window, but DISPLAY is not set: run "
+                               "it in a desktop session, or in a virtual display with "
+                               f"`xvfb-run -a uv run python -m util run {number}`")
+    assert not port_open("127.0.0.1", int(cli_env["EXAMPLE_PORT"])), "nothing was started"
+
+
+def test_a_display_whose_x_server_does_not_answer_is_one_line(cli_env):
+    unused = next(n for n in range(4000, 5000) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    result = cli("run", "7.12", env=cli_env | {"DISPLAY": f":{unused}"})
+    assert_clean_error(result, f"listing 7.12 opens a window, but the X server of "
+                               f"DISPLAY=:{unused} does not answer: run it in a desktop session, "
+                               "or in a virtual display with "
+                               "`xvfb-run -a uv run python -m util run 7.12`")
+
+
+@pytest.mark.parametrize("number", ["8.8", "8.14"])
+def test_a_terminal_program_without_a_terminal_is_one_line(cli_env, number):
+    result = cli("run", number, env=cli_env | {"SERVICE_PORT": str(free_port())})
+    assert_clean_error(result, f"listing {number} reads the keys you type: run it in a "
+                               "terminal, with nothing piped or redirected into it")

@@ -38,8 +38,7 @@ def run_listing(listing_id: str | None, args: list[str]) -> int:
         raise ReaderError("which listing? write it like `python -m util run 2.9`")
     info = listing_index.find(listing_id)
     # from here on SIGTERM and SIGHUP unwind as Ctrl-C does: what was started is stopped
-    with stop_signals.raised(), RunEnvironment(info.needs, info.module,
-                                               announce=_to_stderr) as started:
+    with stop_signals.raised(), RunEnvironment.for_listing(info, _to_stderr) as started:
         child = subprocess.Popen([sys.executable, "-m", info.module, *args])
         with stop_signals.forwarding(_forwarder(child)):
             returncode = child.wait()
@@ -111,5 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except stop_signals.Stopped as stopped:
+        return stopped.exit_status
     except stop_signals.Stopped as stopped:
         return stopped.exit_status

@@ -1,8 +1,9 @@
 """The index of listings, read from the module docstrings (never by importing the modules).
 
 A listing's docstring starts `Listing N.M — <caption>` and has a line
-`Section X.Y. Needs: <needs>.` (see CONTRIBUTING.md); sibling modules such as
-listing_4_16_fixed.py are indexed as "4.16_fixed".
+`Section X.Y. Needs: <needs>.`, ending `Listens: <VARIABLE>.` for a server (the util.settings
+port it listens on; see CONTRIBUTING.md); sibling modules such as listing_4_16_fixed.py are
+indexed as "4.16_fixed".
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from util.tools.errors import ReaderError
 FIRST_LINE = re.compile(
     r"Listing\s+(?P<number>\d+\.\d+)(?P<variant>\s*\([^)]*\))?\s*[—-]+\s*(?P<caption>.+)")
 SECTION = re.compile(r"Section\s+(?P<section>\d+(?:\.\d+)*)")
-NEEDS = re.compile(r"Needs:\s*(?P<needs>.+?)\.?\s*$", re.MULTILINE)
+NEEDS = re.compile(r"Needs:\s*(?P<needs>.+?)\.?(?:\s+Listens:.*)?\s*$", re.MULTILINE)
+LISTENS = re.compile(r"Needs:.*\sListens:\s*(?P<variable>[A-Z_]+)\.?\s*$", re.MULTILINE)
 NEED = re.compile(r"\s*(?P<kind>[\w-]+)(?:\s*\((?P<args>[^)]*)\))?\s*(?:,|$)")
 MODULE_FILE = re.compile(r"listing_(?P<chapter>\d+)_(?P<number>\d+)(?P<suffix>_\w+)?\.py")
 
@@ -43,6 +45,15 @@ class ListingInfo:
     section: str
     needs: tuple[Need, ...]
     path: Path
+    listens: str | None = None  # the util.settings port variable a server listens on
+
+    def port(self) -> int | None:
+        """The port this listing listens on, as util.settings has it now."""
+        if self.listens is None:
+            return None
+        from util import settings
+
+        return getattr(settings, self.listens)
 
     def sort_key(self) -> tuple:
         chapter, rest = self.id.split(".", 1)
@@ -75,6 +86,7 @@ def read(path: Path) -> ListingInfo | None:
         return None
     section = SECTION.search(doc)
     needs = NEEDS.search(doc)
+    listens = LISTENS.search(doc)
     listing_id = f"{int(match['chapter'])}.{int(match['number'])}{match['suffix'] or ''}"
     return ListingInfo(
         id=listing_id,
@@ -83,6 +95,7 @@ def read(path: Path) -> ListingInfo | None:
         section=section["section"] if section else "",
         needs=parse_needs(needs["needs"]) if needs else (),
         path=path,
+        listens=listens["variable"] if listens else None,
     )
 
 

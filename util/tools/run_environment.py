@@ -6,17 +6,20 @@ docstring cannot go unnoticed.
 """
 from __future__ import annotations
 
+import os
+import shutil
+import socket
 import subprocess
 import sys
 
 from util import settings
 from util.tools import stop_signals
 from util.tools.errors import ReaderError
-from util.tools.listing_index import Need, find
-from util.tools.processes import Timeout, listening_ports, stop_process, wait_until
+from util.tools.listing_index import ListingInfo, Need, find
+from util.tools.processes import Timeout, listening_ports, port_open, stop_process, wait_until
 
 CHAPTER_10_SERVICES = ("10.7", "10.1", "10.5", "10.6")  # what the need `microservices` starts
-NEEDS_WITHOUT_SERVICES = {"tty", "display"}  # what the reader brings: nothing to start
+NEEDS_WITHOUT_SERVICES = {"tty", "display"}  # what the reader brings: checked, not started
 
 
 class ServiceError(ReaderError):
@@ -30,10 +33,13 @@ class RunEnvironment:
     started, so a listing that needs nothing starts at once.
     """
 
-    def __init__(self, needs: tuple[Need, ...], module: str, announce=print):
+    def __init__(self, needs: tuple[Need, ...], module: str, announce=print,
+                 listens: str | None = None, listing_id: str | None = None):
         self.needs = needs
         self.module = module  # the listing about to run: loaders stop before it
         self.announce = announce
+        self.listens = listens  # the util.settings port variable the listing listens on
+        self.listing_id = listing_id or module
         self.example_site = None  # an ExampleSite this run started
         self.embedded_postgres = None  # an EmbeddedPostgres this run started
         self.server = None  # the Postgres in use
@@ -50,7 +56,12 @@ class RunEnvironment:
                                f"(known needs: {known})")
         self._starters = starters
 
+    @classmethod
+    def for_listing(cls, info: ListingInfo, announce=print) -> RunEnvironment:
+        return cls(info.needs, info.module, announce, info.listens, info.id)
+
     def __enter__(self) -> RunEnvironment:
+        self._check_what_the_reader_brings()
         try:
             for need in self.needs:
                 if need.kind in self._starters:
@@ -71,6 +82,23 @@ class RunEnvironment:
             if self.embedded_postgres is not None:
                 self.embedded_postgres.stop()
                 self.embedded_postgres = None
+
+    def _check_what_the_reader_brings(self) -> None:
+        """The listing's own port free, a terminal, a display: one clear line if one is
+        missing, before anything is started."""
+        if self.listens is not None:
+            port = getattr(settings, self.listens)
+            if port_open(settings.SERVER_HOST, port):
+                raise ServiceError(f"port {port} ({self.listens}) is in use by another program: "
+                                   f"set {self.listens} to a free port")
+        kinds = {need.kind for need in self.needs}
+        if "tty" in kinds and not _stdin_is_a_terminal():
+            raise ServiceError(f"listing {self.listing_id} reads the keys you type: run it in a "
+                               f"terminal, with nothing piped or redirected into it")
+        if "display" in kinds and (missing := display_missing()):
+            raise ServiceError(f"listing {self.listing_id} opens a window, but {missing}: run it "
+                               f"in a desktop session, or in a virtual display with `xvfb-run -a "
+                               f"uv run python -m util run {self.listing_id}`")
 
     def _example_site(self, _args: tuple[str, ...]) -> None:
         from util.tools.example_site import ExampleSite
@@ -161,3 +189,48 @@ class RunEnvironment:
             book = BOOK_DATABASES.get(name)
             if book and self.module in book.loaders:
                 asyncio.run(record_loader_run(self.server, database, self.module))
+
+
+def _stdin_is_a_terminal() -> bool:
+    try:
+        return os.isatty(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def display_missing() -> str | None:
+    """Why Tk could not open a window here (None if it can): on X11 systems DISPLAY must name
+    an X server that answers; macOS and Windows have their own display."""
+    if sys.platform in ("darwin", "win32"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return "DISPLAY is not set"
+    if shutil.which("xdpyinfo"):
+        try:
+            answered = subprocess.run(["xdpyinfo"], stdin=subprocess.DEVNULL,
+                                      capture_output=True, timeout=5).returncode == 0
+        except subprocess.TimeoutExpired:
+            answered = False
+    else:
+        answered = _x_server_answers(display)
+    return None if answered else f"the X server of DISPLAY={display} does not answer"
+
+
+def _x_server_answers(display: str) -> bool:
+    """Connect to the X server's socket ("[host]:N[.screen]": a local socket, or TCP 6000+N)."""
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit():
+        return False
+    if host and host != "unix":
+        return port_open(host, 6000 + int(number))
+    for address in (f"/tmp/.X11-unix/X{number}", f"\0/tmp/.X11-unix/X{number}"):
+        with socket.socket(socket.AF_UNIX) as probe:
+            probe.settimeout(2)
+            try:
+                probe.connect(address)
+                return True
+            except OSError:
+                continue
+    return False
