@@ -112,5 +112,3 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except stop_signals.Stopped as stopped:
         return stopped.exit_status
-    except stop_signals.Stopped as stopped:
-        return stopped.exit_status
