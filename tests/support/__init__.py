@@ -3,6 +3,7 @@
 - processes: running a module as a reader does (`Program`, `Listing`, `run_program`,
   `run_listing`, `Run`, `ok`, `listing_env`, `module_name`);
 - network: free ports, waiting for one, `connect` with retries, `echo`;
+- timing: `assert_about`, every wall-clock window, widened by TIMING_SLACK;
 - waiting: util's one `wait_until`, and `wait_for_stderr` / `wait_for_stdout` on a program;
 - async_timed: util.async_timed's lines without addresses and times;
 - terminal: a VT100 `Screen` and a pty `Terminal` (import tests.support.terminal);
@@ -21,9 +22,11 @@ from tests.support.processes import (
     run_listing,
     run_program,
 )
+from tests.support.timing import assert_about
 from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wait_until
 
-__all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "async_timed_shape", "connect",
+__all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "assert_about", "async_timed_shape",
+           "connect",
            "echo", "free_port", "listing_env", "module_name", "ok", "receive",
            "run_listing", "run_program", "wait_for_port", "wait_for_stderr", "wait_for_stdout",
            "wait_until"]
