@@ -6,6 +6,7 @@ reads the trace back with util.tools.timeline, the module that draws it.
 """
 from __future__ import annotations
 
+import itertools
 import shutil
 import signal
 import tempfile
@@ -98,7 +99,7 @@ def test_2_20_each_blocking_request_holds_the_loop_and_is_highlighted(trace_env,
         longest = max(end - start for start, end in lane.runs)
         assert 0.45 <= longest < 2.0, lane
     starts = sorted(stretch.start for stretch in held)  # one after another, never together
-    assert all(later - earlier >= 0.45 for earlier, later in zip(starts, starts[1:]))
+    assert all(later - earlier >= 0.45 for earlier, later in itertools.pairwise(starts))
 
 
 def test_a_thread_pool_of_chapter_7_shows_its_workers_running_together(trace_env):
@@ -116,7 +117,7 @@ def test_a_thread_pool_of_chapter_7_shows_its_workers_running_together(trace_env
 
 
 def test_a_process_pool_of_chapter_6_shows_its_children(trace_env):
-    result = trace("6.5", env=trace_env, timeout=300)
+    result = trace("--seconds", "240", "6.5", env=trace_env, timeout=300)
     assert result.returncode == 0, result
     assert result.lines[-1] == "100000000"
     traced = assert_saved(trace_env, "listing_6_5", result)

@@ -26,9 +26,11 @@ from util import settings
 from util.tools import listing_index
 from util.tools.errors import ReaderError
 from util.tools.run_environment import RunEnvironment
+from util.tools.trace_target import FINISHED
 
 DEFAULT_SECONDS = 30.0
-GRACE = 10.0  # seconds a listing has to stop after SIGINT, then after SIGTERM
+GRACE = 10.0  # seconds a listing has to stop after SIGINT (Ctrl-C)
+SAVING = 120.0  # seconds VizTracer may take to save, after SIGTERM, before it is killed
 TRACER_ENTRIES = 600_000  # calls kept (the latest): a long run keeps its last ones, ~60 MB
 TRACER = ("--log_async", "--quiet", "--tracer_entries", str(TRACER_ENTRIES))
 
@@ -71,9 +73,15 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
     output.unlink(missing_ok=True)
     stopped = False
     with RunEnvironment(info.needs, info.module, announce=_to_stderr) as started:
-        child = subprocess.Popen(command(info.module, args, output), cwd=settings.REPO)
-        with _forwarding(child):
-            returncode, stopped = _wait(child, seconds)
+        finished = output.with_suffix(".finished")
+        finished.unlink(missing_ok=True)
+        child = subprocess.Popen(command(info.module, args, output), cwd=settings.REPO,
+                                 env=os.environ | {FINISHED: str(finished)})
+        try:
+            with _forwarding(child):
+                returncode, stopped = _wait(child, seconds, finished)
+        finally:
+            finished.unlink(missing_ok=True)
         if returncode == 0 and not stopped:
             started.listing_succeeded()
     if not output.exists():
@@ -116,38 +124,50 @@ def _foreground_at_terminal() -> bool:
         return False
 
 
-def _wait(child: subprocess.Popen, seconds: float | None) -> tuple[int, bool]:
+def _wait(child: subprocess.Popen, seconds: float | None, finished: Path) -> tuple[int, bool]:
     """The child's exit code, and whether it had to be stopped at the bound. At the bound it
-    gets SIGINT, then SIGTERM; whatever it started and left running is stopped after it."""
+    gets SIGINT, then SIGTERM, unless the listing is over and VizTracer is saving (`finished`
+    exists); whatever it started and left running is stopped after it."""
     try:
         return child.wait(seconds), False
     except subprocess.TimeoutExpired:
-        pass
+        if finished.exists():
+            return child.wait(), False
     import psutil
 
     try:
         descendants = psutil.Process(child.pid).children(recursive=True)
     except psutil.Error:
         descendants = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    with contextlib.suppress(ProcessLookupError):
+        child.send_signal(signal.SIGINT)
+    try:
+        child.wait(GRACE)
+    except subprocess.TimeoutExpired:  # stuck: stop what it started, which it may wait for,
+        _stop(descendants)  # then SIGTERM, which VizTracer turns into an exit that saves
         with contextlib.suppress(ProcessLookupError):
-            child.send_signal(signum)
+            child.send_signal(signal.SIGTERM)
         try:
-            child.wait(GRACE)
-            break
+            child.wait(SAVING)
         except subprocess.TimeoutExpired:
-            continue
-    else:
-        child.kill()
-        child.wait()
-    for process in descendants:
+            child.kill()
+            child.wait()
+    _stop(descendants)
+    return child.returncode, True
+
+
+def _stop(processes) -> None:
+    """SIGTERM, then SIGKILL, to the processes still running (psutil checks each is still the
+    process it was, so a reused pid is never signalled)."""
+    import psutil
+
+    for process in processes:
         with contextlib.suppress(psutil.Error):
             process.terminate()
-    _gone, alive = psutil.wait_procs(descendants, timeout=GRACE)
+    _gone, alive = psutil.wait_procs(processes, timeout=GRACE)
     for process in alive:
         with contextlib.suppress(psutil.Error):
             process.kill()
-    return child.returncode, True
 
 
 def report(info: listing_index.ListingInfo, output: Path, bounded: float | None,

@@ -9,17 +9,24 @@ what `util trace` (util.tools.trace) starts. Before the listing runs, this modul
 - makes `uvloop` the default loop (uvloop's loop is C code the tracer cannot see into): its
   `install`, `run`, `new_event_loop` and `EventLoopPolicy` give asyncio's own, and the event
   `uvloop replaced` says so.
+
+Once the listing is over it ignores Ctrl-C (VizTracer is saving) and creates the file that the
+variable UTIL_TRACE_FINISHED names, so `util trace` no longer stops it at its bound.
 """
 from __future__ import annotations
 
 import asyncio
+import os
 import runpy
+import signal
 import sys
 import types
+from pathlib import Path
 
 TASK_CREATED = "task created"
 TASK_ENDED = "task ended"
 UVLOOP_REPLACED = "uvloop replaced"
+FINISHED = "UTIL_TRACE_FINISHED"  # a file to create once the listing is over (util trace waits)
 
 
 def _tracer():
@@ -106,6 +113,10 @@ def main() -> None:
         runpy.run_module(module, run_name="__main__", alter_sys=True)
     except KeyboardInterrupt:  # Ctrl-C, or util trace's bound: the trace is saved on the way out
         raise SystemExit(130) from None
+    finally:  # VizTracer saves next: a Ctrl-C now would leave half a file
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if finished := os.environ.get(FINISHED):
+            Path(finished).touch()
 
 
 if __name__ == "__main__":
