@@ -16,4 +16,5 @@
     trace_target           inside a traced run: task marks, uvloop replaced, the listing run
     timeline               a trace as lanes (tasks, threads, processes) and its PNG timeline
     telnet                 `python -m util telnet [HOST] PORT`: a line client sending CR LF
+    russian_edition        the Russian edition's sections and pages (`util list --ru`)
 """

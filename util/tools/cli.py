@@ -19,7 +19,7 @@ from util.tools.errors import ReaderError
 from util.tools.run_environment import RunEnvironment
 
 
-def list_listings(chapter_text: str | None) -> int:
+def list_listings(chapter_text: str | None, russian: bool = False) -> int:
     chapter = None if chapter_text is None else listing_index.chapter_number(chapter_text)
     found = listing_index.discover(chapter)
     if not found:
@@ -28,8 +28,14 @@ def list_listings(chapter_text: str | None) -> int:
     width = max(len(info.id) for info in found)
     for info in found:
         needs = ", ".join(str(need) for need in info.needs) or "nothing"
-        print(f"{info.id:<{width}}  {info.caption}  [section {info.section or '?'}; "
-              f"needs {needs}]")
+        line = (f"{info.id:<{width}}  {info.caption}  [section {info.section or '?'}; "
+                f"needs {needs}]")
+        if russian:
+            from util.tools import russian_edition
+
+            found_ru = russian_edition.section(info.section)
+            line += f"  — {found_ru}" if found_ru else ""
+        print(line)
     return 0
 
 
@@ -76,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     show = commands.add_parser("list", help="list the listings")
     show.add_argument("chapter", nargs="?")
+    show.add_argument("--ru", action="store_true",
+                      help="with the Russian edition's section title and page")
     run = commands.add_parser("run", help="run a listing with what it needs")
     run.add_argument("listing", nargs="?", help="the book's number, e.g. 2.9")
     run.add_argument("args", nargs=argparse.REMAINDER)
@@ -90,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     try:
         if options.command == "list":
-            return list_listings(options.chapter)
+            return list_listings(options.chapter, options.ru)
         if options.command == "run":
             return run_listing(options.listing, options.args)
         if options.command == "trace":
