@@ -4,8 +4,10 @@ Each is one line `error: …` and exit 2, or a clean stop that leaves nothing ru
 
 Every test has its own free ports and data folder, as tests/test_cli.py's do.
 """
+import re
 import signal
 import socket
+import threading
 from pathlib import Path
 
 import psutil
@@ -195,3 +197,51 @@ def test_a_terminal_program_without_a_terminal_is_one_line(cli_env, number):
     result = cli("run", number, env=cli_env | {"SERVICE_PORT": str(free_port())})
     assert_clean_error(result, f"listing {number} reads the keys you type: run it in a "
                                "terminal, with nothing piped or redirected into it")
+
+
+# --- a PGPORT where no Postgres answers -------------------------------------------------------
+
+def _not_a_postgres(behaviour: str) -> socket.socket:
+    """A listener on a free port that never speaks, or closes each connection, or answers
+    garbage, served by a daemon thread until the socket is closed."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    if behaviour == "silent":
+        return listener  # connections wait in the backlog, unanswered
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                if behaviour == "garbage":
+                    connection.recv(1024)
+                    connection.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+@pytest.mark.parametrize("behaviour, reason", [
+    ("silent", "no answer within 3 s: the program listening there is not a Postgres, or it "
+               "hangs; set PGPORT to a Postgres's port"),
+    ("closes", "the program listening there does not speak Postgres's protocol "
+               "(unexpected connection_lost() call); set PGPORT to a Postgres's port"),
+    ("garbage", "the program listening there does not speak Postgres's protocol "
+                "(.+); set PGPORT to a Postgres's port"),
+])
+def test_a_pgport_that_is_not_a_postgres_says_why_within_seconds(cli_env, behaviour, reason):
+    with _not_a_postgres(behaviour) as listener:
+        port = listener.getsockname()[1]
+        result = cli("run", "5.1", env=cli_env | {"PGPORT": str(port)}, timeout=30)
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result
+    assert re.fullmatch(re.escape(f"error: cannot connect to Postgres at 127.0.0.1:{port}: ")
+                        + (reason if behaviour == "garbage" else re.escape(reason)),
+                        lines[0]), lines[0]
+    assert result.seconds < 8

@@ -9,6 +9,8 @@ from util import settings
 from util.tools.errors import ReaderError
 from util.tools.processes import port_open
 
+CONNECT_TIMEOUT = 3  # seconds: a Postgres on this machine answers at once
+
 
 class PostgresError(ReaderError):
     """A problem with Postgres, worded for the reader; the CLI prints it without a traceback."""
@@ -32,7 +34,8 @@ class Postgres:
     async def connect(self, database: str = "postgres") -> asyncpg.Connection:
         try:
             return await asyncpg.connect(host=self.host, port=self.port, user=self.user,
-                                         password=self.password, database=database, timeout=10)
+                                         password=self.password, database=database,
+                                         timeout=CONNECT_TIMEOUT)
         except asyncpg.InvalidPasswordError:
             raise PostgresError(
                 f"Postgres at {self.host}:{self.port} rejected user {self.user!r} with the "
@@ -41,9 +44,9 @@ class Postgres:
         except asyncpg.InvalidCatalogNameError:
             raise PostgresError(f"database {database!r} does not exist on "
                                 f"{self.host}:{self.port}") from None
-        except (TimeoutError, OSError) as error:
+        except OSError as error:  # TimeoutError and ConnectionError among them
             raise PostgresError(f"cannot connect to Postgres at {self.host}:{self.port}: "
-                                f"{error}") from None
+                                f"{_reason(error)}") from None
 
     async def server_version(self) -> str:
         connection = await self.connect()
@@ -78,6 +81,19 @@ class Postgres:
             await connection.execute(f'DROP DATABASE IF EXISTS "{identifier(name)}" WITH (FORCE)')
         finally:
             await connection.close()
+
+
+def _reason(error: OSError) -> str:
+    """Why a connection failed, never empty (a TimeoutError has no message of its own)."""
+    if isinstance(error, TimeoutError):
+        return (f"no answer within {CONNECT_TIMEOUT} s: the program listening there is not a "
+                f"Postgres, or it hangs; set PGPORT to a Postgres's port")
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused: nothing listens there"
+    if isinstance(error, ConnectionError):
+        return (f"the program listening there does not speak Postgres's protocol "
+                f"({error or type(error).__name__}); set PGPORT to a Postgres's port")
+    return str(error) or type(error).__name__
 
 
 def identifier(name: str) -> str:
