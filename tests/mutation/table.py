@@ -557,7 +557,13 @@ MUTANTS: list[Mutant] = [
     M("9.7-content-type", "[b'content-type', b'text/html']", "[b'content-type', b'text/plain']",
       "the wrong content type"),
     M("9.8-route", "routes=[Route('/brands', brands)],", "routes=[Route('/brand', brands)],",
-      "the wrong path"),
+      "the wrong path",
+      equivalent="the book's app cannot be built on Starlette 1 (on_startup is gone: the tests "
+                 "show the TypeError), so its routes are never served and the path is never "
+                 "observable"),
+    M("9.8_fixed-route", "app = Starlette(routes=[Route('/brands', brands)], lifespan",
+      "app = Starlette(routes=[Route('/brand', brands)], lifespan", "the wrong path",
+      listing="9.8"),
     M("9.8_fixed-no-lifespan",
       "app = Starlette(routes=[Route('/brands', brands)], lifespan=lifespan)",
       "app = Starlette(routes=[Route('/brands', brands)])", "forgets the lifespan: no pool",
