@@ -1,7 +1,8 @@
 """`python -m util services up|down|status`: the stand-in and Postgres, kept running for a reader.
 
-The stand-in's PID is recorded in the data folder's services.json; the embedded Postgres keeps
-its own in its data folder.
+The data folder's services.json records what `up` started and where: each stand-in (pid,
+address) and each embedded Postgres (data folder, address), so `down` stops all of them even
+after `up` ran again with other addresses, and `status` shows them.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import os
 import signal
 from contextlib import suppress
+from pathlib import Path
 
 from util import settings
 from util.tools.book_databases import BOOK_DATABASES, ensure_database
@@ -23,24 +25,30 @@ STATE_FILE = settings.DATA_DIR / "services.json"
 
 def up(announce=print) -> None:
     """Start the stand-in and Postgres (with the book's databases) and leave them running."""
-    state = read_state()
     configured = ExampleSite.configured()
     if ExampleSite.is_local() and not configured.answers():
         site = ExampleSite.start(configured.host, configured.port,
-                                 log=settings.DATA_DIR / "example_site.log")
-        state["example_site"] = site.process.pid
-        write_state(state)
+                                 log=settings.DATA_DIR / f"example_site_{configured.port}.log")
+        _record("example_sites", {"pid": site.process.pid, "host": site.host, "port": site.port})
         announce(f"example.com stand-in: started on {settings.EXAMPLE_URL} "
                  f"(pid {site.process.pid})")
     else:
         announce(f"example.com stand-in: already answering on {settings.EXAMPLE_URL}")
     pg = Postgres()
+    embedded = EmbeddedPostgres()
     if pg.listening():
         announce(f"postgres: already listening on {pg.host}:{pg.port}")
+    elif (elsewhere := _recorded_embedded(embedded.data_dir)) and _embedded(elsewhere).running():
+        announce(f"postgres: the embedded server (data in {embedded.data_dir}) already runs on "
+                 f"{elsewhere['host']}:{elsewhere['port']}: set PGPORT={elsewhere['port']} to "
+                 f"use it, or `services down` first")
+        return
     else:
-        pg = EmbeddedPostgres()
-        pg.start()
+        embedded.start()
+        _record("embedded_postgres", {"data_dir": str(embedded.data_dir), "host": embedded.host,
+                                      "port": embedded.port})
         announce(f"postgres: started the embedded server on {pg.host}:{pg.port}")
+        pg = embedded
     for book in BOOK_DATABASES.values():
         database = book.configured_name
         if ran := asyncio.run(ensure_database(pg, database, book_name=book.name)):
@@ -48,38 +56,74 @@ def up(announce=print) -> None:
 
 
 def down(announce=print) -> None:
-    """Stop what `up` started."""
+    """Stop everything `up` started, wherever it runs."""
     state = read_state()
-    pid = state.pop("example_site", None)
-    if pid and _is_example_site(pid):
-        os.kill(pid, signal.SIGTERM)
-        with suppress(Timeout):
-            wait_until(lambda: not _is_example_site(pid), 10, "the stand-in exits",
-                       interval=0.05)
-        announce(f"example.com stand-in: stopped (pid {pid})")
-    else:
+    sites = state.pop("example_sites", [])
+    if not sites:
         announce("example.com stand-in: not started by `services up`")
+    for site in sites:
+        pid, url = site["pid"], f"http://{site['host']}:{site['port']}"
+        if _is_example_site(pid):
+            os.kill(pid, signal.SIGTERM)
+            with suppress(Timeout):
+                wait_until(lambda pid=pid: not _is_example_site(pid), 10, "the stand-in exits",
+                           interval=0.05)
+            announce(f"example.com stand-in: stopped on {url} (pid {pid})")
+        else:
+            announce(f"example.com stand-in: no longer running on {url}")
+    servers = state.pop("embedded_postgres", [])
     write_state(state)
-    embedded = EmbeddedPostgres()
-    if embedded.initialized() and embedded.running():
-        embedded.stop()
-        announce("postgres: stopped the embedded server")
-    else:
+    if not servers:
         announce("postgres: the embedded server is not running")
+    for server in servers:
+        embedded = _embedded(server)
+        if embedded.initialized() and embedded.running():
+            embedded.stop()
+            announce(f"postgres: stopped the embedded server on {embedded.host}:{embedded.port}")
+        else:
+            announce(f"postgres: the embedded server on {embedded.host}:{embedded.port} is not "
+                     f"running")
 
 
 def status(announce=print) -> None:
-    stand_in = "answering" if ExampleSite.configured().answers() else "not running"
-    announce(f"example.com stand-in ({settings.EXAMPLE_URL}): {stand_in}")
+    configured = ExampleSite.configured()
+    state = read_state()
+    sites = [(configured.host, configured.port)] + [
+        (site["host"], site["port"]) for site in state.get("example_sites", [])
+        if (site["host"], site["port"]) != (configured.host, configured.port)]
+    for host, port in sites:
+        site = ExampleSite(host, port)
+        announce(f"example.com stand-in ({site.url}): "
+                 f"{'answering' if site.answers() else 'not running'}")
     pg = Postgres()
     embedded = EmbeddedPostgres()
     if embedded.initialized() and embedded.running():
-        announce(f"postgres ({pg.host}:{pg.port}): the embedded server listening")
+        where = _recorded_embedded(embedded.data_dir) or {"host": pg.host, "port": pg.port}
+        announce(f"postgres ({where['host']}:{where['port']}): the embedded server listening")
     elif pg.listening():
         announce(f"postgres ({pg.host}:{pg.port}): a server not started by this project "
                  f"listening")
     else:
         announce(f"postgres ({pg.host}:{pg.port}): not running")
+
+
+def _record(kind: str, entry: dict) -> None:
+    """Add `entry` to the list `kind` of the state file (replacing one at the same place)."""
+    state = read_state()
+    same = ("data_dir",) if kind == "embedded_postgres" else ("host", "port")
+    state[kind] = [old for old in state.get(kind, [])
+                   if [old.get(key) for key in same] != [entry[key] for key in same]] + [entry]
+    write_state(state)
+
+
+def _recorded_embedded(data_dir: Path) -> dict | None:
+    return next((server for server in read_state().get("embedded_postgres", [])
+                 if server["data_dir"] == str(data_dir)), None)
+
+
+def _embedded(server: dict) -> EmbeddedPostgres:
+    return EmbeddedPostgres(host=server["host"], port=server["port"],
+                            data_dir=Path(server["data_dir"]))
 
 
 def read_state() -> dict:
