@@ -392,6 +392,48 @@ def pool_for(database, size=6):
                                min_size=size, max_size=size)
 
 
+def use_database(monkeypatch, database) -> None:
+    """Point util.settings, as the listings read it at call time, at `database`."""
+    from util import settings
+
+    server = database.server
+    for name, value in (("POSTGRES_HOST", server.host), ("POSTGRES_PORT", server.port),
+                        ("POSTGRES_USER", server.user), ("POSTGRES_PASSWORD", server.password),
+                        ("PRODUCTS_DB", database.name)):
+        monkeypatch.setattr(settings, name, value)
+
+
+async def watch_backends(database, stop: asyncio.Event) -> tuple[int, int]:
+    """Poll pg_stat_activity until `stop`: the most backends seen in pg_sleep at once, and the
+    most client connections to `database` at once (the watcher's own not counted)."""
+    connection = await _connect(database)
+    sleeping = connected = 0
+    try:
+        while not stop.is_set():
+            row = await connection.fetchrow(
+                "SELECT count(*) FILTER (WHERE state = 'active' AND wait_event = 'PgSleep'), "
+                "count(*) FROM pg_stat_activity WHERE datname = $1 "
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                database.name)
+            sleeping, connected = max(sleeping, row[0]), max(connected, row[1])
+            await asyncio.sleep(0.02)
+    finally:
+        await connection.close()
+    return sleeping, connected
+
+
+async def run_watched(database, coroutine) -> tuple[int, int]:
+    """Run `coroutine` while watching the backends: (most sleeping, most connected)."""
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_backends(database, stop))
+    await asyncio.sleep(0.05)
+    try:
+        await coroutine
+    finally:
+        stop.set()
+    return await watcher
+
+
 @pytest.mark.listing("5.7")
 def test_5_7_runs_quietly(products_db):
     run = ok(run_listing("5.7", env=products_db.env))
@@ -419,6 +461,19 @@ def test_5_7_pool_runs_the_two_queries_at_once(products_db, monkeypatch):
         assert record["product_id"] == 100
     assert peak == 2, "both queries were running on the server at the same time"
     assert seconds < 1.8, f"two 1 s queries took {seconds:.2f} s: not concurrent"
+
+
+@pytest.mark.listing("5.7")
+def test_5_7_main_opens_a_pool_of_six_and_runs_its_two_queries_at_once(products_db, monkeypatch):
+    """The listing's own main(), its queries made to take 1 s on the server: six connections
+    open (min_size=6) and both queries sleep on the server at the same time."""
+    from chapter_05 import listing_5_7
+
+    use_database(monkeypatch, products_db)
+    monkeypatch.setattr(listing_5_7, "product_query", slowed(listing_5_7.product_query, 1.0))
+    sleeping, connected = asyncio.run(run_watched(products_db, listing_5_7.main()))
+    assert sleeping == 2, "main() gathers its two queries over the pool"
+    assert connected == 6, "the pool's six connections"
 
 
 @pytest.mark.listing("5.7")
@@ -460,6 +515,27 @@ def test_5_8_full_run_prints_both_timings_for_10000_queries(products_db):
             assert match, line
             times.append(float(match[1]))
     assert len(times) == 2 and all(seconds > 0 for seconds in times), times
+
+
+@pytest.mark.listing("5.8")
+def test_5_8_main_runs_one_by_one_then_six_at_a_time(products_db, monkeypatch, capsys):
+    """The listing's own main(), with 12 queries of 0.25 s on the server instead of 10,000
+    quick ones: its pool (six connections) runs one query at a time, then six at once."""
+    from chapter_05 import listing_5_8
+
+    use_database(monkeypatch, products_db)
+    monkeypatch.setattr(listing_5_8, "product_query", slowed(listing_5_8.product_query, 0.25))
+    peaks = {}
+    for name in ("query_products_synchronously", "query_products_concurrently"):
+        async def fewer(pool, queries, original=getattr(listing_5_8, name), name=name):
+            assert queries == 10000, "the book's 10,000 queries"
+            peaks[name] = await run_watched(products_db, original(pool, 12))
+        monkeypatch.setattr(listing_5_8, name, fewer)
+    asyncio.run(listing_5_8.main())
+    assert peaks["query_products_synchronously"] == (1, 6), "one at a time, six connections"
+    assert peaks["query_products_concurrently"] == (6, 6), "six at a time: the pool's size"
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" <function ")[0] for line in lines] == ["starting", "finished"] * 2
 
 
 @pytest.mark.listing("5.8")
