@@ -290,7 +290,7 @@ def draw(trace: Trace, path: Path | str, title: str = "", max_lanes: int = MAX_L
         normal = [(s, e - s) for s, e in lane.runs
                   if not (lane.kind == "task" and e - s > SLOW_STEP)]
         slow = [(s, e - s) for s, e in lane.runs if lane.kind == "task" and e - s > SLOW_STEP]
-        minimum = span / 1500  # the shortest step still shows as a hairline
+        minimum = span / 400  # the shortest step still shows, as a tick
         axes.broken_barh([(s, max(w, minimum)) for s, w in normal], (y - 0.3, 0.6),
                          facecolors=COLOURS[lane.kind], zorder=2)
         if slow:

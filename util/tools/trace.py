@@ -84,7 +84,7 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
             finished.unlink(missing_ok=True)
         if returncode == 0 and not stopped:
             started.listing_succeeded()
-    if not output.exists():
+    if not output.exists() or output.stat().st_size == 0:
         raise ReaderError(f"listing {info.id} left no trace (it exited with {returncode} "
                           "before VizTracer could save one)")
     _to_stderr(report(info, output, seconds if stopped else None, picture))
