@@ -21,6 +21,11 @@ class BookDatabase:
     name: str  # the book's name, as `Needs: postgres (products)` writes it
     variable: str  # the util.settings variable (and environment variable) that renames it
     loaders: tuple[str, ...]  # modules run with `python -m`, in order, to fill it as the book does
+    states: tuple[str, ...] = ()  # what it holds before each loader (for the reader's one line)
+
+    def state_before(self, module: str) -> str:
+        """What the database holds when the book's listing `module` (one of the loaders) runs."""
+        return self.states[self.loaders.index(module)]
 
     @property
     def configured_name(self) -> str:
@@ -34,7 +39,9 @@ class BookDatabase:
 BOOK_DATABASES = {book.name: book for book in (
     # chapter 5: the schema (5.3), 100 brands (5.5), 1,000 products and 100,000 SKUs (5.6)
     BookDatabase("products", "PRODUCTS_DB",
-                 ("chapter_05.listing_5_3", "chapter_05.listing_5_5", "chapter_05.listing_5_6")),
+                 ("chapter_05.listing_5_3", "chapter_05.listing_5_5", "chapter_05.listing_5_6"),
+                 ("an empty database, no tables", "the schema, no data",
+                  "the schema and 100 brands, no products")),
     # chapter 10: the cart (10.2) and favorites (10.3) tables, run as psql -f would
     BookDatabase("cart", "CART_DB", ("chapter_10.load_cart",)),
     BookDatabase("favorites", "FAVORITES_DB", ("chapter_10.load_favorites",)),
@@ -79,6 +86,53 @@ async def ensure_database(pg: Postgres, name: str, book_name: str | None = None,
         ran.append(module)
         await _record_loaded(pg, name, [*done, *ran])
     return ran
+
+
+@dataclass
+class Prepared:
+    """What `prepare_for_listing` did, for the reader's lines."""
+    created: bool = False  # the database did not exist and was created
+    ran: tuple[str, ...] = ()  # the loaders run
+    state: str | None = None  # the book's state given, before a listing that fills it step by step
+
+
+async def prepare_for_listing(pg: Postgres, name: str, book_name: str,
+                              module: str) -> Prepared:
+    """Give database `name` the state the book's earlier listings leave when listing `module`
+    runs: for one of the loaders (5.3, 5.5, 5.6) exactly the loaders before it, so it can run
+    again and again (a database the project made is dropped and made again); for any other
+    listing, everything. A database the project did not make is never touched."""
+    book = BOOK_DATABASES.get(book_name)
+    existed = await pg.database_exists(name)
+    if book is None or module not in book.loaders:
+        ran = await ensure_database(pg, name, book_name=book_name)
+        return Prepared(created=not existed, ran=tuple(ran))
+    if not await _drop_if_made_here(pg, name):
+        return Prepared()  # the reader's own
+    ran = await ensure_database(pg, name, book_name=book_name, before=module)
+    return Prepared(created=not existed, ran=tuple(ran), state=book.state_before(module))
+
+
+async def reset(pg: Postgres, book_name: str) -> list[str]:
+    """Drop the book's database `book_name` (as configured) and make it again, fully loaded;
+    a database of that name that the project did not make is refused. Returns the loaders."""
+    book = BOOK_DATABASES[book_name]
+    name = book.configured_name
+    if not await _drop_if_made_here(pg, name):
+        raise PostgresError(f"database {name!r} on {pg.host}:{pg.port} was not made by util: "
+                            f"it is left alone (drop it yourself, or set {book.variable} "
+                            f"to another name)")
+    return await ensure_database(pg, name, book_name=book_name)
+
+
+async def _drop_if_made_here(pg: Postgres, name: str) -> bool:
+    """Drop database `name` if it is missing or the project made it (True); False, with
+    nothing done, for the reader's own."""
+    if await pg.database_exists(name):
+        if await _loaded(pg, name) is None:
+            return False
+        await pg.drop_database(name)
+    return True
 
 
 async def record_loader_run(pg: Postgres, name: str, module: str) -> None:

@@ -4,6 +4,7 @@
     python -m util run N.M [ARGS...]      start what N.M needs, run it, stop what was started
     python -m util trace N.M [ARGS...]    the same run under a tracer: trace file, timeline PNG
     python -m util services up|down|status
+    python -m util db reset [DATABASE]    make the book's databases again, fully loaded
     python -m util telnet [HOST] PORT     a line client sending CR LF, as the book's telnet
 """
 from __future__ import annotations
@@ -53,6 +54,24 @@ def run_listing(listing_id: str | None, args: list[str]) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
+DATABASE_NAMES = ("products", "cart", "favorites")  # book_databases' names (imported when used)
+
+
+def reset_databases(book_names: list[str]) -> int:
+    """Drop and make again, fully loaded, the book's databases that the project made."""
+    import asyncio
+
+    from util.tools.book_databases import BOOK_DATABASES, reset
+
+    postgres = (listing_index.Need("postgres"),)
+    with stop_signals.raised(), RunEnvironment(postgres, "util.db", _to_stderr) as started:
+        for name in book_names:
+            ran = asyncio.run(reset(started.server, name))
+            print(f"database {BOOK_DATABASES[name].configured_name!r}: made again as the book "
+                  f"has it ({', '.join(ran)})")
+    return 0
+
+
 def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr)
 
@@ -93,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     traced.add_argument("args", nargs=argparse.REMAINDER)
     service = commands.add_parser("services", help="keep the services running")
     service.add_argument("action", choices=["up", "down", "status"])
+    database = commands.add_parser("db", help="the book's databases")
+    database.add_argument("action", choices=["reset"])
+    database.add_argument("database", nargs="?", choices=DATABASE_NAMES,
+                          help="one of them (all three if none is named)")
     talk = commands.add_parser("telnet", help="talk to a server line by line, as telnet does")
     talk.add_argument("address", nargs="+", metavar="[HOST] PORT")
     options = parser.parse_args(argv)
@@ -109,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
             from util.tools import telnet
 
             return telnet.main(options.address)
+        if options.command == "db":
+            names = [options.database] if options.database else list(DATABASE_NAMES)
+            return reset_databases(names)
         from util.tools import background_services
 
         getattr(background_services, options.action)()

@@ -112,7 +112,7 @@ class RunEnvironment:
     def _postgres(self, book_names: tuple[str, ...]) -> None:
         import asyncio
 
-        from util.tools.book_databases import BOOK_DATABASES, ensure_database
+        from util.tools.book_databases import BOOK_DATABASES, prepare_for_listing
         from util.tools.embedded_postgres import DATA_DIR, EmbeddedPostgres
         from util.tools.postgres_client import Postgres
 
@@ -129,11 +129,15 @@ class RunEnvironment:
             book = BOOK_DATABASES.get(name)
             database = book.configured_name if book else name
             self.databases[name] = database
-            if not asyncio.run(pg.database_exists(database)):
+            prepared = asyncio.run(prepare_for_listing(pg, database, name, self.module))
+            if prepared.created:
                 self.announce(f"[util] created database {database!r}")
-            ran = asyncio.run(ensure_database(pg, database, book_name=name, before=self.module))
-            if ran:
-                self.announce(f"[util] filled database {database!r} with {', '.join(ran)}")
+            if prepared.state is not None:
+                self.announce(f"[util] database {database!r} as the book has it before listing "
+                              f"{self.listing_id}: {prepared.state}")
+            elif prepared.ran:
+                self.announce(f"[util] filled database {database!r} with "
+                              f"{', '.join(prepared.ran)}")
 
     def _data(self, _args: tuple[str, ...]) -> None:
         """Make the chapter's data files (chapter_NN/make_data.py; it skips what exists)."""
