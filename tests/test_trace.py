@@ -188,3 +188,54 @@ def test_every_chapter_can_be_traced_for_a_few_seconds(trace_env, example_site, 
         assert "stopped after 6 s" in line
     if number == "14.4":
         assert "instead of uvloop" in line
+
+
+def test_a_step_longer_than_100_ms_is_a_slow_stretch_and_asyncio_internals_are_hidden():
+    def call(tid, start_ms, ms, name):
+        return {"ph": "X", "pid": 1, "tid": tid, "ts": start_ms * 1000, "dur": ms * 1000,
+                "name": name}
+
+    def mark(name, at_ms, **args):
+        return {"ph": "i", "pid": 1, "tid": 1, "ts": at_ms * 1000, "name": name, "args": args}
+
+    events = [
+        {"ph": "M", "pid": 1, "tid": 1, "name": "thread_name", "args": {"name": "MainThread"}},
+        {"ph": "M", "pid": 1, "tid": 7, "name": "thread_name", "args": {"name": "Task-1"}},
+        {"ph": "M", "pid": 1, "tid": 8, "name": "thread_name", "args": {"name": "Task-2"}},
+        call(1, 0, 1000, "BaseEventLoop.run_forever (base_events.py:1)"),
+        call(1, 100, 700, "select.epoll.poll"),
+        mark("task created", 0, task="Task-1", coro="main"),
+        call(7, 1, 2, "main (listing.py:1)"),
+        call(7, 850, 150, "main (listing.py:1)"),
+        call(7, 900, 50, "requests.get (api.py:1)"),
+        mark("task ended", 1000, task="Task-1", outcome="raised", error="ValueError"),
+        mark("task created", 1000, task="Task-2", coro="BaseEventLoop.shutdown_asyncgens"),
+        call(8, 1000, 1, "BaseEventLoop.shutdown_asyncgens (base_events.py:1)"),
+    ]
+    traced = timeline.build(events)
+    assert [lane.label for lane in traced.lanes] == ["MainThread (event loop)", "Task-1: main()"]
+    task = traced.of_kind("task")[0]
+    assert rounded(task.runs) == [(0.001, 0.003), (0.85, 1.0)]
+    assert rounded(task.marks) == [(0.0, "created"), (1.0, "raised ValueError")]
+    assert rounded([(s.start, s.end, s.lane) for s in traced.slow]) == [
+        (0.85, 1.0, "Task-1: main()")]
+    assert rounded(traced.of_kind("loop")[0].runs) == [(0.0, 0.1), (0.8, 1.0)]
+
+
+def rounded(rows: list[tuple]) -> list[tuple]:
+    return [tuple(round(x, 6) if isinstance(x, float) else x for x in row) for row in rows]
+
+
+def test_the_chapter_pictures_exist_small_and_each_readme_shows_them_with_a_sentence():
+    from util.tools import listing_index, trace_pictures
+
+    assert len(trace_pictures.PICTURES) >= 15
+    for picture in trace_pictures.PICTURES:
+        info = listing_index.find(picture.listing)
+        image = trace_pictures.picture_path(info)
+        assert image.read_bytes()[:8] == PNG, image
+        assert image.stat().st_size < 100_000, image
+        readme = (info.path.parent / "README.md").read_text(encoding="utf-8")
+        assert f"\n{trace_pictures.SECTION}\n" in readme
+        shown = f"![Timeline of listing {info.id}](timelines/{image.name})\n\n{picture.what_to_see}"
+        assert shown in readme, info.id
