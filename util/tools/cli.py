@@ -49,6 +49,7 @@ def run_listing(listing_id: str | None, args: list[str]) -> int:
         child = subprocess.Popen([sys.executable, "-m", info.module, *args])
         with stop_signals.forwarding(_forwarder(child)):
             returncode = child.wait()
+        started.remind()
         if returncode == 0:
             started.listing_succeeded()
     return 128 - returncode if returncode < 0 else returncode

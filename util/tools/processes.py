@@ -26,6 +26,17 @@ def listening_ports(pid: int) -> set[int]:
         return set()
 
 
+def module_listening(module: str, port: int) -> int | None:
+    """The PID of a `python -m <module>` process listening on `port`, if one is (found without
+    connecting: a probe would count as a client of a chat server)."""
+    import psutil
+
+    for process in psutil.process_iter(["cmdline"]):
+        if module in (process.info["cmdline"] or ()) and port in listening_ports(process.pid):
+            return process.pid
+    return None
+
+
 class Timeout(Exception):
     """wait_until's condition did not become true in time."""
 

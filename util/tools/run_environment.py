@@ -11,12 +11,20 @@ import shutil
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 from util import settings
 from util.tools import stop_signals
 from util.tools.errors import ReaderError
 from util.tools.listing_index import ListingInfo, Need, find
-from util.tools.processes import Timeout, listening_ports, port_open, stop_process, wait_until
+from util.tools.processes import (
+    Timeout,
+    listening_ports,
+    module_listening,
+    port_open,
+    stop_process,
+    wait_until,
+)
 
 CHAPTER_10_SERVICES = ("10.7", "10.1", "10.5", "10.6")  # what the need `microservices` starts
 NEEDS_WITHOUT_SERVICES = {"tty", "display"}  # what the reader brings: checked, not started
@@ -44,6 +52,7 @@ class RunEnvironment:
         self.embedded_postgres = None  # an EmbeddedPostgres this run started
         self.server = None  # the Postgres in use
         self.peers: list[subprocess.Popen] = []
+        self.peer_logs: dict[str, Path] = {}  # listing id -> where its output goes
         self.databases: dict[str, str] = {}  # book name -> database used
         starters = {"example-site": self._example_site, "postgres": self._postgres,
                     "data": self._data, "peer": self._peers,
@@ -158,7 +167,12 @@ class RunEnvironment:
             stop_signals.check()
             peer = find(listing_id)
             log = settings.DATA_DIR / f"{peer.path.stem}.log"
-            with open(log, "wb") as output:
+            self.peer_logs[listing_id] = log
+            if peer.listens and (pid := module_listening(peer.module, peer.port())):
+                self.announce(f"[util] listing {listing_id} ({peer.caption}) already runs on "
+                              f"port {peer.port()} (pid {pid}): using it")
+                continue
+            with open(log, "wb") as output:  # only when starting: a running peer's log is kept
                 process = subprocess.Popen(
                     [sys.executable, "-u", "-m", peer.module], cwd=settings.REPO,
                     stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
@@ -173,6 +187,14 @@ class RunEnvironment:
                 raise ServiceError(f"listing {listing_id} did not start: {last}") from None
             self.announce(f"[util] started listing {listing_id} ({peer.caption}); "
                           f"its output goes to {log}")
+
+    def remind(self) -> None:
+        """After the listing (whose screen may have wiped util's first lines): where the output
+        of the listings it talked to is."""
+        named = {arg for need in self.needs if need.kind == "peer" for arg in need.args}
+        for listing_id, log in self.peer_logs.items():
+            if listing_id in named:
+                self.announce(f"[util] the output of listing {listing_id} is in {log}")
 
     def _microservices(self, _args: tuple[str, ...]) -> None:
         """The chapter-10 services the backend-for-frontend (10.8) calls: the product (10.7),
