@@ -12,13 +12,16 @@ import ast
 import asyncio
 import contextlib
 import importlib
+import itertools
 import json
 import os
 import re
 import signal
 import socket
+import statistics
 import string
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -27,10 +30,14 @@ import psutil
 import pytest
 
 from tests.support import (
+    REPO,
     Listing,
+    assert_about,
     async_timed_shape,
     echo,
     free_port,
+    listing_env,
+    module_name,
     run_listing,
     wait_until,
 )
@@ -239,6 +246,12 @@ def test_7_8_progress_from_a_lock_protected_counter(example_site_factory):
     assert counts[0] == 0
     assert counts == sorted(counts) and counts[-1] < 200
     assert len(counts) >= 2  # a report every 0.5 s while the threads work
+    reported = [when for when, line in result.timed_lines if line.startswith("Finished ")]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(reported)]
+    for gap in gaps:
+        assert_about(gap, 0.5, early=0.05, late=None, what="the reporter sleeps 0.5 s")
+    assert_about(statistics.median(gaps), 0.5, early=0.05, late=0.3,
+                 what="the reporter's 0.5 s interval (median gap)")
     assert ast.literal_eval(shape[-2]) == [200] * 200
     assert site.stats()["started"] == 200
 
@@ -394,6 +407,19 @@ def test_7_13_stress_test_reports_every_percent(fast_site, background_loop):
 
 
 @pytest.mark.listing("7.13")
+def test_7_13_a_remainder_still_reports_the_last_request(fast_site, background_loop):
+    """205 requests: a report every 2 (205 // 100), up to 204, then one for the 205th, which
+    no multiple of 2 reaches: the `completed == total` clause's callback."""
+    from chapter_07.listing_7_13 import StressTest
+
+    calls = []
+    test = StressTest(background_loop, fast_site.url, 205, lambda *args: calls.append(args))
+    test.start()
+    assert test._load_test_future.result(timeout=30) is None
+    assert calls == [(2 * i, 205) for i in range(1, 103)] + [(205, 205)]
+
+
+@pytest.mark.listing("7.13")
 def test_7_13_cancel_stops_the_requests(fast_site, background_loop):
     from chapter_07.listing_7_13 import StressTest
 
@@ -522,6 +548,88 @@ def test_7_15_load_tester_app_driven_with_mouse_and_keyboard(xdisplay, tk_probe,
 
 
 # --- 7.16 to 7.19: work that releases the GIL ---------------------------------------------
+
+# A listing run as `python -m` does (runpy, as __main__), in a fresh interpreter, with one
+# library function wrapped to record each call: in which thread, with what, returning what.
+TRACED_RUN = """if True:
+    import hashlib, json, runpy, sys, threading
+    import numpy
+    calls = []
+    scrypt, mean = hashlib.scrypt, numpy.mean
+
+    def traced_scrypt(password, *, salt, n, r, p, **rest):
+        calls.append({"main_thread": threading.current_thread() is threading.main_thread(),
+                      "password": password.hex(), "salt": salt.hex(), "n": n, "r": r, "p": p})
+        return scrypt(password, salt=salt, n=n, r=r, p=p, **rest)
+
+    def traced_mean(*args, **kwargs):
+        result = mean(*args, **kwargs)
+        calls.append({"main_thread": threading.current_thread() is threading.main_thread(),
+                      "axis": kwargs.get("axis"), "result": numpy.asarray(result).tolist()})
+        return result
+
+    hashlib.scrypt, numpy.mean = traced_scrypt, traced_mean
+    runpy.run_module(sys.argv[1], run_name="__main__")
+    print(json.dumps(calls))
+"""
+
+
+def traced_run(listing: str, env: dict[str, str]) -> tuple[list[str], list[dict]]:
+    """The listing's output lines (the last, the calls, taken off) and the calls recorded."""
+    result = subprocess.run([sys.executable, "-c", TRACED_RUN, module_name(listing)], cwd=REPO,
+                            env=listing_env(env), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    *lines, calls = result.stdout.splitlines()
+    return lines, json.loads(calls)
+
+
+def check_hashes(calls: list[dict], count: int) -> None:
+    """`count` scrypt calls, one per password, each with a fresh 16-byte salt, n=2048."""
+    assert len(calls) == count, calls
+    assert len({call["password"] for call in calls}) == count, "every password hashed once"
+    assert all(len(bytes.fromhex(call["password"])) == 10 for call in calls)
+    assert all(len(bytes.fromhex(call["salt"])) == 16 for call in calls)
+    assert len({call["salt"] for call in calls}) == count, "a fresh random salt each time"
+    assert {(call["n"], call["r"], call["p"]) for call in calls} == {(2048, 8, 1)}
+
+
+def row_means(points: int, rows: int = 50) -> list[float]:
+    """np.arange(points).reshape(rows, -1)'s row means: row r holds r*c .. r*c + c - 1."""
+    columns = points // rows
+    return [row * columns + (columns - 1) / 2 for row in range(rows)]
+
+
+@pytest.mark.listing("7.16")
+def test_7_16_hashes_each_password_with_a_fresh_salt_in_the_main_thread():
+    lines, calls = traced_run("7.16", {"PASSWORD_COUNT": "40"})
+    assert len(lines) == 1 and float(lines[0]) > 0
+    check_hashes(calls, 40)
+    assert all(call["main_thread"] for call in calls), "7.16 hashes one by one, in a loop"
+
+
+@pytest.mark.listing("7.17")
+def test_7_17_hashes_each_password_in_a_worker_thread():
+    lines, calls = traced_run("7.17", {"PASSWORD_COUNT": "40"})
+    assert async_timed_shape(lines)[0] == ["starting main () {}", "finished main"]
+    check_hashes(calls, 40)
+    assert not any(call["main_thread"] for call in calls), "hashing runs in the pool's threads"
+
+
+@pytest.mark.listing("7.18")
+def test_7_18_computes_the_row_means():
+    lines, calls = traced_run("7.18", {"MATRIX_POINTS": "500000"})
+    assert len(lines) == 1 and float(lines[0]) >= 0
+    assert [call["axis"] for call in calls] == [1], calls
+    assert calls[0]["result"] == row_means(500_000)
+
+
+@pytest.mark.listing("7.19")
+def test_7_19_computes_each_row_mean_in_a_worker_thread():
+    lines, calls = traced_run("7.19", {"MATRIX_POINTS": "500000"})
+    assert async_timed_shape(lines)[0] == ["starting main () {}", "finished main"]
+    assert sorted(call["result"] for call in calls) == row_means(500_000), "each row's mean"
+    assert not any(call["main_thread"] for call in calls), "the means run in the pool's threads"
+
 
 @pytest.mark.listing("7.16")
 def test_7_16_hashes_in_a_loop_and_prints_the_seconds():
