@@ -11,6 +11,7 @@ free ports with real asyncio clients and are stopped with Ctrl-C (SIGINT).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import inspect
 import io
 import os
@@ -31,9 +32,11 @@ from tests.support import (
     REPO,
     Listing,
     Run,
+    assert_about,
     free_port,
     listing_env,
     module_name,
+    ok,
     run_listing,
     wait_for_stderr,
 )
@@ -78,8 +81,19 @@ def test_the_screen_interpreter_follows_the_sequences_the_chapter_uses():
 BODY = b"<html><body><h1>Stub page</h1></body></html>"
 
 
+RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+            b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(BODY), BODY))
+PIECES = 4  # the stub's response in this many writes, 50 ms apart: one data_received each
+
+
+def pieces(data: bytes, count: int = PIECES) -> list[bytes]:
+    size = -(-len(data) // count)
+    return [data[start:start + size] for start in range(0, len(data), size)]
+
+
 async def http_stub(requests: list[bytes], reset: bool = False) -> asyncio.Server:
-    """A one-page HTTP/1.1 server that closes after each answer (or resets the connection)."""
+    """A one-page HTTP/1.1 server that answers in PIECES writes, 50 ms apart, and closes after
+    each answer (or resets the connection)."""
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         requests.append(await reader.readuntil(b"\r\n\r\n"))
         if reset:
@@ -87,9 +101,10 @@ async def http_stub(requests: list[bytes], reset: bool = False) -> asyncio.Serve
                 socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             writer.transport.abort()
             return
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                     b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(BODY), BODY))
-        await writer.drain()
+        for piece in pieces(RESPONSE):
+            writer.write(piece)
+            await writer.drain()
+            await asyncio.sleep(0.05)
         writer.close()
         await writer.wait_closed()
 
@@ -118,11 +133,11 @@ def test_8_1_the_protocol_gets_a_response_through_its_callbacks(capsys):
 
     response, printed, later = asyncio.run(main())
     assert isinstance(response, str)
-    assert response.startswith("HTTP/1.1 200 OK\r\n")
-    assert response.endswith(BODY.decode())
+    assert response == RESPONSE.decode(), "the pieces put together, in order"
     lines = printed.splitlines()
     assert lines[0] == "Connection made to stub.example"
     assert lines[1:] and set(lines[1:]) == {"Data received!"}
+    assert len(lines[1:]) >= 2, "the response came in several data_received calls"
     assert "Connection closed" not in printed  # the awaiting task resumes first
     assert later == "Connection closed without error.\n"
     assert requests == [b"GET / HTTP/1.1\r\nConnection: close\r\nHost: stub.example\r\n\r\n"]
@@ -160,6 +175,38 @@ def test_8_2_prints_the_callbacks_then_the_raw_response(example_site):
     assert [line for line in lines if line][-1] == "Connection closed without error."
     assert lines.index("</html>") < len(lines) - 1
     assert example_site.stats()["completed"] == 1
+
+
+@pytest.mark.listing("8.2")
+def test_8_2_puts_a_response_in_several_pieces_together():
+    """A server of the test's own stands in for example.com and answers in PIECES writes,
+    50 ms apart: the listing prints one "Data received!" per piece, then the whole response."""
+    with socket.create_server((HOST, 0)) as server:
+        port = server.getsockname()[1]
+
+        def answer() -> bytes:
+            connection, _ = server.accept()
+            with connection:
+                request = b""
+                while not request.endswith(b"\r\n\r\n"):
+                    request += connection.recv(1024) or b"\r\n\r\n"
+                for piece in pieces(RESPONSE):
+                    connection.sendall(piece)
+                    time.sleep(0.05)
+            return request
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            request = pool.submit(answer)
+            run = ok(run_listing("8.2", env={"EXAMPLE_URL": f"http://{HOST}:{port}",
+                                             "EXAMPLE_HOST": HOST, "EXAMPLE_PORT": str(port)},
+                                 timeout=30))
+            assert request.result(10).startswith(b"GET / HTTP/1.1\r\n")
+    received = run.lines.count("Data received!")
+    assert received >= 2, str(run)
+    assert run.lines[:received + 1] == ["Connection made to 127.0.0.1",
+                                        *["Data received!"] * received]
+    assert run.stdout.split("\n", received + 1)[-1] == (
+        RESPONSE.decode().replace("\r\n", "\n") + "\nConnection closed without error.\n"), str(run)
 
 
 def run_raw(listing: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -608,6 +655,62 @@ def test_8_13_chat_transcript():
     assert len(connected) == 2 == len(run.lines)
     for line in connected:
         assert re.fullmatch(r"CONNECTED <StreamReader .*> <StreamWriter .*>", line), line
+
+
+TIMEOUT_SHIM = """\
+\"\"\"Chapter 8 tests' start-up shim: every asyncio.wait_for timeout times CH08_TIMEOUT_SCALE.\"\"\"
+import asyncio
+import os
+
+_scale = float(os.environ["CH08_TIMEOUT_SCALE"])
+_wait_for = asyncio.wait_for
+
+
+async def wait_for(awaitable, timeout):
+    return await _wait_for(awaitable, None if timeout is None else timeout * _scale)
+
+
+asyncio.wait_for = wait_for
+"""
+
+
+@pytest.mark.listing("8.13")
+def test_8_13_a_silent_user_is_disconnected_after_60_s_scaled_to_1_s(tmp_path):
+    """The listing's own 60 s idle timeout, run with every asyncio.wait_for timeout scaled by
+    1/60 (a start-up shim in the child: the listing is unchanged): a user who stays silent is
+    dropped one scaled minute after joining; one who speaks every half-minute stays."""
+    (tmp_path / "sitecustomize.py").write_text(TIMEOUT_SHIM, encoding="utf-8")
+    port = free_port()
+    env = {"SERVER_HOST": HOST, "SERVICE_PORT": str(port), "CH08_TIMEOUT_SCALE": str(1 / 60),
+           "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    with Listing("8.13", env=env) as server:
+        server.wait_until_listening(port)
+
+        async def main():
+            silent = await Client.join(port, "silent", online=1)
+            joined = time.monotonic()
+            talker = await Client.join(port, "talker", online=2)
+            assert await silent.line() == "talker connected!"
+
+            async def talk():  # a line every 0.5 s (30 scaled seconds): never idle for 60
+                for number in range(5):
+                    await talker.send(f"line {number}")
+                    assert await talker.line() == f"talker: line {number}"
+                    await asyncio.sleep(0.5)
+
+            talking = asyncio.create_task(talk())
+            heard = await asyncio.wait_for(silent.reader.read(), 10)  # until the server closes
+            dropped = time.monotonic() - joined
+            await talking
+            return dropped, heard.decode().splitlines()
+
+        dropped, heard = asyncio.run(main())
+        assert_about(dropped, 1.0, early=0.05, late=0.7, what="60 s of silence, scaled by 1/60")
+        assert heard == [f"talker: line {number}" for number in range(len(heard))], heard
+        wait_for_stderr(server, "ERROR:root:Error reading from client.")
+        assert "TimeoutError" in server.stderr
+        assert server.stderr.count("Error reading from client.") == 1, "the talker stayed"
+        server.kill()
 
 
 @pytest.mark.listing("8.13")
