@@ -12,6 +12,8 @@ import datetime
 import json
 import re
 import signal
+import socket
+import struct
 import uuid
 from pathlib import Path
 
@@ -489,6 +491,33 @@ def test_counter_under_uvicorn_with_a_websockets_client():
             assert again.recv(timeout=TIMEOUT) == "1"
         run = stopped(server)
     assert f"Uvicorn running on http://127.0.0.1:{port}" in run.stderr
+
+
+@pytest.mark.listing("9.9")
+def test_counter_forgets_a_client_that_disappears_abruptly():
+    """A client whose connection is reset (no closing handshake, as when its machine or
+    process dies) is counted out like one that says goodbye, and later counts are right."""
+    from websockets.sync.client import connect
+
+    port = free_port()
+    with serve("9.9", port, {"SERVER_PORT": str(port)}) as server:
+        url = f"ws://127.0.0.1:{port}/counter"
+        with connect(url) as first:
+            assert first.recv(timeout=TIMEOUT) == "1"
+            for _ in range(2):  # twice: the first vanishing must not confuse the count
+                with connect(url) as vanishing:
+                    assert vanishing.recv(timeout=TIMEOUT) == "2"
+                    assert first.recv(timeout=TIMEOUT) == "2"
+                    vanishing.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                                struct.pack("ii", 1, 0))
+                    vanishing.socket.close()  # a TCP reset, no close frame
+                    assert first.recv(timeout=TIMEOUT) == "1", "the vanished client counted out"
+            with connect(url) as later:
+                assert later.recv(timeout=TIMEOUT) == "2"
+                assert first.recv(timeout=TIMEOUT) == "2"
+            assert first.recv(timeout=TIMEOUT) == "1"
+        run = stopped(server)
+    assert "Traceback" not in run.stderr, run.stderr
 
 
 # 9.10 -----------------------------------------------------------------------------------------
