@@ -507,3 +507,49 @@ def test_13_14_waits_for_each_prompt_and_prints_everything():
             # Every copy is written after a half-second sleep: each one starts a new chunk.
             least = 1 + sum(max(n, 1) for n in counts[:4]) + counts[4]
             assert len(chunks) >= least, (counts, chunks)
+
+
+# The child 13.14 talks to (13.13), with a start-up shim (sitecustomize, which the listing's own
+# interpreter loads too and ignores): input() works as the built-in does (prompt, flush, one
+# line) but reads stdin a byte at a time, so nothing is read ahead, and first logs whether a
+# line was already waiting before the prompt was shown; the child's sleeps are cut tenfold.
+ORDER_SHIM = """\
+import sys
+
+if "chapter_13.listing_13_13" in sys.orig_argv:
+    import builtins
+    import os
+    import select
+    import time
+
+    _sleep = time.sleep
+    time.sleep = lambda seconds: _sleep(seconds / 10)
+
+    def input(prompt=""):
+        waiting = bool(select.select([0], [], [], 0)[0])
+        with open(os.environ["CH13_INPUT_LOG"], "a", encoding="utf-8") as log:
+            log.write("typed before the prompt\\n" if waiting else "waited for the prompt\\n")
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        line = b""
+        while not line.endswith(b"\\n"):
+            byte = os.read(0, 1)
+            if not byte:
+                raise EOFError("EOF when reading a line")
+            line += byte
+        return line.decode()[:-1]
+
+    builtins.input = input
+"""
+
+
+@pytest.mark.listing("13.14")
+def test_13_14_types_each_word_only_after_its_prompt(tmp_path):
+    (tmp_path / "sitecustomize.py").write_text(ORDER_SHIM, encoding="utf-8")
+    log = tmp_path / "input.log"
+    env = BUFFERED_CHILD | {"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}",
+                            "CH13_INPUT_LOG": str(log)}
+    run = ok(run_listing("13.14", env=env, timeout=60))
+    assert_echo_transcript(bytes_lines(run))
+    assert log.read_text(encoding="utf-8").splitlines() == ["waited for the prompt"] * 5
+
