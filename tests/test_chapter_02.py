@@ -3,6 +3,7 @@ debug mode; and the util helpers delay and async_timed that later chapters impor
 import ast
 import asyncio
 import inspect
+import json
 import logging
 import re
 import subprocess
@@ -429,6 +430,31 @@ def test_2_24_sets_the_threshold_quietly():
     run = run_listing("2.24", timeout=30)
     assert (run.returncode, run.stdout, run.stderr) == (0, "", ""), run
     assert run.seconds < 1.5
+
+
+@pytest.mark.listing("2.24")
+def test_2_24_runs_main_in_debug_mode_and_leaves_the_loop_with_a_250_ms_threshold():
+    """The program as `python -m` runs it (runpy, as __main__), with asyncio.run wrapped to
+    read the loop once main() is done: debug mode on, slow_callback_duration 0.25 s."""
+    code = """if True:
+    import asyncio, json, runpy
+    seen, real_run = {}, asyncio.run
+
+    def run(main, *, debug=None):
+        async def read_the_loop_after():
+            await main
+            loop = asyncio.get_running_loop()
+            seen.update(debug=loop.get_debug(), threshold=loop.slow_callback_duration)
+        return real_run(read_the_loop_after(), debug=debug)
+
+    asyncio.run = run
+    runpy.run_module("chapter_02.listing_2_24", run_name="__main__")
+    print(json.dumps(seen))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=listing_env(),
+                            capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert json.loads(result.stdout) == {"debug": True, "threshold": 0.25}
 
 
 @pytest.mark.listing("2.24")

@@ -9,22 +9,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import json
 import os
 import re
 import signal
 import socket
 import struct
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.support import (
+    REPO,
     Listing,
     assert_about,
     connect,
     echo,
     free_port,
+    listing_env,
     receive,
     run_listing,
     wait_for_stderr,
@@ -276,6 +281,26 @@ def test_3_4_makes_a_non_blocking_socket_quietly():
     run = run_listing("3.4", env=server_env(free_port()), timeout=30)
     assert run.returncode == 0, run
     assert run.stdout == "" and run.stderr == ""
+
+
+@pytest.mark.listing("3.4")
+def test_3_4_leaves_a_listening_non_blocking_socket_without_so_reuseaddr():
+    """The program as `python -m` runs it (runpy, as __main__), its socket read afterwards:
+    bound to SERVER_PORT, listening, non-blocking, SO_REUSEADDR off."""
+    port = free_port()
+    code = """if True:
+    import json, runpy, socket
+    server = runpy.run_module("chapter_03.listing_3_4", run_name="__main__")["server_socket"]
+    print(json.dumps({"address": list(server.getsockname()), "blocking": server.getblocking(),
+                      "listening": server.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN),
+                      "reuseaddr": server.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)}))
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO,
+                            env=listing_env(server_env(port)), capture_output=True, text=True,
+                            timeout=30)
+    assert (result.returncode, result.stderr) == (0, ""), result.stderr
+    assert json.loads(result.stdout) == {"address": [HOST, port], "blocking": False,
+                                         "listening": 1, "reuseaddr": 0}
 
 
 @pytest.mark.listing("3.4")

@@ -29,6 +29,7 @@ from aiohttp import web
 from tests.support import (
     Listing,
     Program,
+    assert_about,
     free_port,
     ok,
     run_listing,
@@ -156,7 +157,8 @@ def test_10_1_inventory_answers_a_number_after_a_random_delay_of_up_to_2_seconds
         assert isinstance(body, dict) and list(body) == ["inventory"]
         assert isinstance(body["inventory"], int) and 0 <= body["inventory"] <= 100
     latencies = sorted(seconds for _, _, seconds in answers)
-    assert latencies[-1] < 3.0 and total < 3.5, "at most 2 s of delay (plus a loaded machine)"
+    assert_about(latencies[-1], 2.0, early=0.8, late=0.35, what="delays of at most 2 s")
+    assert_about(total, 2.0, early=0.8, late=0.45, what="40 requests answered concurrently")
     # 40 uniform delays of 0.0-2.0 s: all above 0.7 s, or all below 1.3 s, has a probability
     # under 1e-8; the answers come back concurrently, each after its own delay.
     assert latencies[0] < 0.8, latencies
@@ -381,6 +383,15 @@ def bff(env: dict[str, str]):
         assert result.returncode == 0, str(result)
 
 
+def measured(stand_in: StandIns, products_all, delays: dict[str, float]):
+    """A first request with no delays (the BFF's first one pays for its start-up: imports,
+    the first connections), then the one measured, with `delays`."""
+    assert products_all()[0] == 200
+    stand_in.asked.clear()
+    stand_in.delays.update(delays)
+    return products_all()
+
+
 def inventories(body: dict) -> dict[int, int | None]:
     ids = [product["product_id"] for product in body["products"]]
     assert len(ids) == len(set(ids)), f"every product exactly once: {ids}"
@@ -405,23 +416,21 @@ def test_10_8_combines_products_inventory_cart_and_favorites_of_user_3(stand_in)
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_inventory_gives_null_for_that_product_after_1_second(stand_in):
-    stand_in.delays["inventory 2"] = SLOW
     with bff(stand_in.env()) as (_, products_all):
-        status, body, seconds = products_all()
+        status, body, seconds = measured(stand_in, products_all, {"inventory 2": SLOW})
     assert status == 200
     assert inventories(body) == {1: 10, 2: None, 3: 30}
     assert body["products"][-1] == {"product_id": 2, "inventory": None}, "timed out ones last"
     assert (body["cart_items"], body["favorite_items"]) == (2, 3)
-    assert 0.95 <= seconds < 2.0, "the inventory wait gives up after 1 s"
+    assert_about(seconds, 1.0, early=0.05, late=0.4, what="the inventory wait gives up after 1 s")
 
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_product_service_gives_504_after_1_second(stand_in):
-    stand_in.delays["products"] = SLOW
     with bff(stand_in.env()) as (_, products_all):
-        status, body, seconds = products_all()
+        status, body, seconds = measured(stand_in, products_all, {"products": SLOW})
     assert (status, body) == (504, PRODUCTS_504)
-    assert 0.95 <= seconds < 2.0
+    assert_about(seconds, 1.0, early=0.05, late=0.4, what="the first wait gives up after 1 s")
     assert not any("inventory" in path for path in stand_in.asked)
 
 
@@ -438,26 +447,25 @@ def test_10_8_a_product_service_that_is_down_gives_500_at_once(stand_in):
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_cart_service_gives_null_cart_items(stand_in):
-    stand_in.delays["cart"] = SLOW
     with bff(stand_in.env()) as (running, products_all):
-        status, body, seconds = products_all()
+        status, body, seconds = measured(stand_in, products_all, {"cart": SLOW})
     assert status == 200
     assert (body["cart_items"], body["favorite_items"]) == (None, 3)
     assert inventories(body) == {1: 10, 2: 20, 3: 30}
     # the first wait gives up after 1 s; the instant inventory calls add nothing
-    assert 0.95 <= seconds < 2.0
+    assert_about(seconds, 1.0, early=0.05, late=0.4, what="the first wait gives up after 1 s")
     assert "ERROR" not in running.stderr, "a timed-out cart is not logged"
 
 
 @pytest.mark.listing("10.8")
 def test_10_8_a_slow_cart_and_a_slow_inventory_take_the_two_waits_about_2_seconds(stand_in):
-    stand_in.delays.update({"cart": SLOW, "inventory 3": SLOW})
     with bff(stand_in.env()) as (_, products_all):
-        status, body, seconds = products_all()
+        status, body, seconds = measured(stand_in, products_all,
+                                         {"cart": SLOW, "inventory 3": SLOW})
     assert status == 200
     assert (body["cart_items"], body["favorite_items"]) == (None, 3)
     assert inventories(body) == {1: 10, 2: 20, 3: None}
-    assert 1.95 <= seconds < 2.9, "two 1 s waits, one after the other"
+    assert_about(seconds, 2.0, early=0.05, late=0.4, what="two 1 s waits, one after the other")
 
 
 @pytest.mark.listing("10.8")
