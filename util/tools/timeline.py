@@ -11,6 +11,9 @@ child process, each with
   (in select/epoll, on a lock or queue, in a blocking read or waitpid);
 - `marks`: created, and how it ended (done, cancelled, raised).
 
+Tasks that run asyncio's own coroutines (a subprocess's pipe readers, the shutdown of
+asyncio.run) are left out: they are in the trace file, not in the picture.
+
 Steps that held the event loop longer than asyncio debug mode's slow-callback threshold (0.1 s)
 are the trace's `slow` stretches. `draw(trace, path)` draws it all with matplotlib (Agg).
 """
@@ -95,6 +98,7 @@ def build(events: list[dict], overflowed: bool = False) -> Trace:
     calls: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
     created: dict[tuple[int, str], tuple[float, str]] = {}
     ended: dict[tuple[int, str], tuple[float, str, str]] = {}
+    internal: set[tuple[int, str]] = set()  # tasks running asyncio's own coroutines
     uvloop_replaced = False
     for event in events:
         phase, pid, tid = event.get("ph"), event.get("pid"), event.get("tid")
@@ -112,6 +116,8 @@ def build(events: list[dict], overflowed: bool = False) -> Trace:
             args, when = event.get("args") or {}, event["ts"] / 1e6
             if event.get("name") == TASK_CREATED:
                 created[pid, args.get("task", "")] = (when, args.get("coro", ""))
+                if args.get("asyncio"):
+                    internal.add((pid, args.get("task", "")))
             elif event.get("name") == TASK_ENDED:
                 ended[pid, args.get("task", "")] = (when, args.get("outcome", "done"),
                                                     args.get("error", ""))
@@ -135,7 +141,7 @@ def build(events: list[dict], overflowed: bool = False) -> Trace:
         name = thread_names.get((pid, tid), f"thread {tid}")
         if is_task(pid, tid):
             lane = _task_lane(pid, name, track, created.get((pid, name)), ended.get((pid, name)))
-            if lane.coroutine in ASYNCIO_INTERNALS:
+            if lane.coroutine in ASYNCIO_INTERNALS or (pid, name) in internal:
                 continue
             task_lanes.append(lane)
             slow += [Stretch(start, end, lane.label) for start, end in lane.runs
@@ -278,7 +284,7 @@ def draw(trace: Trace, path: Path | str, title: str = "", max_lanes: int = MAX_L
 
     lanes = trace.lanes[:max_lanes]
     hidden = len(trace.lanes) - len(lanes)
-    top, bottom = 0.35, 0.8 + (0.2 if hidden else 0)  # inches: the title; ticks and legend
+    top, bottom = 0.35, 0.85 + (0.2 if hidden else 0)  # inches: the title; ticks and legend
     height = top + bottom + 0.26 * max(len(lanes), 1) + 0.2
     figure = Figure(figsize=(9, height), dpi=80)
     FigureCanvasAgg(figure)
@@ -323,10 +329,10 @@ def draw(trace: Trace, path: Path | str, title: str = "", max_lanes: int = MAX_L
                            bottom=bottom / height)
     if legend:
         figure.legend(handles=legend, fontsize=7, loc="lower center", ncol=len(legend),
-                      bbox_to_anchor=(0.5 + 1.2 / 9, 0.02 + (0.2 if hidden else 0) / height),
+                      bbox_to_anchor=(0.5 + 1.2 / 9, (0.02 + (0.2 if hidden else 0)) / height),
                       frameon=False)
     if hidden:
-        figure.text(0.01, 0.02, f"… and {hidden} more lanes (all are in the trace file)",
+        figure.text(0.01, 0.04 / height, f"… and {hidden} more lanes (all are in the trace file)",
                     fontsize=7, color="#555555")
     path = Path(path)
     figure.savefig(path, dpi=80)

@@ -4,8 +4,11 @@
 what `util trace` (util.tools.trace) starts. Before the listing runs, this module
 
 - wraps the default loop's `create_task`, so every task logs an instant event when it is
-  created and one when it ends (`done`, `cancelled` or `raised`, with the exception's type);
-  VizTracer itself puts each task's steps on a track of its own;
+  created (with its coroutine, and whether that is asyncio's own) and one when it ends
+  (`done`, `cancelled` or `raised`, with the exception's type); VizTracer itself puts each
+  task's steps on a track of its own;
+- lets Ctrl-C (SIGINT) raise KeyboardInterrupt even if it was ignored when Python started (a
+  background job), as util trace's bound sends it;
 - makes `uvloop` the default loop (uvloop's loop is C code the tracer cannot see into): its
   `install`, `run`, `new_event_loop` and `EventLoopPolicy` give asyncio's own, and the event
   `uvloop replaced` says so.
@@ -26,6 +29,7 @@ from pathlib import Path
 TASK_CREATED = "task created"
 TASK_ENDED = "task ended"
 UVLOOP_REPLACED = "uvloop replaced"
+ASYNCIO_FOLDER = Path(asyncio.__file__).parent
 FINISHED = "UTIL_TRACE_FINISHED"  # a file to create once the listing is over (util trace waits)
 
 
@@ -47,6 +51,12 @@ def _coroutine_name(coro) -> str:
     return getattr(coro, "__qualname__", None) or type(coro).__name__
 
 
+def _in_asyncio(coro) -> bool:
+    """A coroutine of asyncio's own (a subprocess's pipe readers, shutdown_asyncgens)."""
+    code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+    return code is not None and Path(code.co_filename).parent == ASYNCIO_FOLDER
+
+
 def _ended(task: asyncio.Task) -> None:
     if task.cancelled():
         outcome, error = "cancelled", ""
@@ -66,7 +76,8 @@ def mark_tasks() -> None:
 
     def create_task(self, coro, *args, **kwargs):
         task = original(self, coro, *args, **kwargs)
-        _log(TASK_CREATED, {"task": task.get_name(), "coro": _coroutine_name(coro)})
+        _log(TASK_CREATED, {"task": task.get_name(), "coro": _coroutine_name(coro),
+                            "asyncio": _in_asyncio(coro)})
         task.add_done_callback(_ended)
         return task
 
@@ -106,6 +117,8 @@ def main() -> None:
     if len(sys.argv) < 2:
         raise SystemExit("usage: python -m util.tools.trace_target MODULE [ARGS...]")
     module, args = sys.argv[1], sys.argv[2:]
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # inherited (a background job):
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C must stop it
     mark_tasks()
     replace_uvloop()
     sys.argv = [module, *args]
