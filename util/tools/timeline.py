@@ -12,7 +12,8 @@ child process, each with
 - `marks`: created, and how it ended (done, cancelled, raised).
 
 Tasks that run asyncio's own coroutines (a subprocess's pipe readers, the shutdown of
-asyncio.run) are left out: they are in the trace file, not in the picture.
+asyncio.run) and the threads of its child watcher are left out: they are in the trace file, not
+in the picture.
 
 Steps that held the event loop longer than asyncio debug mode's slow-callback threshold (0.1 s)
 are the trace's `slow` stretches. `draw(trace, path)` draws it all with matplotlib (Agg).
@@ -28,6 +29,7 @@ from util.tools.trace_target import TASK_CREATED, TASK_ENDED, UVLOOP_REPLACED
 
 SLOW_STEP = 0.1  # seconds: asyncio debug mode's loop.slow_callback_duration
 MAX_LANES = 30  # lanes drawn; the trace file has them all
+ASYNCIO_THREAD = re.compile(r"asyncio-waitpid-\d+")  # the child watcher's threads (3.11)
 ASYNCIO_INTERNALS = {"BaseEventLoop.shutdown_asyncgens", "BaseEventLoop.shutdown_default_executor"}
 WAITING = re.compile(  # calls in which a thread or process waits rather than runs
     r"(select\.(epoll\.poll|poll\.poll|select|kqueue\.control|devpoll\.poll)"
@@ -146,7 +148,7 @@ def build(events: list[dict], overflowed: bool = False) -> Trace:
             task_lanes.append(lane)
             slow += [Stretch(start, end, lane.label) for start, end in lane.runs
                      if end - start > SLOW_STEP]
-        else:
+        elif not ASYNCIO_THREAD.fullmatch(name):
             lane = _thread_lane(pid, tid, name, track)
             (loop_lanes if lane.kind == "loop" else thread_lanes).append(lane)
     for lane in loop_lanes:
