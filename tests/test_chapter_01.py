@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from chapter_01 import listing_1_5, listing_1_6
-from tests.support import REPO, Listing, listing_env, module_name, run_listing
+from tests.support import REPO, Listing, assert_about, listing_env, module_name, run_listing
 
 TIMING_LINE_17 = r"^Running synchronously took (\d+\.\d{4}) seconds\.$"
 TIMING_LINE_18 = r"^Running with threads took (\d+\.\d{4}) seconds\.$"
@@ -185,4 +185,4 @@ def test_1_8_two_threads_overlap_their_requests(example_site):
     # "All threads running!" is printed before any answer could have arrived.
     assert run.timed_lines[0][0] < run.timed_lines[1][0] - latency / 2
     # About one latency: under 1.5 L, so at most 0.75 of listing 1.7's 2 L or more.
-    assert latency - 0.05 <= took < 1.5 * latency
+    assert_about(took, latency, early=0.05, late=0.5 * latency)

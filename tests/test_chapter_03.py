@@ -172,7 +172,7 @@ def test_3_1_prints_the_one_client_and_exits(serve):
     connected = time.monotonic()
     run = server.listing.wait(timeout=10)
     assert run.returncode == 0, run
-    assert time.monotonic() - connected < 3
+    assert_about(time.monotonic() - connected, 0, late=3)
     assert run.lines == [f"I got a connection from ('127.0.0.1', {client.getsockname()[1]})!"]
     assert run.stderr == ""
 
@@ -426,7 +426,7 @@ def test_3_7_load_500_clients_100_messages_each(serve):
     server = serve("3.7")
     server.connect().close()
     seconds = run_load(server)
-    assert seconds < 45
+    assert_about(seconds, 0, late=45)
     assert server.listing.running()
     wait_for_stdout(server.listing, "I got a connection from", 501)
     assert server.listing.stdout.count("I got a connection from") == 501
@@ -446,7 +446,8 @@ def test_3_8_asyncio_server_echoes_concurrent_clients(serve):
     assert receive(a, 7) == b"hello\r\n"
     started = time.monotonic()
     assert echo(b, b"again\r\n") == b"again\r\n"
-    assert time.monotonic() - started < 1, "a silent client delays nobody (unlike 3.3)"
+    assert_about(time.monotonic() - started, 0, late=1,
+                 what="a silent client delays nobody (unlike 3.3)")
     for client in (a, b, silent):
         assert server.listing.read_line() == f"Got a connection from {client.getsockname()}"
     a.close()
@@ -493,7 +494,7 @@ def test_3_8_load_500_clients_100_messages_each(serve):
     server = serve("3.8")
     server.connect().close()
     seconds = run_load(server)
-    assert seconds < 45
+    assert_about(seconds, 0, late=45)
     assert server.listing.running()
     wait_for_stdout(server.listing, "Got a connection from", 501)
     assert server.listing.stdout.count("Got a connection from") == 501
@@ -543,7 +544,7 @@ def test_3_9_sigint_cancels_the_main_task():
         assert listing.read_line() == "sleeping for 10 second(s)"
         signalled = time.monotonic()
         run = listing.stop(signal.SIGINT, timeout=10)
-        assert time.monotonic() - signalled < 2
+        assert_about(time.monotonic() - signalled, 0, late=2)
     assert run.returncode == 1, run
     assert run.lines == ["sleeping for 10 second(s)", "Got a SIGINT!", "Cancelling 1 task(s)."]
     assert run.stderr.splitlines()[-1] == "asyncio.exceptions.CancelledError"
@@ -556,7 +557,7 @@ def test_3_9_undisturbed_sleeps_ten_seconds():
     assert run.returncode == 0, run
     assert run.lines == ["sleeping for 10 second(s)", "finished sleeping for 10 second(s)"]
     (start, _), (end, _) = run.timed_lines
-    assert 9.9 <= end - start <= 11.5
+    assert_about(end - start, 10, early=0.1, late=1.5)
     assert run.stderr == ""
 
 
@@ -627,7 +628,7 @@ def test_3_10_shutdown_with_no_clients_is_immediate(serve):
     server.listing.wait_for_line("^Got a connection from")
     signalled = time.monotonic()
     run = server.listing.stop(signal.SIGTERM, timeout=15)
-    assert time.monotonic() - signalled < 1.5
+    assert_about(time.monotonic() - signalled, 0, late=1.5)
     assert run.returncode == 0, run
     assert run.stderr == ""
 

@@ -161,7 +161,7 @@ def test_10_1_inventory_answers_a_number_after_a_random_delay_of_up_to_2_seconds
     assert_about(total, 2.0, early=0.8, late=0.45, what="40 requests answered concurrently")
     # 40 uniform delays of 0.0-2.0 s: all above 0.7 s, or all below 1.3 s, has a probability
     # under 1e-8; the answers come back concurrently, each after its own delay.
-    assert latencies[0] < 0.8, latencies
+    assert_about(latencies[0], 0, late=0.8, what=latencies)
     assert latencies[-1] > 1.2, latencies
 
 
@@ -407,7 +407,7 @@ def test_10_8_combines_products_inventory_cart_and_favorites_of_user_3(stand_in)
     assert list(body) == ["cart_items", "favorite_items", "products"]
     assert (body["cart_items"], body["favorite_items"]) == (2, 3)
     assert inventories(body) == {1: 10, 2: 20, 3: 30}
-    assert seconds < 0.9, "nothing waits for a timeout"
+    assert_about(seconds, 0, late=0.9, what="nothing waits for a timeout")
     assert stand_in.asked == Counter({"/products": 1, "/users/3/favorites": 1,
                                       "/users/3/cart": 1, "/products/1/inventory": 1,
                                       "/products/2/inventory": 1, "/products/3/inventory": 1})
@@ -440,7 +440,7 @@ def test_10_8_a_product_service_that_is_down_gives_500_at_once(stand_in):
         status, body, seconds = products_all()
         wait_until(lambda: "Traceback" in running.stderr, message="the logged traceback")
     assert (status, body) == (500, PRODUCTS_500)
-    assert seconds < 0.8, "a refused connection fails at once, no timeout"
+    assert_about(seconds, 0, late=0.8, what="a refused connection fails at once, no timeout")
     assert "ERROR:root:Server error reaching product service.\nTraceback" in running.stderr
     assert "ClientConnectorError" in running.stderr
 
@@ -476,7 +476,7 @@ def test_10_8_a_cart_service_that_is_down_gives_null_and_is_logged(stand_in):
     assert status == 200
     assert (body["cart_items"], body["favorite_items"]) == (None, 3)
     assert inventories(body) == {1: 10, 2: 20, 3: 30}
-    assert seconds < 0.9
+    assert_about(seconds, 0, late=0.9)
     assert "ERROR:root:Error getting user cart.\nTraceback" in running.stderr
 
 
@@ -510,7 +510,8 @@ def test_10_8_with_the_real_services_degrades_as_each_one_hangs_or_goes_down(
         found = inventories(body)
         assert set(found) == {1, 2, 3, 4, 5}
         assert all(n is None or 0 <= n <= 100 for n in found.values())
-        assert seconds < 1.6, "the random 0-2 s inventory calls are cut off after 1 s"
+        assert_about(seconds, 0, late=1.6,
+                     what="the random 0-2 s inventory calls are cut off after 1 s")
 
         products.send_signal(signal.SIGSTOP)  # hung: it accepts connections, answers nothing
         try:
@@ -518,7 +519,7 @@ def test_10_8_with_the_real_services_degrades_as_each_one_hangs_or_goes_down(
         finally:
             products.send_signal(signal.SIGCONT)
         assert (status, body) == (504, PRODUCTS_504)
-        assert 0.95 <= seconds < 1.6
+        assert_about(seconds, 1, early=0.05, late=0.6)
 
         cart.send_signal(signal.SIGSTOP)
         try:
@@ -527,7 +528,7 @@ def test_10_8_with_the_real_services_degrades_as_each_one_hangs_or_goes_down(
             cart.send_signal(signal.SIGCONT)
         assert status == 200
         assert (body["cart_items"], body["favorite_items"]) == (None, 3)
-        assert 0.95 <= seconds < 2.6
+        assert_about(seconds, 1, early=0.05, late=1.6)
 
         assert cart.stop(signal.SIGINT).returncode == 0  # down
         status, body, _ = products_all()
@@ -538,7 +539,7 @@ def test_10_8_with_the_real_services_degrades_as_each_one_hangs_or_goes_down(
         assert products.stop(signal.SIGINT).returncode == 0
         status, body, seconds = products_all()
         assert (status, body) == (500, PRODUCTS_500)
-        assert seconds < 0.8
+        assert_about(seconds, 0, late=0.8)
         wait_until(lambda: "ERROR:root:Server error reaching product service." in front.stderr)
 
 
@@ -642,7 +643,7 @@ def test_10_9_retry_gives_up_with_too_many_retries_after_each_interval(caplog):
     start = time.monotonic()
     with pytest.raises(TooManyRetries) as raised:
         asyncio.run(retry(always_fail, max_retries=3, timeout=1, retry_interval=0.1))
-    assert 0.29 <= time.monotonic() - start < 0.8, "three 0.1 s intervals"
+    assert_about(time.monotonic() - start, 0.3, early=0.01, late=0.5, what="three 0.1 s intervals")
     assert str(raised.value) == ""
     assert [r.getMessage() for r in retry_records(caplog)] == [
         f"Exception while waiting (tried {n} times), retrying." for n in range(3)]
@@ -658,7 +659,8 @@ def test_10_9_retry_cuts_each_attempt_off_at_the_timeout(caplog):
     start = time.monotonic()
     with pytest.raises(TooManyRetries):
         asyncio.run(retry(always_slow, max_retries=3, timeout=0.1, retry_interval=0.1))
-    assert 0.59 <= time.monotonic() - start < 1.0, "3 x (0.1 s timeout + 0.1 s interval)"
+    assert_about(time.monotonic() - start, 0.6, early=0.01, late=0.4,
+                 what="3 x (0.1 s timeout + 0.1 s interval)")
     records = retry_records(caplog)
     assert len(records) == 3
     assert all(r.exc_info[0] is TimeoutError for r in records)
@@ -703,7 +705,8 @@ def test_10_10_prints_retried_too_many_times_twice_after_three_logged_failures_e
     blocks = result.stderr.split("ERROR:root:")[1:]
     assert all(block.rstrip().endswith("Exception: I've failed!") for block in blocks[:3])
     assert all(block.rstrip().splitlines()[-1] == "TimeoutError" for block in blocks[3:])
-    assert 0.8 <= result.seconds < 2.5, "0.3 s + 0.6 s, plus the interpreter's start"
+    assert_about(result.seconds, 1, early=0.2, late=1.5,
+                 what="0.3 s + 0.6 s, plus the interpreter's start")
 
 
 # --- 10.11, 10.12 --------------------------------------------------------------------------
@@ -734,7 +737,7 @@ def test_10_11_opens_after_max_failures_fails_fast_and_closes_after_the_reset_in
         start = time.monotonic()
         with pytest.raises(CircuitOpenException):
             await breaker.request("x")
-        assert time.monotonic() - start < 0.05, "fails fast"
+        assert_about(time.monotonic() - start, 0, late=0.05, what="fails fast")
         assert printed(capsys) == ["Circuit is open, failing fast!"]
         await asyncio.sleep(0.35)  # past reset_interval since the last request
         slow["on"] = False
@@ -810,12 +813,14 @@ def test_10_12_the_breaker_opens_fails_fast_and_closes_after_5_seconds():
     times = [when for when, _ in result.timed_lines]
     start = times[0]
     t = [when - start for when in times]
-    assert t[1] < 0.2 and 0.9 <= t[3] - t[1] < 1.4, "the first request times out after 1 s"
-    assert 0.9 <= t[4] - t[3] < 1.4, "the second one too; then the circuit is open"
+    assert_about(t[1], 0, late=0.2)
+    assert_about(t[3] - t[1], 1, early=0.1, late=0.4, what="the first request times out after 1 s")
+    assert_about(t[4] - t[3], 1, early=0.1, late=0.4,
+                 what="the second one too; then the circuit is open")
     assert t[5] - t[4] < 0.2 and t[6] - t[5] < 0.2, "failing fast"
-    assert 4.9 <= t[7] - t[6] < 5.6, "the 5 s pause"
-    assert t[8] - t[7] < 0.2
-    assert 0.9 <= t[10] - t[8] < 1.4
-    assert 0.9 <= t[11] - t[10] < 1.4
-    assert t[12] - t[11] < 0.2
-    assert 8.5 <= result.seconds < 10.5
+    assert_about(t[7] - t[6], 5, early=0.1, late=0.6, what="the 5 s pause")
+    assert_about(t[8] - t[7], 0, late=0.2)
+    assert_about(t[10] - t[8], 1, early=0.1, late=0.4)
+    assert_about(t[11] - t[10], 1, early=0.1, late=0.4)
+    assert_about(t[12] - t[11], 0, late=0.2)
+    assert_about(result.seconds, 8.5, early=0, late=2)

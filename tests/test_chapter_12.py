@@ -17,7 +17,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.support import Listing, free_port, run_listing
+from tests.support import Listing, assert_about, free_port, run_listing
 
 RANDOMIZED = """\
 import itertools, os, random, runpy, sys
@@ -218,7 +218,7 @@ def test_12_3_orders_are_answered_at_once_and_processed_by_workers():
             assert result["status"] == 200
             assert result["text"] == "Order placed!"
             assert result["content_type"] == "text/plain; charset=utf-8"
-            assert result["seconds"] < 1.0, "answered before the work is done"
+            assert_about(result["seconds"], 0, late=1, what="answered before the work is done")
         assert [r["status"] for r in asyncio.run(post_orders(url, [None], "GET"))] == [405]
         other = url.replace("/order", "/orders")
         assert [r["status"] for r in asyncio.run(post_orders(other, [None]))] == [404]
@@ -232,7 +232,7 @@ def test_12_3_orders_are_answered_at_once_and_processed_by_workers():
     assert len(pairs) == 7
     for order, started, finished in pairs:
         assert int(order) in range(5)
-        assert int(order) - 0.15 <= finished - started <= int(order) + 1.0, (order, pairs)
+        assert_about(finished - started, int(order), early=0.15, late=1.0, what=(order, pairs))
     assert run.lines[-2:] == ["Waiting for pending queue workers to finish....",
                               "Finished all pending items, canceling worker tasks..."]
     assert "Traceback" not in run.stderr
@@ -299,7 +299,8 @@ def test_12_7_power_users_orders_jump_the_queue():
         busy = asyncio.run(post_orders(url, [{"power_user": "False"}] * 5))
         mixed = asyncio.run(post_orders(url, [{"power_user": "True"},
                                               {"power_user": "False"}] * 5))
-        assert time.monotonic() - started < 2, "the ten orders wait in the queue together"
+        assert_about(time.monotonic() - started, 0, late=2,
+                     what="the ten orders wait in the queue together")
         assert all(r["status"] == 200 and r["text"] == "Order placed!" for r in busy + mixed)
         running.wait_for(lambda: count(running, r"Worker \d: Processed order .*") == 15,
                          "fifteen orders processed", 20)
@@ -349,7 +350,7 @@ def crawl_checks(run, site, processing: int) -> None:
     times = [when for when, line in run.timed_lines if re.match(r"Worker \d+: ", line)]
     span = times[-1] - times[0]
     latency = site.latency
-    assert 4 * latency * 0.95 <= span < 4 * latency + 2, "one latency per depth level"
+    assert_about(span, 4 * latency, early=0.2 * latency, late=2, what="one latency per level")
     assert run.seconds < 15 * latency, "pages of a level are fetched concurrently"
 
 
@@ -409,7 +410,7 @@ def test_priority_and_lifo_queues_print_items_in_queue_order(listing):
     assert run.returncode == 0, run
     assert run.stderr == ""
     assert run.lines == [f"Processing work item {item}" for item in QUEUE_OUTPUTS[listing]]
-    assert run.seconds < 10  # instant, even on a loaded machine
+    assert_about(run.seconds, 0, late=10)  # instant, even on a loaded machine
 
 
 @pytest.mark.listing("12.8")

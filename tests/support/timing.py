@@ -18,7 +18,7 @@ TIMING_SLACK = float(os.environ.get("TIMING_SLACK", "1.0"))
 
 
 def assert_about(measured: float, expected: float, *, late: float | None,
-                 early: float = 0.05, what: str = "") -> float:
+                 early: float = 0.05, what: object = "") -> float:
     """Assert `expected - early <= measured <= expected + late * TIMING_SLACK` (seconds) and
     return `measured`. `late=None` leaves the window open above (a wait that must at least
     last); `expected=0` with `late=x` is "at most x" (something happens at once)."""
