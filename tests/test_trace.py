@@ -178,10 +178,11 @@ ONE_PER_CHAPTER = ["1.7", "2.12", "3.8", "4.6", "5.2", "6.10", "7.11_fixed", "8.
 @pytest.mark.parametrize("number", ONE_PER_CHAPTER)
 def test_every_chapter_can_be_traced_for_a_few_seconds(trace_env, example_site, number):
     env = trace_env | example_site.env
-    result = trace("--seconds", "6", number, env=env)
+    chapter, rest = number.split(".")
+    bound = ("--seconds", "6")  # before the number or after it, as a reader may write it
+    result = trace(*bound, number, env=env) if int(chapter) % 2 else trace(number, *bound, env=env)
     line = the_trace_line(result)
     assert result.returncode == 0, result
-    chapter, rest = number.split(".")
     traced = assert_saved(env, f"listing_{chapter}_{rest.replace('.', '_')}", result)
     assert traced.lanes, line
     if number in {"3.8", "9.1", "14.4"}:  # servers: stopped at the bound
