@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.support import Program, free_port, run_program, wait_for_port
+from tests.support import Program, assert_about, free_port, run_program, wait_for_port
 from util.tools import timeline
 from util.tools.processes import port_open
 
@@ -74,12 +74,12 @@ def test_2_9_three_task_lanes_alive_3_seconds_together(trace_env):
     delays = [lane for lane in traced.of_kind("task") if lane.coroutine == "delay"]
     assert len(delays) == 3, traced.lanes
     for lane in delays:
-        assert 2.9 <= lane.alive[1] - lane.alive[0] < 3.6, lane
+        assert_about(lane.alive[1] - lane.alive[0], 3, early=0.1, late=0.6, what=lane.label)
         assert [what for _when, what in lane.marks] == ["created", "done"]
     assert overlap(delays) > 2.8
     assert [lane.coroutine for lane in traced.of_kind("task")] == ["main"] + ["delay"] * 3
     assert len(traced.of_kind("loop")) == 1
-    assert 2.9 <= traced.seconds < 4.0
+    assert_about(traced.seconds, 3, early=0.1, late=1.0, what="the traced run")
     assert traced.slow == []
 
 
@@ -94,10 +94,10 @@ def test_2_20_each_blocking_request_holds_the_loop_and_is_highlighted(trace_env,
     held = [stretch for stretch in traced.slow if "get_example_status" in stretch.lane]
     assert len(held) == 3, traced.slow
     for stretch in held:
-        assert 0.45 <= stretch.seconds < 2.0, stretch
+        assert_about(stretch.seconds, 0.5, late=1.5, what=stretch)
     for lane in requests:  # one step each, the whole request long
         longest = max(end - start for start, end in lane.runs)
-        assert 0.45 <= longest < 2.0, lane
+        assert_about(longest, 0.5, late=1.5, what=lane.label)
     starts = sorted(stretch.start for stretch in held)  # one after another, never together
     assert all(later - earlier >= 0.45 for earlier, later in itertools.pairwise(starts))
 
