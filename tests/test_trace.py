@@ -9,13 +9,23 @@ from __future__ import annotations
 import itertools
 import shutil
 import signal
+import sys
 import tempfile
 from pathlib import Path
 
+import pexpect
 import psutil
 import pytest
 
-from tests.support import Program, assert_about, free_port, run_program, wait_for_port
+from tests.support import (
+    REPO,
+    Program,
+    assert_about,
+    free_port,
+    listing_env,
+    run_program,
+    wait_for_port,
+)
 from util.tools import timeline
 from util.tools.processes import port_open
 
@@ -169,6 +179,23 @@ def test_ctrl_c_saves_the_partial_trace_and_leaves_nothing_running(trace_env):
     assert [lane.coroutine for lane in traced.of_kind("task")][:1] == ["main"]
     assert not any(process.is_running() for process in started)
     assert not port_open("127.0.0.1", int(trace_env["SERVER_PORT"]))
+
+
+def test_ctrl_c_at_a_terminal_saves_the_trace_too(trace_env):
+    """A terminal sends Ctrl-C to the whole job: util trace lets the listing stop, then draws."""
+    child = pexpect.spawn(sys.executable, ["-m", "util", "trace", "3.8"], cwd=str(REPO),
+                          env=listing_env(trace_env), encoding="utf-8", timeout=90)
+    try:
+        wait_for_port(int(trace_env["SERVER_PORT"]), timeout=60)
+        child.sendintr()
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130, child.before
+        assert TRACE_LINE + "3.8" in child.before
+        assert all(path.exists() for path in saved(trace_env, "listing_3_8"))
+        assert not port_open("127.0.0.1", int(trace_env["SERVER_PORT"]))
+    finally:
+        child.close(force=True)
 
 
 ONE_PER_CHAPTER = ["1.7", "2.12", "3.8", "4.6", "5.2", "6.10", "7.11_fixed", "8.2", "9.1",
