@@ -322,7 +322,7 @@ def test_13_7_starts_every_gpg_process_at_once(tmp_path):
     assert fake.calls() == [BOOK_GPG_ARGS] * 20
     assert fake.peak() == 20
     seconds = total_time(run.lines[0])
-    assert_about(seconds, 1, early=0, late=7, what=seconds)
+    assert_about(seconds, 1, early=0, late=7)
     texts = ast.literal_eval(run.lines[1])  # the stand-in hands the texts back unchanged
     assert len(texts) == 20 and all(re.fullmatch(rb"[A-Za-z]{1000}", text) for text in texts)
 
