@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import subprocess
 import sys
 
@@ -47,7 +45,7 @@ def run_listing(listing_id: str | None, args: list[str]) -> int:
     # from here on SIGTERM and SIGHUP unwind as Ctrl-C does: what was started is stopped
     with stop_signals.raised(), RunEnvironment.for_listing(info, _to_stderr) as started:
         child = subprocess.Popen([sys.executable, "-m", info.module, *args])
-        with stop_signals.forwarding(_forwarder(child)):
+        with stop_signals.forwarded_to(child):
             returncode = child.wait()
         started.remind()
         if returncode == 0:
@@ -75,25 +73,6 @@ def reset_databases(book_names: list[str]) -> int:
 
 def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr)
-
-
-def _forwarder(child: subprocess.Popen):
-    """Pass SIGTERM and SIGHUP, and SIGINT unless a terminal already sent Ctrl-C to the whole
-    job."""
-    def forward(signum):
-        if signum == signal.SIGINT and _foreground_at_terminal():
-            return
-        if child.poll() is None:
-            child.send_signal(signum)
-
-    return forward
-
-
-def _foreground_at_terminal() -> bool:
-    try:
-        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
-    except (OSError, ValueError):
-        return False
 
 
 def main(argv: list[str] | None = None) -> int:

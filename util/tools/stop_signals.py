@@ -9,7 +9,10 @@ half-made data folder), then act as outside.
 """
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 
@@ -86,7 +89,21 @@ def deferred():
 
 
 @contextmanager
-def forwarding(send):
-    """Inside the block each stop signal is passed to `send(signum)` (to a running child)."""
-    with _handlers({signum: lambda signum, _frame: send(signum) for signum in STOP_SIGNALS}):
+def forwarded_to(child: subprocess.Popen):
+    """Inside the block each stop signal goes on to the running `child` (a listing), except a
+    SIGINT that a terminal's Ctrl-C already sent to the whole job."""
+    def forward(signum, _frame):
+        if signum == signal.SIGINT and _foreground_at_terminal():
+            return
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    with _handlers(dict.fromkeys(STOP_SIGNALS, forward)):
         yield
+
+
+def _foreground_at_terminal() -> bool:
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError):
+        return False

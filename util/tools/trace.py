@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from util import settings
-from util.tools import listing_index
+from util.tools import listing_index, stop_signals
 from util.tools.errors import ReaderError
 from util.tools.run_environment import RunEnvironment
 from util.tools.trace_target import FINISHED
@@ -72,13 +72,13 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
     output = folder / f"{info.path.stem}.json"
     output.unlink(missing_ok=True)
     stopped = False
-    with RunEnvironment(info.needs, info.module, announce=_to_stderr) as started:
+    with stop_signals.raised(), RunEnvironment.for_listing(info, _to_stderr) as started:
         finished = output.with_suffix(".finished")
         finished.unlink(missing_ok=True)
         child = subprocess.Popen(command(info.module, args, output), cwd=settings.REPO,
                                  env=os.environ | {FINISHED: str(finished)})
         try:
-            with _forwarding(child):
+            with stop_signals.forwarded_to(child):
                 returncode, stopped = _wait(child, seconds, finished)
         finally:
             finished.unlink(missing_ok=True)
@@ -95,33 +95,6 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
 
 def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr)
-
-
-@contextlib.contextmanager
-def _forwarding(child: subprocess.Popen):
-    """As `util run` does: SIGTERM and SIGHUP go on to the traced listing, and so does SIGINT
-    unless a terminal's Ctrl-C already reached the whole job; the traced run ends on its own
-    and saves its trace."""
-    def forward(signum, _frame):
-        if signum == signal.SIGINT and _foreground_at_terminal():
-            return
-        if child.poll() is None:
-            child.send_signal(signum)
-
-    signums = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {signum: signal.signal(signum, forward) for signum in signums}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-def _foreground_at_terminal() -> bool:
-    try:
-        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
-    except (OSError, ValueError):
-        return False
 
 
 def _wait(child: subprocess.Popen, seconds: float | None, finished: Path) -> tuple[int, bool]:
