@@ -8,6 +8,7 @@ indexed as "4.16_fixed".
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ SECTION = re.compile(r"Section\s+(?P<section>\d+(?:\.\d+)*)")
 NEEDS = re.compile(r"Needs:\s*(?P<needs>.+?)\.?(?:\s+Listens:.*)?\s*$", re.MULTILINE)
 LISTENS = re.compile(r"Needs:.*\sListens:\s*(?P<variable>[A-Z_]+)\.?\s*$", re.MULTILINE)
 NEED = re.compile(r"\s*(?P<kind>[\w-]+)(?:\s*\((?P<args>[^)]*)\))?\s*(?:,|$)")
+DOCSTRING = re.compile(r'(?:\s|#[^\n]*\n)*(?P<literal>[rRuU]?("""|\'\'\').*?\2)', re.DOTALL)
 MODULE_FILE = re.compile(r"listing_(?P<chapter>\d+)_(?P<number>\d+)(?P<suffix>_\w+)?\.py")
 
 
@@ -72,15 +74,24 @@ def parse_needs(text: str) -> tuple[Need, ...]:
     return tuple(needs)
 
 
+def module_docstring(source: str) -> str:
+    """The module's docstring, as ast.get_docstring gives it, read without parsing the whole
+    module (`util list` reads a few hundred files)."""
+    match = DOCSTRING.match(source)
+    if not match:
+        return ""
+    try:
+        return inspect.cleandoc(ast.literal_eval(match["literal"]))
+    except (SyntaxError, ValueError):
+        return ""
+
+
 def read(path: Path) -> ListingInfo | None:
     """The index entry of one listing file, or None if its docstring does not name it."""
     match = MODULE_FILE.fullmatch(path.name)
     if not match:
         return None
-    try:
-        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-    except SyntaxError:
-        return None
+    doc = module_docstring(path.read_text(encoding="utf-8"))
     first = FIRST_LINE.match(doc.strip().splitlines()[0]) if doc.strip() else None
     if not first:
         return None

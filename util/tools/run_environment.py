@@ -7,7 +7,6 @@ docstring cannot go unnoticed.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -232,6 +231,8 @@ def display_missing() -> str | None:
     display = os.environ.get("DISPLAY", "")
     if not display:
         return "DISPLAY is not set"
+    import shutil
+
     if shutil.which("xdpyinfo"):
         try:
             answered = subprocess.run(["xdpyinfo"], stdin=subprocess.DEVNULL,
