@@ -305,8 +305,12 @@ def test_4_8_as_completed_yields_results_as_they_finish(example_site):
     delays = sorted(re.fullmatch(start_fetch(example_site.url, r"(\d+)"), line)[1]
                     for line in lines[1:4])  # any order: as_completed uses a set
     assert delays == ["1", "1", "10"]
-    expect_lines(lines[4:], [FINISH_FETCH, FINISH_FETCH, "200", "200",
-                             FINISH_FETCH, "200", FINISH_MAIN])
+    # the two 1 s fetches usually finish in one loop iteration (both "finished" lines, then
+    # both results); on a loaded machine the first result may come before the second finishes
+    kinds = ["finished" if re.fullmatch(FINISH_FETCH, line) else line for line in lines[4:8]]
+    assert sorted(kinds) == ["200", "200", "finished", "finished"], lines
+    assert all(kinds[:n].count("finished") >= kinds[:n].count("200") for n in range(1, 5)), lines
+    expect_lines(lines[8:], [FINISH_FETCH, "200", FINISH_MAIN])
     main_started = run.timed_lines[0][0]
     first, second, third = (t - main_started for t in run.arrivals("200"))
     slack = 1.5  # a loaded 2-core machine may answer late; never early
