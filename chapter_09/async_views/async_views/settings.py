@@ -8,7 +8,9 @@ Differs from the book: SECRET_KEY can come from the DJANGO_SECRET_KEY environmen
 default is a development key: never use it in production); DEFAULT_AUTO_FIELD is set, as
 startproject has done since Django 3.2, so `manage.py check` has no models.W042 warning for the
 unused Url model; USE_L10N is gone (removed in Django 5.0, where localized formatting is always
-on).
+on); the SQLite database is db.sqlite3 in the project's data folder (util.settings.DATA_DIR,
+`.data/chapter_09/` by default), not next to manage.py, so `manage.py runserver` or `migrate`
+leaves no file in the source tree.
 
 For more information on this file, see
 https://docs.djangoproject.com/en/5.2/topics/settings/
@@ -18,6 +20,8 @@ https://docs.djangoproject.com/en/5.2/ref/settings/
 """
 import os
 from pathlib import Path
+
+from util import settings as book_settings
 
 # Build paths inside the project like this: BASE_DIR / 'subdir'.
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,10 +87,14 @@ WSGI_APPLICATION = 'async_views.wsgi.application'
 # Database
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
 
+# Not in the book: the database lives in the data folder, out of the source tree.
+DATA_DIR = book_settings.DATA_DIR / 'chapter_09'
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
 DATABASES = {
     'default': {
         'ENGINE': 'django.db.backends.sqlite3',
-        'NAME': BASE_DIR / 'db.sqlite3',
+        'NAME': DATA_DIR / 'db.sqlite3',
     }
 }
 
