@@ -13,6 +13,8 @@ book's 1000) and the timeout in seconds.
 
 What changed: asyncio.TaskGroup instead of gather, asyncio.timeout around communicate()
 instead of no bound at all, and a `finally` that kills the process if it is still running.
+As in 13.7, gpg runs in a throwaway GnuPG home (chapter_13/gnupg_home.py) whose gpg-agent is
+stopped afterwards.
 
 Since: Python 3.11 (asyncio.TaskGroup, asyncio.timeout).
 
@@ -30,6 +32,8 @@ import string
 import sys
 import time
 from asyncio import Semaphore
+
+from chapter_13.gnupg_home import throwaway_gnupg_home
 
 
 async def encrypt(sem: Semaphore, text: str, timeout: float) -> bytes:
@@ -71,5 +75,7 @@ async def main(text_count: int = 1000, timeout: float = 30) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000,
-                              float(sys.argv[2]) if len(sys.argv) > 2 else 30)))
+    with throwaway_gnupg_home():
+        code = asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000,
+                                float(sys.argv[2]) if len(sys.argv) > 2 else 30))
+    sys.exit(code)

@@ -3,10 +3,17 @@ README must announce (Ctrl-C presses, examples that print nothing, errors only a
 """
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
-from tests.support import REPO, listing_env
+import psutil
+import pytest
+
+from tests.support import REPO, listing_env, ok, run_listing
 
 DJANGO_PROJECT = REPO / "chapter_09" / "async_views"
 
@@ -29,3 +36,42 @@ def test_django_manage_py_migrate_writes_its_database_in_the_data_folder(tmp_pat
     assert source_files(DJANGO_PROJECT) == before
     assert not (DJANGO_PROJECT / "db.sqlite3").exists()
     assert (tmp_path / "chapter_09" / "db.sqlite3").is_file()
+
+
+# 13.7: gpg in a throwaway home, its agent stopped, nothing left in the reader's home -----------
+
+needs_gpg = pytest.mark.skipif(not (shutil.which("gpg") and shutil.which("gpgconf")),
+                               reason="needs GnuPG 2.x: apt-get install gnupg")
+
+
+def gpg_agents_under(folder: Path) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["name", "cmdline", "cwd"]):
+        text = " ".join(process.info["cmdline"] or ()) + " " + (process.info["cwd"] or "")
+        if process.info["name"] == "gpg-agent" and str(folder) in text:
+            found.append(process)
+    return found
+
+
+@needs_gpg
+@pytest.mark.listing("13.7")
+def test_13_7_leaves_nothing_in_the_readers_home(monkeypatch):
+    """HOME (and TMPDIR, so the listing's own GnuPG home is in there too) an empty folder: 13.7
+    with 10 texts prints no gpg lock waits, and leaves no .gnupg and no gpg-agent behind."""
+    monkeypatch.delenv("GNUPGHOME", raising=False)
+    home = Path(tempfile.mkdtemp(prefix="rp-"))  # short: gpg-agent's sockets may live under it
+    try:
+        run = ok(run_listing("13.7", "10", env={"HOME": str(home), "TMPDIR": str(home)},
+                             timeout=180))
+        assert len(run.lines) == 2 and run.lines[0].startswith("Total time: "), str(run)
+        assert "waiting for lock" not in run.stderr
+        assert "gpg:" not in run.stderr, run.stderr
+        assert sorted(path.name for path in home.iterdir()) == []
+        deadline = time.monotonic() + 10
+        while gpg_agents_under(home) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert gpg_agents_under(home) == []
+    finally:
+        for agent in gpg_agents_under(home):  # only if the listing left one: ours to stop
+            agent.kill()
+        shutil.rmtree(home, ignore_errors=True)
