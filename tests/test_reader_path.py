@@ -3,6 +3,8 @@ README must announce (Ctrl-C presses, examples that print nothing, errors only a
 """
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -75,3 +77,43 @@ def test_13_7_leaves_nothing_in_the_readers_home(monkeypatch):
         for agent in gpg_agents_under(home):  # only if the listing left one: ours to stop
             agent.kill()
         shutil.rmtree(home, ignore_errors=True)
+
+
+# README rows that promise what a reader sees -----------------------------------------------------
+
+def readme_row(chapter: int, listing: str) -> str:
+    text = (REPO / f"chapter_{chapter:02d}" / "README.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith(f"| [{listing}](")]
+    assert len(rows) == 1, listing
+    return rows[0]
+
+
+def docstring(listing: str) -> str:
+    chapter = int(listing.split(".")[0])
+    path = REPO / f"chapter_{chapter:02d}" / f"listing_{listing.replace('.', '_')}.py"
+    return ast.get_docstring(ast.parse(path.read_text()))
+
+
+@pytest.mark.listing("5.7")
+def test_5_7_row_says_it_prints_nothing():
+    assert "prints nothing" in docstring("5.7")
+    assert "prints nothing" in readme_row(5, "5.7")
+
+
+def test_quick_start_examples_print_something():
+    """README.md's Quick start offers listings to try: each one prints something."""
+    text = (REPO / "README.md").read_text()
+    sentence = next(line for line in text.splitlines() if "any number works" in line)
+    examples = re.findall(r"`(\d+\.\d+)`", sentence)
+    assert examples
+    for listing in examples:
+        assert "prints nothing" not in docstring(listing), listing
+
+
+@pytest.mark.listing("12.4")
+def test_12_4_row_says_how_to_see_the_relative_link_error():
+    """A default run has no relative link (test_chapter_12 checks both runs): the row says the
+    error needs `relative=1` in the start URL, passed as the listing's argument."""
+    row = readme_row(12, "12.4")
+    assert "relative=1" in row and "Error processing url /rel" in row
+    assert "util run 12.4 '" in row
