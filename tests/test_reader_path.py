@@ -6,16 +6,18 @@ from __future__ import annotations
 import ast
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import pexpect
 import psutil
 import pytest
 
-from tests.support import REPO, listing_env, ok, run_listing
+from tests.support import REPO, listing_env, module_name, ok, run_listing
 
 DJANGO_PROJECT = REPO / "chapter_09" / "async_views"
 
@@ -117,3 +119,90 @@ def test_12_4_row_says_how_to_see_the_relative_link_error():
     row = readme_row(12, "12.4")
     assert "relative=1" in row and "Error processing url /rel" in row
     assert "util run 12.4 '" in row
+
+
+# Ctrl-C in a terminal: what one press and a second press do ------------------------------------
+
+def spawn(listing: str) -> pexpect.spawn:
+    """A listing in a pty, as from a shell (no PYTHONUNBUFFERED): Ctrl-C is sendintr()."""
+    env = listing_env()
+    env.pop("PYTHONUNBUFFERED", None)
+    return pexpect.spawn(sys.executable, ["-m", module_name(listing)], env=env, cwd=str(REPO),
+                         encoding="utf-8", timeout=20, dimensions=(24, 200))
+
+
+def still_running_after(child: pexpect.spawn, seconds: float) -> str:
+    """What the child printed in `seconds` (it must not exit meanwhile)."""
+    index = child.expect([pexpect.TIMEOUT, pexpect.EOF], timeout=seconds)
+    assert index == 0, f"it exited: {child.before!r}"
+    assert child.isalive()
+    return child.before
+
+
+def ended(child: pexpect.spawn) -> str:
+    child.expect(pexpect.EOF, timeout=20)
+    child.close()
+    assert child.signalstatus == signal.SIGINT or child.exitstatus not in (None, 0)
+    return child.before
+
+
+@pytest.mark.listing("8.4")
+def test_8_4_needs_two_ctrl_c_presses_and_the_readme_says_so():
+    assert "Ctrl-C twice" in readme_row(8, "8.4") and "twice" in docstring("8.4")
+    child = spawn("8.4")
+    try:
+        child.expect_exact("Enter a time to sleep:")
+        child.sendintr()
+        assert "Traceback" not in still_running_after(child, 2)  # input() still waits
+        child.sendintr()
+        output = ended(child)
+        assert "Traceback" in output and output.rstrip().endswith("KeyboardInterrupt")
+        assert "_on_sigint" in output
+    finally:
+        child.close(force=True)
+
+
+@pytest.mark.listing("7.11")
+def test_7_11_needs_two_ctrl_c_presses_and_the_readme_says_so():
+    assert "Ctrl-C twice" in readme_row(7, "7.11") and "twice" in docstring("7.11")
+    child = spawn("7.11")
+    try:
+        child.expect_exact("Acquired lock a from method a!")
+        child.expect_exact("Acquired lock b from method b!")
+        time.sleep(1.5)  # each thread is now waiting for the other's lock
+        child.sendintr()
+        child.expect_exact("KeyboardInterrupt")  # out of join(): the first traceback
+        still_running_after(child, 2)  # but Python waits for the deadlocked threads
+        child.sendintr()
+        assert "Exception ignored in: <module 'threading'" in ended(child)
+    finally:
+        child.close(force=True)
+
+
+def gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+@pytest.mark.listing("13.5")
+def test_13_5_one_ctrl_c_ends_both_with_three_tangled_tracebacks_as_the_readme_says():
+    row = readme_row(13, "13.5")
+    assert "three tracebacks" in row and "three tracebacks" in docstring("13.5")
+    child = spawn("13.5")
+    try:
+        child.expect(r"Process pid is: (\d+)")
+        pid = int(child.match[1])
+        time.sleep(1.5)  # the child has filled the pipe and blocks
+        child.sendintr()
+        output = ended(child)
+        assert output.count("Traceback (most recent call last):") == 3, output
+        assert "CancelledError" in output and "listing_13_4.py" in output
+        assert "raise KeyboardInterrupt()" in output
+        deadline = time.monotonic() + 10
+        while not gone(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert gone(pid), "the child 13.4 outlived Ctrl-C"
+    finally:
+        child.close(force=True)
