@@ -8,9 +8,12 @@ answers an empty 201; a body without both keys, or no body at all, is a 400. Try
 
 Differs from the book: bad input is a 400 instead of a 500 with a traceback in the log: a body
 that is not JSON (or not a JSON object), a brand_id that is not an integer, a brand that does
-not exist, a product_name that is not a string. The pool helpers come from listing 9.2, whose
-server now starts only under its main guard: importing it no longer runs the /brands server
-first, as it did in the book's file. run_app listens on util.settings SERVER_HOST:WEB_PORT
+not exist, a product_name that is not a string (null included), a brand_id that is a JSON
+boolean or a number with a fraction or exponent (`true`, `1.5`, `Infinity`, `1e400`: the book's
+`int()` stored `true` and `1.5` as brand 1 and failed with a 500 on infinity), and a body nested
+too deep to parse (a 100,000-deep array: RecursionError). The pool helpers come from listing
+9.2, whose server now starts only under its main guard: importing it no longer runs the /brands
+server first, as it did in the book's file. run_app listens on util.settings SERVER_HOST:WEB_PORT
 (127.0.0.1:8080; the book uses 0.0.0.0:8080). Also: the SQL is laid out differently (the same
 statement).
 """
@@ -36,10 +39,13 @@ async def create_product(request: Request) -> Response:
 
     try:
         body = await request.json()
-    except ValueError:  # not JSON, or not UTF-8 (the book let this become a 500)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep (book: a 500)
         raise web.HTTPBadRequest()
 
     if isinstance(body, dict) and PRODUCT_NAME in body and BRAND_ID in body:
+        if (not isinstance(body[PRODUCT_NAME], str)
+                or isinstance(body[BRAND_ID], (bool, float))):  # int() would store 1.5 as 1
+            raise web.HTTPBadRequest()
         db = request.app[DB_KEY]
         try:
             await db.execute('''INSERT INTO product(product_id,

@@ -133,3 +133,52 @@ def test_8_13_users_who_reset_mid_round_do_not_take_the_survivors_with_them():
         assert server.running()
     assert "dictionary changed size" not in server.stderr
     assert "KeyError" not in server.stderr
+
+
+# --------------------------------------------------------------------------- 9.4: bad input
+
+@pytest.mark.listing("9.4")
+def test_9_4_odd_json_is_a_400_and_stores_nothing(make_database):
+    """Numbers int() would accept or choke on, a null name and a body nested too deep to parse:
+    each a 400, and the product table stays empty."""
+    import asyncio as _asyncio
+
+    import requests
+
+    database = make_database("products")
+
+    async def schema():
+        connection = await database.server.connect(database.name)
+        try:
+            await connection.execute(
+                "CREATE TABLE brand(brand_id SERIAL PRIMARY KEY, brand_name TEXT NOT NULL);"
+                "CREATE TABLE product(product_id SERIAL PRIMARY KEY, product_name TEXT NOT NULL,"
+                " brand_id INT NOT NULL REFERENCES brand(brand_id));"
+                "INSERT INTO brand VALUES(DEFAULT, 'one')")
+        finally:
+            await connection.close()
+
+    _asyncio.run(schema())
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/product"
+    json_header = {"Content-Type": "application/json"}
+    bodies = {
+        "brand_id Infinity": b'{"product_name": "a", "brand_id": Infinity}',
+        "brand_id -Infinity": b'{"product_name": "a", "brand_id": -Infinity}',
+        "brand_id 1e400": b'{"product_name": "a", "brand_id": 1e400}',
+        "brand_id 1.5": b'{"product_name": "a", "brand_id": 1.5}',
+        "brand_id true": b'{"product_name": "a", "brand_id": true}',
+        "product_name null": b'{"product_name": null, "brand_id": 1}',
+        "nested 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+    }
+    with Listing("9.4", env=database.env | {"WEB_PORT": str(port)}) as server:
+        server.wait_for_port(port, timeout=30)
+        answers = {case: requests.post(url, data=body, headers=json_header, timeout=10)
+                   for case, body in bodies.items()}
+        good = requests.post(url, json={"product_name": "fine", "brand_id": 1}, timeout=10)
+        run = server.stop(timeout=15)
+    assert {case: (r.status_code, r.text) for case, r in answers.items()} == {
+        case: (400, "400: Bad Request") for case in bodies}, run.stderr[-2000:]
+    assert good.status_code == 201
+    assert database.fetch("SELECT product_name, brand_id FROM product") == [("fine", 1)]
+    assert "Error handling request" not in run.stderr
