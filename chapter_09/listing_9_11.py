@@ -6,7 +6,9 @@ What to watch: the asynchronous view requests_view (async_views/async_api/views.
 request_num GETs of url at once; the page lists each request's status, time and size, in about
 the time of one. This module serves the project as the book does (`uvicorn
 async_views.asgi:application` from chapter_09/async_views) on SERVER_HOST:SERVER_PORT
-(127.0.0.1:8000) and prints the URLs to open; Ctrl-C stops it.
+(127.0.0.1:8000) and prints the URLs to open; Ctrl-C stops it. A missing or malformed url or
+request_num (a whole number from 1 to 1,000) is a 400 with a short message. The view fetches
+whatever http(s) URL it is given, from the server: keep the project on loopback.
 
 Differs from the book: the book has no module for this listing; it is part of the project, which
 the reader serves by hand (the book: gunicorn with uvicorn's worker class).

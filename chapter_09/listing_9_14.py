@@ -6,7 +6,9 @@ What to watch: the view sync_to_async_view (async_views/async_api/views.py) runs
 1-second sleeps through sync_to_async: about 3 s with thread_sensitive=True (one thread), about
 1 s with False. This module serves the project as the book does (`uvicorn
 async_views.asgi:application` from chapter_09/async_views) on SERVER_HOST:SERVER_PORT
-(127.0.0.1:8000) and prints the URLs to open; Ctrl-C stops it.
+(127.0.0.1:8000) and prints the URLs to open; Ctrl-C stops it. A missing or malformed
+parameter is a 400 with a short message (sleep_time 0 to 10, num_calls 1 to 100,
+thread_sensitive True or False).
 
 Differs from the book: the book has no module for this listing; it is part of the project, which
 the reader serves by hand (the book: gunicorn with uvicorn's worker class).

@@ -182,3 +182,85 @@ def test_9_4_odd_json_is_a_400_and_stores_nothing(make_database):
     assert good.status_code == 201
     assert database.fetch("SELECT product_name, brand_id FROM product") == [("fine", 1)]
     assert "Error handling request" not in run.stderr
+
+
+# --------------------------------------------------------------------------- 9.11, 9.14: Django
+
+@pytest.fixture(scope="module")
+def django_views():
+    """Django set up for chapter_09/async_views in this process (as test_chapter_09_django)."""
+    import os
+    import sys
+
+    import django
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from tests.support import REPO
+
+    project = REPO / "chapter_09" / "async_views"
+    if str(project) not in sys.path:
+        sys.path.insert(0, str(project))
+    previous = os.environ.get("DJANGO_SETTINGS_MODULE")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "async_views.settings"
+    try:
+        django.setup()
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_SETTINGS_MODULE"]
+        else:
+            os.environ["DJANGO_SETTINGS_MODULE"] = previous
+    setup_test_environment()
+    yield
+    teardown_test_environment()
+
+
+def django_get(path: str):
+    from django.test import AsyncClient
+
+    async def get():
+        return await asyncio.wait_for(AsyncClient(raise_request_exception=False).get(path), 10)
+
+    started = time.monotonic()
+    response = asyncio.run(get())
+    return response, time.monotonic() - started
+
+
+@pytest.mark.listing("9.11")
+@pytest.mark.listing("9.15")
+@pytest.mark.parametrize("view", ["/requests/", "/requests/async_to_sync"])
+@pytest.mark.parametrize("query, message", [
+    ("", "url must be"),
+    ("?request_num=3", "url must be"),
+    ("?url=x&request_num=3", "url must be"),
+    ("?url=ftp://127.0.0.1/&request_num=3", "url must be"),
+    ("?url=http://127.0.0.1:1", "request_num must be"),
+    ("?url=http://127.0.0.1:1&request_num=x", "request_num must be"),
+    ("?url=http://127.0.0.1:1&request_num=0", "request_num must be"),
+    ("?url=http://127.0.0.1:1&request_num=1001", "request_num must be"),
+    ("?url=http://127.0.0.1:1&request_num=100000000", "request_num must be"),
+])
+def test_9_11_bad_parameters_are_a_400_with_a_short_message(django_views, view, query, message):
+    response, seconds = django_get(view + query)
+    assert response.status_code == 400, (view + query, response.status_code)
+    text = response.content.decode()
+    assert message in text and "Traceback" not in text and len(text) < 200, text
+    assert seconds < 5
+
+
+@pytest.mark.listing("9.14")
+@pytest.mark.parametrize("query, message", [
+    ("", "sleep_time must be"),
+    ("?sleep_time=0", "num_calls must be"),
+    ("?sleep_time=x&num_calls=1&thread_sensitive=True", "sleep_time must be"),
+    ("?sleep_time=-1&num_calls=1&thread_sensitive=True", "sleep_time must be"),
+    ("?sleep_time=3600&num_calls=1&thread_sensitive=True", "sleep_time must be"),
+    ("?sleep_time=0&num_calls=1000000&thread_sensitive=True", "num_calls must be"),
+    ("?sleep_time=0&num_calls=1", "thread_sensitive must be"),
+    ("?sleep_time=0&num_calls=1&thread_sensitive=yes", "thread_sensitive must be"),
+])
+def test_9_14_bad_parameters_are_a_400_with_a_short_message(django_views, query, message):
+    response, seconds = django_get("/requests/sync_to_async" + query)
+    assert response.status_code == 400, (query, response.status_code)
+    text = response.content.decode()
+    assert message in text and "Traceback" not in text and len(text) < 200, text
+    assert seconds < 5

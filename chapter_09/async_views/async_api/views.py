@@ -14,18 +14,51 @@ www.example.com stand-in running (`python -m util.tools.example_site_server`):
     /requests/sync_to_async?sleep_time=1&num_calls=3&thread_sensitive=False  (about 1 s)
     /requests/async_to_sync?url=http://127.0.0.1:8765&request_num=10
 
+Differs from the book: a missing or malformed parameter is a 400 with a short message instead
+of a 500 (with DEBUG's traceback page): url must be an http(s) URL, request_num a whole number
+from 1 to 1,000, sleep_time from 0 to 10 seconds, num_calls from 1 to 100, thread_sensitive True
+or False. The views still fetch whatever http(s) URL they are given, from the server's side:
+do not serve this project where others can reach it.
+
 Differs from the book: "time" is the whole elapsed time in microseconds; the book took the
 timedelta's microseconds component, which drops whole seconds (a 1.2 s request showed 200000).
 """
 import asyncio
 from datetime import datetime, timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import ClientSession
 from asgiref.sync import async_to_sync, sync_to_async
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+
+MAX_REQUESTS = 1_000
+MAX_SLEEP_SECONDS = 10
+MAX_CALLS = 100
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def int_parameter(request, name: str, lowest: int, highest: int) -> int:
+    try:
+        value = int(request.GET[name])
+    except (KeyError, ValueError):
+        raise BadParameter(f'{name} must be a whole number from {lowest} to {highest}') from None
+    if not lowest <= value <= highest:
+        raise BadParameter(f'{name} must be a whole number from {lowest} to {highest}')
+    return value
+
+
+def url_parameter(request) -> str:
+    url = request.GET.get('url', '')
+    parts = urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.netloc:
+        raise BadParameter('url must be an http:// or https:// URL')
+    return url
 
 # Listing 9.11 — A Django asynchronous view
 
@@ -51,8 +84,11 @@ async def make_requests(url: str, request_num: int):
 
 
 async def requests_view(request):
-    url: str = request.GET['url']
-    request_num: int = int(request.GET['request_num'])
+    try:
+        url: str = url_parameter(request)
+        request_num: int = int_parameter(request, 'request_num', 1, MAX_REQUESTS)
+    except BadParameter as error:
+        return HttpResponseBadRequest(str(error))
     context = await make_requests(url, request_num)
     return render(request, 'async_api/requests.html', context)
 
@@ -66,8 +102,13 @@ def sleep(seconds: int):
 
 
 async def sync_to_async_view(request):
-    sleep_time: int = int(request.GET['sleep_time'])
-    num_calls: int = int(request.GET['num_calls'])
+    try:
+        sleep_time: int = int_parameter(request, 'sleep_time', 0, MAX_SLEEP_SECONDS)
+        num_calls: int = int_parameter(request, 'num_calls', 1, MAX_CALLS)
+        if request.GET.get('thread_sensitive') not in ('True', 'False'):
+            raise BadParameter('thread_sensitive must be True or False')
+    except BadParameter as error:
+        return HttpResponseBadRequest(str(error))
     thread_sensitive: bool = request.GET['thread_sensitive'] == 'True'
     function = sync_to_async(partial(sleep, sleep_time), thread_sensitive=thread_sensitive)
     await asyncio.gather(*[function() for _ in range(num_calls)])
@@ -78,7 +119,10 @@ async def sync_to_async_view(request):
 
 
 def requests_view_sync(request):
-    url: str = request.GET['url']
-    request_num: int = int(request.GET['request_num'])
+    try:
+        url: str = url_parameter(request)
+        request_num: int = int_parameter(request, 'request_num', 1, MAX_REQUESTS)
+    except BadParameter as error:
+        return HttpResponseBadRequest(str(error))
     context = async_to_sync(partial(make_requests, url, request_num))()
     return render(request, 'async_api/requests.html', context)
