@@ -7,7 +7,10 @@ OS event notification that asyncio's event loop is built on. select(timeout=1) s
 socket is ready: idle, the server prints "No events, waiting a bit more!" once a second and uses no
 CPU (compare 3.6 in `top`). Connect several clients (`python -m util telnet 8000`): each gets its
 own lines back at once. The data is echoed as it arrives, with no line framing. Stop it with
-Ctrl-C.
+Ctrl-C. A limit of the book's design: send()'s return value is ignored, so a client that sends
+a lot and never reads fills the buffers until send raises BlockingIOError, which ends the server
+for everyone (asyncio's streams and chapter_08/listing_8_13_bounded_queue.py handle slow
+readers).
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default). A client that has left (recv returns b'') or reset its

@@ -264,3 +264,34 @@ def test_9_14_bad_parameters_are_a_400_with_a_short_message(django_views, query,
     text = response.content.decode()
     assert message in text and "Traceback" not in text and len(text) < 200, text
     assert seconds < 5
+
+
+# --------------------------------------------------------------------------- slow consumers
+
+@pytest.mark.listing("3.7")
+def test_3_7_a_client_that_never_reads_crashes_the_selector_server():
+    """The book's design: send()'s return value is ignored on a non-blocking socket, so once a
+    client that never reads has filled the buffers, send raises BlockingIOError and the server
+    dies (every other client with it)."""
+    from tests.support import connect
+
+    port = free_port()
+    with Listing("3.7", env={"SERVER_HOST": HOST, "SERVER_PORT": str(port)}) as server:
+        hog = connect(port, server=server)
+        hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        hog.settimeout(0.2)
+        chunk = b"x" * 65536
+        deadline = time.monotonic() + 15
+        try:
+            while server.running() and time.monotonic() < deadline:
+                try:
+                    hog.send(chunk)  # never recv: the echoes pile up
+                except TimeoutError:
+                    pass
+                except OSError:
+                    break
+            run = server.wait(5)
+        finally:
+            hog.close()
+    assert run.returncode not in (0, None), str(run)
+    assert "BlockingIOError" in run.stderr, run.stderr[-2000:]
