@@ -13,7 +13,10 @@ Ctrl-C.
 
 The echo tasks are not kept in a variable and the writers of departed clients are never closed
 (with `python -W default` you may see ResourceWarning about unclosed StreamWriter); modern code
-keeps the tasks (a set or a TaskGroup) and closes writers in a finally block.
+keeps the tasks (a set or a TaskGroup) and closes writers in a finally block. A limit of the
+book's design: a client that never reads, once its buffers fill, holds every "New user
+connected!" notice in drain(), so a newcomer is welcomed but never echoed (the companion
+chapter_08/listing_8_13_bounded_queue.py drops slow readers).
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default).

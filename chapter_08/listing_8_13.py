@@ -14,6 +14,9 @@ connection closed. The server prints "CONNECTED <reader> <writer>" for every con
 with Ctrl-C; on Python 3.12.1 and later, while users are registered (those who left too, until a
 message to them fails), it takes three: `async with server` now waits (Server.wait_closed) for
 every open connection, and the server never closes them, so only the third press ends it.
+A limit of the book's design: a broadcast waits on each user's drain() in turn, so one user who
+never reads stalls every broadcast once its buffers fill; the companion
+chapter_08/listing_8_13_bounded_queue.py drops such a user and the others chat on.
 
 Differs from the book: the book listens on 127.0.0.1:8000; here the address comes from
 util.settings (SERVER_HOST, SERVICE_PORT: 127.0.0.1:9000 by default, so the chat server does

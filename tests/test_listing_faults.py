@@ -295,3 +295,67 @@ def test_3_7_a_client_that_never_reads_crashes_the_selector_server():
             hog.close()
     assert run.returncode not in (0, None), str(run)
     assert "BlockingIOError" in run.stderr, run.stderr[-2000:]
+
+
+async def stalled_by_a_hog(port: int, join: bool) -> bool:
+    """A client that never reads takes a big burst; then a newcomer's line is never answered.
+    True once the stall is observed (the newcomer gets nothing back within 2 s)."""
+    hog_socket = socket.socket()
+    hog_socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    hog_socket.connect((HOST, port))
+    _, hog_writer = await asyncio.open_connection(sock=hog_socket)
+    talker_reader, talker_writer = await asyncio.open_connection(HOST, port)
+
+    async def keep_reading():  # only the hog stops reading
+        while await talker_reader.read(1 << 20):
+            pass
+
+    reading = asyncio.create_task(keep_reading())
+    try:
+        if join:
+            hog_writer.write(b"CONNECT hog\n")
+            talker_writer.write(b"CONNECT talker\n")
+        await asyncio.sleep(0.3)
+        line = b"y" * 65535 + b"\n"
+        for _ in range(300):  # the hog's echoes (8.12) or everyone's broadcasts (8.13)
+            (talker_writer if join else hog_writer).write(line)
+            try:
+                await asyncio.wait_for((talker_writer if join else hog_writer).drain(), 0.5)
+            except TimeoutError:
+                break
+        newcomer_reader, newcomer_writer = await asyncio.open_connection(HOST, port)
+        newcomer_writer.write(b"CONNECT newcomer\n" if join else b"")
+        await asyncio.sleep(0.2)
+        newcomer_writer.write(b"hello\n")
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            try:
+                data = await asyncio.wait_for(newcomer_reader.readline(), 0.5)
+            except TimeoutError:
+                continue
+            if data in (b"hello\n", b"newcomer: hello\n"):
+                return False
+        newcomer_writer.transport.abort()
+        return True
+    finally:
+        reading.cancel()
+        for writer in (hog_writer, talker_writer):
+            writer.transport.abort()
+
+
+@pytest.mark.listing("8.12")
+def test_8_12_a_client_that_never_reads_keeps_newcomers_from_being_echoed():
+    """The book's design: a newcomer's welcome notifies everyone, waiting on the hog's drain();
+    its echo task is never started."""
+    server, port = start_server("8.12", "SERVER_PORT")
+    with server:
+        assert asyncio.run(asyncio.wait_for(stalled_by_a_hog(port, join=False), 30))
+
+
+@pytest.mark.listing("8.13")
+def test_8_13_a_user_who_never_reads_stalls_every_broadcast():
+    """The book's design: a broadcast waits on each writer's drain() in turn; one user who
+    never reads holds every other user's line (8.13_bounded_queue drops such a user)."""
+    server, port = start_server("8.13", "SERVICE_PORT")
+    with server:
+        assert asyncio.run(asyncio.wait_for(stalled_by_a_hog(port, join=True), 30))
