@@ -243,7 +243,8 @@ def test_7_8_progress_from_a_lock_protected_counter(example_site_factory):
     progress = [re.fullmatch(r"Finished (\d+)/200 requests", line) for line in shape[1:-2]]
     assert progress and all(progress), shape
     counts = [int(match[1]) for match in progress]
-    assert counts[0] == 0
+    assert counts[0] <= 10  # the reporter starts with the requests (a loaded machine may
+    # let a few finish before its first line)
     assert counts == sorted(counts) and counts[-1] < 200
     assert len(counts) >= 2  # a report every 0.5 s while the threads work
     reported = [when for when, line in result.timed_lines if line.startswith("Finished ")]
@@ -428,7 +429,7 @@ def test_7_13_cancel_stops_the_requests(fast_site, background_loop):
     test = StressTest(background_loop, f"{fast_site.url}/?delay=5", 20_000,
                       lambda *args: calls.append(args))
     test.start()
-    wait_until(lambda: fast_site.stats()["started"] >= 50, message="requests in flight")
+    wait_until(lambda: fast_site.stats()["started"] >= 50, 30, "requests in flight")
     test.cancel()
     future = test._load_test_future
     wait_until(future.cancelled, 2, "the future cancelled")

@@ -534,7 +534,12 @@ def test_13_8_timeout_kills_every_gpg(gnupg_home):
     run = run_listing("13.8_taskgroup", "20", "0.001", env=gnupg_home, timeout=120)
     assert run.returncode == 1, run
     assert run.lines == ["Encryption timed out: every gpg killed"]
-    assert "Traceback" not in run.stderr
+    # Python 3.12 may report a gpg's transport collected after the loop closed (one that the
+    # TaskGroup cancelled while asyncio was starting it): noise of CPython's, not an error of
+    # the listing's, and that gpg is gone too (checked below). Nothing else may be printed.
+    noise = "Exception ignored in: <function BaseSubprocessTransport.__del__"
+    allowed = run.stderr.count(noise) if sys.version_info < (3, 13) else 0
+    assert run.stderr.count("Traceback") == allowed, run.stderr
     # No gpg of this run is left behind (the book's gather would leave them running).
     assert gpg_processes(gnupg_home["GNUPGHOME"]) == []
 
