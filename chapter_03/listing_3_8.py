@@ -14,6 +14,11 @@ task waiting on a socket is referenced by the loop through it, but the asyncio d
 keeping one (in a set, or with a TaskGroup). Modern code gets the loop with
 asyncio.get_running_loop(); get_event_loop() inside a coroutine returns the same loop.
 
+When a client half-closes (shuts down its sending side, as `nc -N` does at the end of its
+input), echo's loop ends but the connection is never closed: the server keeps its side open,
+and a client waiting for the server's end waits until the server exits. The book's design;
+3.10 closes each connection it is done with.
+
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default).
 """

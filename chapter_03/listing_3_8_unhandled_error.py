@@ -9,6 +9,11 @@ asyncio only reports it, as "Task exception was never retrieved" with the traceb
 the dead task is garbage-collected: in CPython usually at once, but if something still referenced
 the task, not until shutdown. Listing 3.8 (variant: logged error) handles it.
 
+When a client half-closes (shuts down its sending side, as `nc -N` does at the end of its
+input), echo's loop ends but the connection is never closed: the server keeps its side open,
+and a client waiting for the server's end waits until the server exits. The book's design;
+3.10 closes each connection it is done with.
+
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default). The book shows this variant as a snippet, not a listing.
 """

@@ -359,3 +359,23 @@ def test_8_13_a_user_who_never_reads_stalls_every_broadcast():
     server, port = start_server("8.13", "SERVICE_PORT")
     with server:
         assert asyncio.run(asyncio.wait_for(stalled_by_a_hog(port, join=True), 30))
+
+
+@pytest.mark.listing("3.8")
+@pytest.mark.listing("3.8_unhandled_error")
+@pytest.mark.parametrize("listing", ["3.8", "3.8_unhandled_error"])
+def test_3_8_never_closes_a_connection_the_client_half_closed(listing):
+    """The book's design, written under What to watch: after the client's FIN the echo task
+    ends, but nothing closes the server's side, so the client never sees the end."""
+    server, port = start_server(listing, "SERVER_PORT")
+    try:
+        with socket.create_connection((HOST, port), timeout=5) as client:
+            client.sendall(b"hi\r\n")
+            assert client.recv(100) == b"hi\r\n"
+            client.shutdown(socket.SHUT_WR)
+            client.settimeout(1.5)
+            with pytest.raises(TimeoutError):
+                client.recv(100)  # b"" would mean the server closed its side
+        assert server.running()
+    finally:
+        server.kill()
