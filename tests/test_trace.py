@@ -113,7 +113,7 @@ def test_2_20_each_blocking_request_holds_the_loop_and_is_highlighted(trace_env,
 
 
 def test_a_thread_pool_of_chapter_7_shows_its_workers_running_together(trace_env):
-    env = trace_env | {"PASSWORD_COUNT": "8"}
+    env = trace_env | {"PASSWORD_COUNT": "200"}  # enough hashing that each worker shows
     result = trace("7.17", env=env)
     assert result.returncode == 0, result
     traced = assert_saved(env, "listing_7_17", result)
