@@ -17,7 +17,7 @@ import pexpect
 import psutil
 import pytest
 
-from tests.support import REPO, listing_env, module_name, ok, run_listing
+from tests.support import REPO, listing_env, module_name, ok, run_listing, wait_until
 
 DJANGO_PROJECT = REPO / "chapter_09" / "async_views"
 
@@ -125,7 +125,7 @@ def test_12_4_row_says_how_to_see_the_relative_link_error():
 
 def spawn(listing: str) -> pexpect.spawn:
     """A listing in a pty, as from a shell (no PYTHONUNBUFFERED): Ctrl-C is sendintr()."""
-    env = listing_env()
+    env = listing_env({"PYTHON_COLORS": "0"})  # 3.13 colours tracebacks at a terminal
     env.pop("PYTHONUNBUFFERED", None)
     return pexpect.spawn(sys.executable, ["-m", module_name(listing)], env=env, cwd=str(REPO),
                          encoding="utf-8", timeout=20, dimensions=(24, 200))
@@ -174,7 +174,9 @@ def test_7_11_needs_two_ctrl_c_presses_and_the_readme_says_so():
         child.expect_exact("KeyboardInterrupt")  # out of join(): the first traceback
         still_running_after(child, 2)  # but Python waits for the deadlocked threads
         child.sendintr()
-        assert "Exception ignored in: <module 'threading'" in ended(child)
+        output = ended(child)  # Python 3.13 reports the second one from threading._shutdown
+        assert ("Exception ignored in: <module 'threading'" in output
+                or "in _shutdown" in output), output
     finally:
         child.close(force=True)
 
@@ -197,12 +199,12 @@ def test_13_5_one_ctrl_c_ends_both_with_three_tangled_tracebacks_as_the_readme_s
         time.sleep(1.5)  # the child has filled the pipe and blocks
         child.sendintr()
         output = ended(child)
-        assert output.count("Traceback (most recent call last):") == 3, output
+        # three on 3.11 and 3.12; 3.13 adds a fourth, a pipe transport collected after the
+        # loop closed ("Event loop is closed")
+        assert output.count("Traceback (most recent call last):") == (
+            4 if sys.version_info >= (3, 13) else 3), output
         assert "CancelledError" in output and "listing_13_4.py" in output
         assert "raise KeyboardInterrupt()" in output
-        deadline = time.monotonic() + 10
-        while not gone(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert gone(pid), "the child 13.4 outlived Ctrl-C"
+        wait_until(lambda: gone(pid), 10, "the child 13.4 ends with Ctrl-C", interval=0.1)
     finally:
         child.close(force=True)
