@@ -5,7 +5,7 @@ Section 13.1.1. Needs: nothing.
 What to watch: this one never finishes. The child (13.4) fills the 64 KiB pipe and blocks
 writing, while the parent waits for it to exit without ever reading the pipe: a deadlock. Only
 "Process pid is: <pid>" is printed; stop it with Ctrl-C. One Ctrl-C ends both, since the terminal
-sends it to the parent and the child alike, and prints three tracebacks (four on Python 3.13) tangled together: the
+sends it to the parent and the child alike, and prints three tracebacks (often four from Python 3.12 on) tangled together: the
 child's KeyboardInterrupt in its write loop, and the parent's CancelledError in process.wait()
 followed by its KeyboardInterrupt from asyncio.run, both processes writing to the terminal at
 once (the book's behaviour). Listing 13.6 fixes it.

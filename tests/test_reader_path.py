@@ -199,10 +199,10 @@ def test_13_5_one_ctrl_c_ends_both_with_three_tangled_tracebacks_as_the_readme_s
         time.sleep(1.5)  # the child has filled the pipe and blocks
         child.sendintr()
         output = ended(child)
-        # three on 3.11 and 3.12; 3.13 adds a fourth, a pipe transport collected after the
-        # loop closed ("Event loop is closed")
-        assert output.count("Traceback (most recent call last):") == (
-            4 if sys.version_info >= (3, 13) else 3), output
+        # three; from 3.12 on, often a fourth: a pipe transport collected after the loop
+        # closed ("Event loop is closed")
+        assert output.count("Traceback (most recent call last):") in (
+            (3, 4) if sys.version_info >= (3, 12) else (3,)), output
         assert "CancelledError" in output and "listing_13_4.py" in output
         assert "raise KeyboardInterrupt()" in output
         wait_until(lambda: gone(pid), 10, "the child 13.4 ends with Ctrl-C", interval=0.1)
