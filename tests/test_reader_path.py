@@ -71,10 +71,8 @@ def test_13_7_leaves_nothing_in_the_readers_home(monkeypatch):
         assert "waiting for lock" not in run.stderr
         assert "gpg:" not in run.stderr, run.stderr
         assert sorted(path.name for path in home.iterdir()) == []
-        deadline = time.monotonic() + 10
-        while gpg_agents_under(home) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert gpg_agents_under(home) == []
+        wait_until(lambda: not gpg_agents_under(home), 10, "no gpg-agent under the home",
+                   interval=0.1)
     finally:
         for agent in gpg_agents_under(home):  # only if the listing left one: ours to stop
             agent.kill()

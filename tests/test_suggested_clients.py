@@ -9,13 +9,13 @@ listing it is suggested for, and must get the listing's answer.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 
 import pytest
@@ -23,7 +23,7 @@ import pytest
 from tests.support import free_port, listing_env
 from util.settings import REPO
 from util.tools import listing_index
-from util.tools.processes import listening_ports, wait_until
+from util.tools.processes import Timeout, listening_ports, wait_until
 
 COMMAND = re.compile(r"`(python -m util telnet(?: [\w.]+)? \d+|nc(?: -\w+)* [\w.]+ \d+"
                      r"(?: < \w+)?)`")
@@ -200,9 +200,9 @@ def test_the_suggested_client_talks_to_its_listing(listing, command, tmp_path):
 
 
 def _wait_for_client(client: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while client.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    """Give the client up to `timeout` seconds to end by itself (it may not)."""
+    with contextlib.suppress(Timeout):
+        wait_until(lambda: client.poll() is not None, timeout, "the client ends", interval=0.1)
 
 
 def _stop(process: subprocess.Popen) -> tuple[str, str]:
