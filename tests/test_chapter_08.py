@@ -38,6 +38,7 @@ from tests.support import (
     module_name,
     ok,
     run_listing,
+    start_server,
     wait_for_stderr,
 )
 from tests.support.terminal import Screen, Terminal
@@ -498,17 +499,6 @@ def test_8_10_a_line_that_is_not_a_number_crashes_it():
 
 
 # --------------------------------------------------------------------------- 8.12 - 8.14
-
-def start_server(listing: str, port_variable: str) -> tuple[Listing, int]:
-    port = free_port()
-    server = Listing(listing, env={"SERVER_HOST": HOST, port_variable: str(port)})
-    try:
-        server.wait_until_listening(port)
-    except BaseException:
-        server.kill()
-        raise
-    return server, port
-
 
 def stop_with_ctrl_c(server: Listing, clients_connected: bool) -> Run:
     """Press Ctrl-C (SIGINT) until the server stops, and check how many presses it took.

@@ -11,20 +11,9 @@ import time
 
 import pytest
 
-from tests.support import Listing, free_port
+from tests.support import Listing, free_port, start_server
 
 HOST = "127.0.0.1"
-
-
-def start_server(listing: str, port_variable: str) -> tuple[Listing, int]:
-    port = free_port()
-    server = Listing(listing, env={"SERVER_HOST": HOST, port_variable: str(port)})
-    try:
-        server.wait_until_listening(port)
-    except BaseException:
-        server.kill()
-        raise
-    return server, port
 
 
 class ChatUser:

@@ -21,6 +21,7 @@ from tests.support.processes import (
     ok,
     run_listing,
     run_program,
+    start_server,
 )
 from tests.support.timing import assert_about
 from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wait_until
@@ -28,5 +29,6 @@ from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wai
 __all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "assert_about", "async_timed_shape",
            "connect",
            "echo", "free_port", "listing_env", "module_name", "ok", "receive",
-           "run_listing", "run_program", "wait_for_port", "wait_for_stderr", "wait_for_stdout",
+           "run_listing", "run_program", "start_server", "wait_for_port", "wait_for_stderr",
+           "wait_for_stdout",
            "wait_until"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from tests.support.network import wait_for_port
+from tests.support.network import free_port, wait_for_port
 from util.settings import REPO
 from util.tools.processes import Timeout, listening_ports, wait_until
 
@@ -249,3 +249,17 @@ def run_listing(listing: str, *args: str, env: dict[str, str] | None = None,
     """Run a listing to completion as `python -u -m chapter_NN.listing_N_M ARGS`."""
     return run_program(module_name(listing), *args, env=env, timeout=timeout, cwd=cwd,
                        python_args=python_args, input=input)
+
+
+def start_server(listing: str, port_variable: str,
+                 host: str = "127.0.0.1") -> tuple[Listing, int]:
+    """A server listing on a free port (given through `port_variable`), once it listens
+    (found without connecting); killed if it never does."""
+    port = free_port(host)
+    server = Listing(listing, env={"SERVER_HOST": host, port_variable: str(port)})
+    try:
+        server.wait_until_listening(port)
+    except BaseException:
+        server.kill()
+        raise
+    return server, port
