@@ -179,7 +179,7 @@ def test_the_suggested_client_talks_to_its_listing(listing, command, tmp_path):
             client.wait(15)
             assert client.returncode == 0
         else:  # nc keeps the connection until the server closes it: give it time, then stop it
-            _wait_for_client(client, timeout=3)
+            _wait_for_client(client, timeout=10 if scenario.closes else 3)  # 3 s to see it stay
             if scenario.closes is not None:
                 assert (client.poll() is not None) == scenario.closes, "nc ends when it closes"
     finally:
