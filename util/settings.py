@@ -5,18 +5,13 @@ are read once, when this module is imported: set the variables before starting P
 `read(environ)` gives the same values for another environment without touching this module.
 """
 import os
-from dataclasses import dataclass
+from collections import namedtuple  # not dataclasses: `util run` starts faster without them
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent  # the repository root
 
-
-@dataclass(frozen=True)
-class Address:
-    variables: tuple[str, ...]
-    default: str
-    used_for: str
-
+# variables: tuple[str, ...]; default: their values, comma-separated; used_for: a phrase
+Address = namedtuple("Address", "variables default used_for")
 
 ADDRESSES = (
     Address(("EXAMPLE_URL",), "http://127.0.0.1:8765",
@@ -42,28 +37,13 @@ ADDRESSES = (
 )
 
 
-@dataclass(frozen=True)
-class Settings:
-    EXAMPLE_HOST: str
-    EXAMPLE_PORT: int
-    EXAMPLE_URL: str
-    SERVER_HOST: str
-    SERVER_PORT: int
-    WEB_PORT: int
-    INVENTORY_PORT: int
-    FAVORITES_PORT: int
-    CART_PORT: int
-    SERVICE_PORT: int
-    FLASK_PORT: int
-    POSTGRES_HOST: str
-    POSTGRES_PORT: int
-    POSTGRES_USER: str
-    POSTGRES_PASSWORD: str
-    PRODUCTS_DB: str
-    CART_DB: str
-    FAVORITES_DB: str
-    NGRAM_FILE: Path
-    DATA_DIR: Path
+# the values read: ports are ints, NGRAM_FILE and DATA_DIR Paths, the rest strings
+Settings = namedtuple("Settings", [
+    "EXAMPLE_HOST", "EXAMPLE_PORT", "EXAMPLE_URL", "SERVER_HOST", "SERVER_PORT", "WEB_PORT",
+    "INVENTORY_PORT", "FAVORITES_PORT", "CART_PORT", "SERVICE_PORT", "FLASK_PORT",
+    "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "PRODUCTS_DB",
+    "CART_DB", "FAVORITES_DB", "NGRAM_FILE", "DATA_DIR"
+])
 
 
 def _defaults() -> dict[str, str]:

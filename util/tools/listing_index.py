@@ -8,9 +8,8 @@ indexed as "4.16_fixed".
 from __future__ import annotations
 
 import ast
-import inspect
 import re
-from dataclasses import dataclass
+from collections import namedtuple  # not dataclasses: `util run` starts faster without them
 from pathlib import Path
 
 from util.settings import REPO
@@ -30,24 +29,21 @@ class UnknownListing(ReaderError):
     """No module for the listing number the reader asked for."""
 
 
-@dataclass(frozen=True)
-class Need:
-    kind: str  # example-site, postgres, services, peer, tty, display, data
-    args: tuple[str, ...] = ()
+class Need(namedtuple("Need", "kind args", defaults=((),))):
+    """One entry of a `Needs:` line: kind (example-site, postgres, microservices, peer, tty,
+    display, data) and its arguments ("products"; "8.13")."""
+    __slots__ = ()
 
     def __str__(self) -> str:
         return f"{self.kind} ({', '.join(self.args)})" if self.args else self.kind
 
 
-@dataclass(frozen=True)
-class ListingInfo:
-    id: str  # "2.9", or "4.16_fixed" for a sibling module
-    module: str  # "chapter_02.listing_2_9"
-    caption: str
-    section: str
-    needs: tuple[Need, ...]
-    path: Path
-    listens: str | None = None  # the util.settings port variable a server listens on
+class ListingInfo(namedtuple("ListingInfo", "id module caption section needs path listens",
+                             defaults=(None,))):
+    """One listing: id "2.9" (or "4.16_fixed" for a sibling module), module
+    "chapter_02.listing_2_9", caption, section, needs (Needs), path, and listens: the
+    util.settings port variable a server listens on (None for the rest)."""
+    __slots__ = ()
 
     def port(self) -> int | None:
         """The port this listing listens on, as util.settings has it now."""
@@ -75,13 +71,13 @@ def parse_needs(text: str) -> tuple[Need, ...]:
 
 
 def module_docstring(source: str) -> str:
-    """The module's docstring, as ast.get_docstring gives it, read without parsing the whole
-    module (`util list` reads a few hundred files)."""
+    """The module's docstring, as ast.get_docstring gives it (a module's docstring is not
+    indented), read without parsing the whole module (`util list` reads a few hundred files)."""
     match = DOCSTRING.match(source)
     if not match:
         return ""
     try:
-        return inspect.cleandoc(ast.literal_eval(match["literal"]))
+        return ast.literal_eval(match["literal"]).expandtabs().strip()
     except (SyntaxError, ValueError):
         return ""
 
@@ -136,6 +132,9 @@ def find(listing_id: str) -> ListingInfo:
     if not re.fullmatch(r"\d{1,4}\.\d{1,4}(_\w+)?", wanted):  # short: int() has a digit limit
         raise UnknownListing(f"{_shown(listing_id)} is not a listing number: write it like 2.9")
     chapter = int(wanted.split(".")[0])
+    path = REPO / f"chapter_{chapter:02d}" / f"listing_{_normalise(wanted).replace('.', '_')}.py"
+    if path.is_file() and (info := read(path)):  # the usual case: one file read, not a chapter
+        return info
     listings = discover(chapter) if 1 <= chapter <= 99 else []
     for info in listings:
         if info.id == wanted or info.id == _normalise(wanted):
