@@ -9,6 +9,9 @@ processes (`gunicorn -w 4 chapter_09.listing_9_5:app`, port 8000), then compare 
 under load (the book uses wrk). Measured side by side with 9.2, 9.8 and Django under wrk:
 benchmarks/results/report.md (the servers comparison).
 The connection never commits, so Postgres shows it "idle in transaction" after the first request.
+It is the only one and is never replaced: once Postgres restarts, every request is a 500 (a
+psycopg2 OperationalError, then "connection already closed" for good) though Postgres is back
+and a new connection would work; only restarting the app recovers.
 
 Differs from the book: the connection is opened on the first request (get_db), not when the
 module is imported, so importing it needs no Postgres; its address and database come from

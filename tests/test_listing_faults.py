@@ -175,6 +175,65 @@ def test_9_4_odd_json_is_a_400_and_stores_nothing(make_database):
     assert "Error handling request" not in run.stderr
 
 
+# --------------------------------------------------------------------------- 9.5: Postgres restarts
+
+@pytest.mark.listing("9.5")
+def test_9_5_never_recovers_once_postgres_restarts():
+    """The book's design: the Flask app keeps one psycopg2 connection for good. Restart the
+    Postgres under it and every request is a 500, though Postgres is back and a fresh
+    connection answers. On a Postgres of this test's own: the session's one is shared."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import psycopg2
+    import requests
+    from psycopg2.extensions import make_dsn
+
+    from util.tools.book_databases import BOOK_DATABASES, ensure_database
+    from util.tools.embedded_postgres import EmbeddedPostgres
+
+    folder = Path(tempfile.mkdtemp(prefix="asyncio-book-pg-"))
+    postgres = EmbeddedPostgres(port=free_port(), data_dir=folder / "data", fast=True)
+    try:
+        postgres.start()
+        # the schema and the 100 brands (5.3, 5.5): all 9.5 reads; no products nor SKUs
+        asyncio.run(ensure_database(postgres, "products", before="chapter_05.listing_5_6"))
+        port = free_port()
+        env = postgres.env() | BOOK_DATABASES["products"].env("products")
+        dsn = make_dsn(dbname="products", user=postgres.user, password=postgres.password,
+                       host=postgres.host, port=postgres.port, connect_timeout=5)
+        url = f"http://127.0.0.1:{port}/brands"
+        with Listing("9.5", env=env | {"FLASK_PORT": str(port)}) as server:
+            server.wait_for_port(port, timeout=30)
+            first = requests.get(url, timeout=10)
+            assert first.status_code == 200 and len(first.json()) == 100, first.text[:300]
+
+            postgres.stop()
+            assert not postgres.listening()
+            postgres.start()  # waits until it accepts connections
+            with psycopg2.connect(dsn) as fresh:  # Postgres is back and answers
+                with fresh.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM brand")
+                    assert cursor.fetchone() == (100,)
+            fresh.close()
+
+            statuses = []
+            deadline = time.monotonic() + 1.5  # a while after, and at least 10 requests
+            while time.monotonic() < deadline or len(statuses) < 10:
+                statuses.append(requests.get(url, timeout=10).status_code)
+                time.sleep(0.1)
+            run = server.stop(timeout=15)
+    finally:
+        postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    assert set(statuses) == {500}, statuses
+    # the first request finds the connection dead; psycopg2 then marks it closed for good
+    assert "psycopg2.OperationalError" in run.stderr, run.stderr[-3000:]
+    assert run.stderr.count("psycopg2.InterfaceError: connection already closed") == (
+        len(statuses) - 1), run.stderr[-3000:]
+
+
 # --------------------------------------------------------------------------- 9.11, 9.14: Django
 
 @pytest.fixture(scope="module")
