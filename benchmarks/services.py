@@ -109,10 +109,10 @@ def pointed_at(env: dict[str, str]):
     """Point util.settings (and the environment children inherit) at `env` for a while: the
     listings read settings' module attributes when they run, so imported listings follow."""
     saved_environ = {name: os.environ.get(name) for name in env}
-    saved = {name: getattr(settings, name) for name in vars(settings.read())}
+    saved = {name: getattr(settings, name) for name in settings.Settings._fields}
     os.environ.update(env)
     try:
-        for name, value in vars(settings.read(os.environ)).items():
+        for name, value in settings.read(os.environ)._asdict().items():
             setattr(settings, name, value)
         yield
     finally:
