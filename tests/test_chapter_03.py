@@ -36,6 +36,7 @@ from tests.support import (
     wait_for_stdout,
     wait_until,
 )
+from tests.support.terminal import Terminal
 
 HOST = "127.0.0.1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -81,9 +82,10 @@ def serve():
     """serve("3.8") starts the listing on a free port and returns a Server; everything it
     started (process, clients) is stopped after the test."""
     with contextlib.ExitStack() as stack:
-        def start(listing_id: str) -> Server:
+        def start(listing_id: str, python_args: tuple[str, ...] = ()) -> Server:
             port = free_port()
-            listing = stack.enter_context(Listing(listing_id, env=server_env(port)))
+            listing = stack.enter_context(Listing(listing_id, env=server_env(port),
+                                                  python_args=python_args))
             server = Server(listing, port)
             stack.callback(server.close_clients)
             return server
@@ -115,6 +117,11 @@ def exception_names(stderr: str) -> set[str]:
     """The exceptions that tracebacks on `stderr` end with."""
     return set(re.findall(r"^([\w.]+(?:Error|Exception|Interrupt|Exit))(?::|$)", stderr,
                           re.MULTILINE))
+
+
+def process_state(pid: int) -> str:
+    """The process's state letter (/proc/PID/stat): R running, S sleeping, T stopped, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
 
 
 def in_time_wait(port: int) -> bool:
@@ -381,12 +388,43 @@ def test_3_6_forgets_clients_that_leave_or_reset(serve):
     assert server.listing.stderr == ""
 
 
+@pytest.mark.listing("3.6")
+def test_3_6_a_client_that_leaves_does_not_make_the_pass_skip_the_next_one():
+    """One pass of the loop handles every client in the order they connected. Ctrl-S in the
+    server's terminal freezes it at its next print (accepting C); meanwhile A leaves and B and
+    Y, connected after A in that order, each send a line. After Ctrl-Q a single pass drops A,
+    echoes B, then Y. Removing A from the very list the loop walks would skip B in that pass
+    (Y's line would come first)."""
+    port = free_port()
+    with Terminal("3.6", rows=24, cols=200, env=server_env(port)) as terminal, \
+            contextlib.ExitStack() as clients:
+        a, b, y = (clients.enter_context(connect(port, HOST)) for _ in range(3))
+        terminal.wait_for(lambda screen: terminal.raw.count("I got a connection from") == 3,
+                          "A, B and Y accepted", 10)
+        terminal.type("\x13")  # Ctrl-S: the terminal stops taking the server's output
+        time.sleep(0.2)  # the line discipline takes the Ctrl-S in a moment
+        clients.enter_context(connect(port, HOST))  # C: printing its connection blocks
+        wait_until(lambda: process_state(terminal.child.pid) == "S", 5,
+                   "the polling server asleep, blocked printing C's connection")
+        a.close()
+        b.sendall(b"b1\r\n")
+        y.sendall(b"y1\r\n")
+        terminal.type("\x11")  # Ctrl-Q: output flows again
+        terminal.wait_for_raw("All the data is: b'y1\\r\\n'", timeout=10)
+    assert re.findall(r"All the data is: (.*)\r\n", terminal.raw) == [
+        "b'b1\\r\\n'", "b'y1\\r\\n'"], "B's line first, in the same pass as A's leaving"
+
+
 # 3.7 -----------------------------------------------------------------------------------------
 
 @pytest.mark.listing("3.7")
 def test_3_7_selector_server_echoes_all_clients_and_sleeps_when_idle(serve):
     server = serve("3.7")
-    server.listing.wait_for_line(r"^No events, waiting a bit more!$", timeout=10)
+    idle = "No events, waiting a bit more!"
+    server.listing.wait_for_line(f"^{idle}$", timeout=10)
+    server.listing.wait_for_line(f"^{idle}$", timeout=10)
+    first, second = [when for when, line in server.listing.timed_lines if line == idle][:2]
+    assert_about(second - first, 1, late=1, what="select(timeout=1): one idle line a second")
     a, b = server.connect(), server.connect()
     assert echo(a, b"hi\r\n") == b"hi\r\n"
     assert echo(b, b"yo\r\n") == b"yo\r\n"
@@ -521,7 +559,9 @@ def test_3_8_variant_unhandled_error_kills_the_task_silently(serve):
 
 @pytest.mark.listing("3.8")
 def test_3_8_variant_logged_error_logs_at_once_and_closes_the_client(serve):
-    server = serve("3.8_logged_error")
+    # Python warns of a socket left for the garbage collector to close: the finally block
+    # closes A's itself.
+    server = serve("3.8_logged_error", python_args=("-W", "default::ResourceWarning"))
     a, b = server.connect(), server.connect()
     assert echo(a, b"hi\r\n") == b"hi\r\n"
     server.listing.wait_for_line("^got data!$")
@@ -534,6 +574,8 @@ def test_3_8_variant_logged_error_logs_at_once_and_closes_the_client(serve):
     assert "never retrieved" not in stderr
     assert echo(b, b"yo\r\n") == b"yo\r\n"
     assert server.listing.running()
+    run = server.listing.stop(signal.SIGTERM)
+    assert "ResourceWarning" not in run.stderr, "A's socket was left to the garbage collector"
 
 
 # 3.9 -----------------------------------------------------------------------------------------
