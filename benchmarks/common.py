@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import socket
 import statistics
 import sys
@@ -65,24 +66,33 @@ RATE_UNITS = ("req/s", "msg/s", "pages/s", "orders/s", "queries/s")
 
 @dataclass
 class Side:
-    """One side of a comparison and its samples (seconds, or a rate: see RATE_UNITS)."""
+    """One side of a comparison and its samples (seconds, or a rate: see RATE_UNITS).
+
+    `failure` says what went wrong in calls that gave no sample: with no samples at all the
+    side was not measured (its median is NaN, a gap in the chart, "not measured" in the
+    table); with some, only those rounds are missing."""
 
     name: str
     samples: list[float]
     unit: str = "s"
     extra: dict[str, float] = field(default_factory=dict)  # e.g. p99 latency, bytes per task
+    failure: str = ""
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.samples)
 
     @property
     def median(self) -> float:
-        return statistics.median(self.samples)
+        return statistics.median(self.samples) if self.samples else float("nan")
 
     @property
     def low(self) -> float:
-        return min(self.samples)
+        return min(self.samples, default=float("nan"))
 
     @property
     def high(self) -> float:
-        return max(self.samples)
+        return max(self.samples, default=float("nan"))
 
     @property
     def higher_is_better(self) -> bool:
@@ -110,6 +120,8 @@ class Row:
     def ratio(self) -> float:
         """How many times better `compare` is than `baseline` (> 1: better)."""
         base, other = self.sides[self.baseline], self.sides[self.compare]
+        if not (base.measured and other.measured):
+            return float("nan")
         if base.higher_is_better:
             return other.median / base.median
         return base.median / other.median
@@ -117,12 +129,16 @@ class Row:
     @property
     def ratio_text(self) -> str:
         base, other = self.sides[self.baseline], self.sides[self.compare]
+        if not (base.measured and other.measured):
+            return f"— ({(base if not base.measured else other).name} not measured)"
         return f"{self.ratio:.2f}x ({other.name} vs {base.name})"
 
     @property
     def of_limit(self) -> float | None:
         """The speed-up as a fraction of its limit, where there is one."""
-        return None if not self.limit else self.ratio / self.limit
+        if not self.limit or math.isnan(self.ratio):
+            return None
+        return self.ratio / self.limit
 
 
 @dataclass
@@ -196,24 +212,44 @@ class Sample(float):
 
 def interleave(sides: dict[str, Callable[[], float | None]], rounds: int,
                progress: Progress | None = None, warmup: bool = True,
-               label: str = "") -> dict[str, list[float]]:
+               label: str = "", failures: dict[str, str] | None = None
+               ) -> dict[str, list[float]]:
     """Call every side once to warm up (not recorded), then `rounds` times in turn A B A B ….
 
     A side is timed by the wall clock here, unless it returns a Sample: its own measurement
-    (seconds measured inside, or a rate). Returns each side's samples."""
+    (seconds measured inside, or a rate). Returns each side's samples.
+
+    Without `failures` a side that raises ends the whole interleave. With it, the error is
+    recorded there (failures[name] = "ExceptionName: message", or the message alone for a
+    RuntimeError), that side is not called again (its remaining rounds are left out) and the
+    other sides go on."""
     progress = progress or Progress()
     progress.add(len(sides) * (rounds + (1 if warmup else 0)))
+
+    def attempt(name: str, call: Callable[[], float | None]):
+        if failures is None:
+            return call()
+        if name in failures:
+            return None
+        try:
+            return call()
+        except Exception as error:
+            failures[name] = (str(error) if type(error) is RuntimeError
+                              else f"{type(error).__name__}: {error}")
+            return None
+
     if warmup:
         for name, call in sides.items():
-            call()
+            attempt(name, call)
             progress.step(f"{label} {name} warm-up".strip())
     samples: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(rounds):
         for name, call in sides.items():
             start = time.perf_counter()
-            value = call()
+            value = attempt(name, call)
             elapsed = time.perf_counter() - start
-            samples[name].append(float(value) if isinstance(value, Sample) else elapsed)
+            if failures is None or name not in failures:
+                samples[name].append(float(value) if isinstance(value, Sample) else elapsed)
             progress.step(f"{label} {name}".strip())
     return samples
 

@@ -1,5 +1,7 @@
 """The load, from its own process: `python -m benchmarks.loadgen echo|http PORT CLIENTS SECONDS
-[PATH]` prints one JSON line {"count": n, "seconds": s, "p50": ms, "p99": ms}.
+[PATH]` prints one JSON line {"count": n, "seconds": s, "p50": ms, "p99": ms}; for echo also
+"failed" (clients that could not connect or lost their connection), "error" (the first such
+error) and "stalled" (clients still waiting for their line GRACE seconds after the deadline).
 
 echo: each client connects, sends a line, reads lines until its own comes back (the chapter 8
 server also sends greetings and notices), and repeats. http: each client sends GET PATH over
@@ -8,7 +10,6 @@ one keep-alive aiohttp connection, and repeats (used where wrk is not installed)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import sys
 import time
@@ -16,7 +17,8 @@ import time
 GRACE = 5.0  # seconds past the deadline an echo client may still wait for its line
 
 
-async def echo_client(port: int, number: int, deadline: float, latencies: list) -> None:
+async def echo_client(port: int, number: int, deadline: float, latencies: list,
+                      last: list) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         sent = 0
@@ -28,7 +30,8 @@ async def echo_client(port: int, number: int, deadline: float, latencies: list) 
             while (line := await reader.readline()) != message:
                 if not line:
                     return
-            latencies.append(time.perf_counter() - start)
+            last[0] = time.perf_counter()  # when the latest line came back
+            latencies.append(last[0] - start)
             sent += 1
     finally:
         writer.close()
@@ -47,13 +50,24 @@ async def main(kind: str, port: int, clients: int, seconds: float, path: str) ->
     latencies: list[float] = []
     start = time.perf_counter()
     deadline = start + seconds
+    outcome, end = {}, None
     if kind == "echo":
         # A broadcasting server (8.12) can stall every client behind one that stopped reading
-        # at the deadline (the book's design, see its docstring): stop waiting then.
-        with contextlib.suppress(TimeoutError):
+        # at the deadline (the book's design, see its docstring): stop waiting then. A client
+        # that fails (refused, reset) is counted; the others go on.
+        results, stalled, last = [], False, [start]
+        try:
             async with asyncio.timeout(seconds + GRACE):
-                await asyncio.gather(*[echo_client(port, n, deadline, latencies)
-                                       for n in range(clients)])
+                results = await asyncio.gather(*[echo_client(port, n, deadline, latencies, last)
+                                                 for n in range(clients)],
+                                               return_exceptions=True)
+        except TimeoutError:
+            stalled = True
+            if latencies:  # the rate: the lines that came back over the time they took
+                end = last[0]
+        errors = [r for r in results if isinstance(r, BaseException)]
+        outcome = {"failed": len(errors), "stalled": stalled,
+                   "error": f"{type(errors[0]).__name__}: {errors[0]}" if errors else ""}
     else:
         import aiohttp
 
@@ -62,10 +76,11 @@ async def main(kind: str, port: int, clients: int, seconds: float, path: str) ->
             url = f"http://127.0.0.1:{port}{path}"
             await asyncio.gather(*[http_client(url, session, deadline, latencies)
                                    for _ in range(clients)])
-    elapsed = time.perf_counter() - start
+    elapsed = (end or time.perf_counter()) - start
     ordered = sorted(latencies) or [float("nan")]
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return {"count": len(latencies), "seconds": elapsed, "p50": pick(0.5), "p99": pick(0.99)}
+    return {"count": len(latencies), "seconds": elapsed, "p50": pick(0.5), "p99": pick(0.99),
+            **outcome}
 
 
 if __name__ == "__main__":

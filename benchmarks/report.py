@@ -54,11 +54,23 @@ def extra(name: str, value: float) -> str:
 
 
 def side_cell(side: Side) -> str:
+    why = " ".join((side.failure or "no samples").split()).replace("|", "\\|")
+    if not side.measured:
+        return f"**{side.name}**: not measured ({why})"
     text = (f"**{side.name}**: {amount(side.median, side.unit)} "
             f"[{amount(side.low, side.unit)}–{amount(side.high, side.unit)}]")
     if side.extra:
         text += " (" + ", ".join(extra(k, v) for k, v in side.extra.items()) + ")"
+    if side.failure:
+        text += f" ({len(side.samples)} rounds only: {why})"
     return text
+
+
+def failure_notes(c: Comparison) -> list[str]:
+    """A line for each side that was not measured, or only in part, in a comparison."""
+    return [f"{'Not measured' if not side.measured else 'Measured in part'}: {row.what}, "
+            f"{side.name}: {side.failure or 'no samples'}."
+            for row in c.rows for side in row.sides if side.failure or not side.measured]
 
 
 def limit_cell(row: Row) -> str:
@@ -124,7 +136,7 @@ def write(comparisons: list[Comparison], machine: dict, out: Path) -> Path:
         lines += ["", f"## {c.name}: {c.title}", "",
                   f"Chapters {c.chapters}. The book: {c.claim}", "", *table(c.rows), "",
                   f"![{c.name}]({chart.name})", ""]
-        lines += [f"- {note}" for note in c.notes]
+        lines += [f"- {note}" for note in c.notes + failure_notes(c)]
         lines.append(f"- Measured in {c.seconds:.0f} s.")
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -3,15 +3,18 @@ command line's answers to bad input. No test asserts a speed-up: only that every
 measured, ratios are positive and no side beats its ideal by more than the noise."""
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import socket
 import subprocess
 import sys
 
 import pytest
 
 from benchmarks import ORDER, load, report
-from benchmarks.common import Size
+from benchmarks.common import Comparison, Size
+from benchmarks.load import server
 from benchmarks.services import Services
 from tests.support import REPO, free_port
 
@@ -94,3 +97,56 @@ def test_cli_writes_report_and_chart(tmp_path):
     text = (tmp_path / "report.md").read_text()
     assert "## Machine" in text and "cores" in text and "sleeps.png" in text
     assert (tmp_path / "sleeps.png").stat().st_size > 1000
+
+
+def test_a_loops_cell_that_fails_is_recorded_and_the_rest_reported(tmp_path):
+    """One side's load goes to a port where nothing listens (connection refused): its cells are
+    recorded as not measured, saying why, while the real 3.8 server's cells are measured, and
+    the report and chart are still written."""
+    loops = load("loops")
+    with contextlib.ExitStack() as stack, socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))  # held but not listening: every connection is refused
+        dead = taken.getsockname()[1]
+        targets = {"default loop": loops.start(stack, "3.8", loops.SERVERS["3.8"], "default",
+                                               "default loop"),
+                   "nothing listens": loops.Target(dead)}
+        assert not targets["default loop"].down
+        rows, panel = loops.measure("3.8", targets, [1, 2], 0.3, 1)
+    assert [row.what for row in rows] == ["3.8 echo, 1 clients", "3.8 echo, 2 clients"]
+    for row in rows:
+        alive, missing = row.sides
+        assert alive.measured and alive.median > 0 and not alive.failure, row.what
+        assert not missing.measured and math.isnan(missing.median), row.what
+        assert f"no answer from the server on port {dead}" in missing.failure
+        assert "ConnectionRefusedError" in missing.failure
+        assert math.isnan(row.ratio) and row.ratio_text == "— (nothing listens not measured)"
+    assert math.isnan(panel.curves[1].median[0]) and panel.curves[0].median[0] > 0
+    comparison = Comparison(loops.NAME, loops.TITLE, loops.CHAPTERS, loops.CLAIM, rows,
+                            [panel])
+    machine = {"cpu": "test", "cores": 2, "memory": "?", "system": "?", "python": "3",
+               "wrk": "?", "date": "now"}
+    text = report.write([comparison], machine, tmp_path).read_text()
+    assert "**nothing listens**: not measured (no answer from the server on port" in text
+    assert "- Not measured: 3.8 echo, 2 clients, nothing listens: no answer" in text
+    assert "**default loop**: " in text and "msg/s [" in text
+    assert (tmp_path / "loops.png").stat().st_size > 1000
+
+
+def test_a_server_that_logs_a_lot_still_answers():
+    """benchmarks.load.server keeps a server's stderr in a file: through a pipe nobody read, a
+    server logging 64 KiB (8.12 logs a traceback per client that leaves) blocked in write()
+    and answered nobody again."""
+    port = free_port()
+    program = ("import socket, sys\n"
+               f"listener = socket.create_server(('127.0.0.1', {port}))\n"
+               "while True:\n"
+               "    connection, _ = listener.accept()\n"
+               "    sys.stderr.write('x' * 1_000_000 + '\\nlast line\\n'); sys.stderr.flush()\n"
+               "    connection.sendall(connection.recv(100)); connection.close()\n")
+    with server([sys.executable, "-c", program], port, {}, "a noisy server") as running:
+        for _ in range(2):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+                client.sendall(b"hello\n")
+                assert client.recv(100) == b"hello\n"
+        assert running.exited() == "" and running.last_line() == "last line"
+    assert running.process.poll() is not None
