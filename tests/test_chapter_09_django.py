@@ -260,6 +260,11 @@ def test_project_under_uvicorn_answers(uvicorn_project):
 @pytest.mark.listing("9.14")
 def test_sync_to_async_threads_run_one_by_one_only_when_thread_sensitive(uvicorn_project):
     url, _ = uvicorn_project
+    # Django loads its apps on the first request (a second or more on a busy machine): not
+    # part of what is measured.
+    warm_up = requests.get(f"{url}/requests/sync_to_async?sleep_time=0&num_calls=1"
+                           "&thread_sensitive=True", timeout=TIMEOUT)
+    assert warm_up.status_code == 200
     seconds = {}
     for sensitive in ("True", "False"):
         started = time.monotonic()
@@ -267,9 +272,10 @@ def test_sync_to_async_threads_run_one_by_one_only_when_thread_sensitive(uvicorn
                                 f"&thread_sensitive={sensitive}", timeout=TIMEOUT)
         seconds[sensitive] = time.monotonic() - started
         assert (response.status_code, response.content) == (200, b"")
-    assert seconds["True"] >= 2.9, seconds  # three 1 s sleeps in one shared thread
+    # three 1 s sleeps in one shared thread, one after another
+    assert_about(seconds["True"], 3, late=1.5, what=seconds)
     # three threads of the executor at once
-    assert_about(seconds["False"], 0, late=1.9, what=seconds)
+    assert_about(seconds["False"], 1, late=0.9, what=seconds)
     assert seconds["True"] > 1.5 * seconds["False"], seconds
 
 
