@@ -654,6 +654,8 @@ MUTANTS: list[Mutant] = [
       "        product_id =", "leaves the slow inventory requests running"),
     M("10.8-cart-error-silent", "        logging.exception(error_msg, exc_info=task.exception())",
       "        pass", "does not log a failed cart or favourites request"),
+    M("10.8-every-traceback", "            if traceback_logged:", "            if False:",
+      "logs a traceback for every failed inventory call (1,000 of them hold the loop seconds)"),
     M("10.9-extra-retry", "for retry_num in range(0, max_retries):",
       "for retry_num in range(0, max_retries + 1):", "retries once too often"),
     M("10.9-no-interval", "            await asyncio.sleep(retry_interval)\n", "",
