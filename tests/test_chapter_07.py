@@ -257,6 +257,45 @@ def test_7_8_progress_from_a_lock_protected_counter(example_site_factory):
     assert site.stats()["started"] == 200
 
 
+# A listing run as __main__ (its module's code executed in globals of this dict subclass, which
+# the interpreter then reads through __getitem__), where a worker thread pauses after reading the
+# global `counter`, before writing it back.
+WIDENED_COUNTER = """if True:
+    import importlib.util, sys, threading, time
+
+    class PausingGlobals(dict):
+        def __getitem__(self, name):
+            value = dict.__getitem__(self, name)
+            if name == "counter" and threading.current_thread() is not threading.main_thread():
+                time.sleep(0.005)
+            return value
+
+    spec = importlib.util.find_spec(sys.argv[1])
+    code = compile(spec.loader.get_source(sys.argv[1]), spec.origin, "exec")
+    exec(code, PausingGlobals(__name__="__main__", __file__=spec.origin,
+                              __builtins__=__builtins__))
+"""
+
+
+@pytest.mark.listing("7.8")
+def test_7_8_the_lock_keeps_every_increment_when_read_and_write_are_apart(example_site_factory):
+    """5 ms between a worker's read of the counter and its write (as a busy scheduler may
+    leave): with the lock the threads take turns, the count reaches 200 and the reporter stops.
+    Without it, two threads would read the same count, one increment would be lost, and the
+    reporter would wait for a 200 that never comes."""
+    site = example_site_factory(0.05)
+    result = None
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        result = subprocess.run([sys.executable, "-u", "-c", WIDENED_COUNTER, module_name("7.8")],
+                                cwd=REPO, env=listing_env(site.env), capture_output=True,
+                                text=True, timeout=20)
+    assert result is not None, "still running after 20 s: increments lost, no end of reports"
+    assert result.returncode == 0, result.stdout + result.stderr
+    shape, _ = async_timed_shape(result.stdout.splitlines())
+    assert ast.literal_eval(shape[-2]) == [200] * 200
+    assert shape[-1] == "finished main"
+
+
 # --- 7.9 to 7.11: locks and deadlocks ---------------------------------------------------
 
 def still_hanging(listing_id: str, seconds: float) -> str:
@@ -315,6 +354,32 @@ def test_7_11_two_locks_in_opposite_orders_deadlock():
     assert output.replace("\n", "") in (a + b, b + a), output
 
 
+# 7.11 run as `python -m` does (runpy, as __main__), with b's thread started 0.3 s late.
+LATE_B = """if True:
+    import runpy, sys, threading, time
+    start = threading.Thread.start
+
+    def start_b_late(thread):
+        if thread.name.endswith("(b)"):  # Thread(target=b) is named "Thread-N (b)"
+            time.sleep(0.3)
+        start(thread)
+
+    threading.Thread.start = start_b_late
+    runpy.run_module(sys.argv[1], run_name="__main__")
+"""
+
+
+@pytest.mark.listing("7.11")
+def test_7_11_the_sleep_makes_the_deadlock_certain():
+    """a holds lock_a for a second before it asks for lock_b: b, even started 0.3 s late (a
+    slow thread start), takes lock_b within that second, and each waits for the other."""
+    with pytest.raises(subprocess.TimeoutExpired) as hanging:
+        subprocess.run([sys.executable, "-u", "-c", LATE_B, module_name("7.11")], cwd=REPO,
+                       env=listing_env(), capture_output=True, timeout=2.5)
+    assert (hanging.value.stdout or b"").decode().splitlines() == [
+        "Acquired lock a from method a!", "Acquired lock b from method b!"]
+
+
 @pytest.mark.listing("7.11_fixed")
 def test_7_11_fixed_one_lock_order_finishes():
     result = run_listing("7.11_fixed", timeout=20)
@@ -348,6 +413,8 @@ def tk_probe(xdisplay):
 def test_7_12_hello_button_prints_on_each_click(xdisplay):
     with Listing("7.12", env=xdisplay.env) as app:
         window = xdisplay.find_window("Hello world app")
+        # xdotool's search ignores case: the title bar shows exactly this
+        assert xdisplay.xdotool("getwindowname", str(window)) == "Hello world app"
         assert xdisplay.geometry(window) == (200, 100)
         xdisplay.click(window, 100, 10)  # the button is packed at the top, centred
         assert app.read_line(10) == "Hello there!"
