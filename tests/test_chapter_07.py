@@ -208,7 +208,9 @@ def test_7_4_thread_pool_map(fast_site):
     assert match, result.lines[-1]
     assert fast_site.stats()["started"] == REQUESTS
     sequential = REQUESTS * LATENCY
-    assert float(match[1]) < 0.5 * sequential  # the pool's threads wait together
+    # the pool's threads wait together: about 3 s here idle, 10 s seen under load; one thread
+    # takes the full 20 s (the count of requests in flight pins the pool's size)
+    assert float(match[1]) < 0.75 * sequential
     assert 3 <= in_flight.most <= default_workers()
 
 
