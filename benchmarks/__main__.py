@@ -40,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"folder for report.md and the charts (default: benchmarks/results, "
                         f"or {QUICK_OUT.relative_to(settings.REPO)} with --quick)")
     p.add_argument("--rounds", type=int, default=None,
-                   help="timed rounds per side (default: 3, 2 with --quick)")
+                   help="timed rounds per side (default: 2 or 3 by comparison, 1 with "
+                        "--quick)")
     p.add_argument("--scale", type=float, default=1.0,
                    help="multiply every count (N requests, queries …) by this")
     p.add_argument("--postgres", metavar="HOST:PORT", default=None,
@@ -118,6 +119,12 @@ def _main(argv: list[str] | None) -> int:
         path = report.write(results, described, out)
         print(f"report: {path} ({len(results)} comparisons, "
               f"{described['seconds']:.0f} s)")
+    for c in results:  # cells recorded as not measured: the report says why
+        missing = [f"{row.what} ({side.name})" for row in c.rows for side in row.sides
+                   if not side.measured]
+        if missing:
+            print(f"benchmarks: {c.name}: not measured: {'; '.join(missing)} (see the report)",
+                  file=sys.stderr)
     for failure in failures:
         print(f"benchmarks: failed: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -85,7 +85,7 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
     lines = read_lines(size.count(tiny=20_000, quick=80_000, full=1_000_000))
     chunk = CHUNK if len(lines) >= 2 * CHUNK else max(1, len(lines) // 8)
     counting = size.count(tiny=200_000, quick=1_500_000, full=10_000_000)
-    rounds = size.n_rounds(tiny=1, quick=2, full=3)
+    rounds = size.n_rounds(tiny=1, quick=1, full=3)
     worker_counts = sorted({1, cores})
     calls = {"one process (6.7's loop)": lambda: one_process(lines)}
     calls |= {f"pool of {w} (6.8)": (lambda w=w: pooled(lines, w, chunk)) for w in worker_counts}

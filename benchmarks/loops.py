@@ -110,7 +110,7 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
     # to 50 came from stalls past 50 clients that were the full stderr pipe of
     # benchmarks.load.server: with that fixed it answers at 400 too, with a long p99.)
     chat_clients = size.pick(tiny=[1, 4], quick=[1, 50], full=[1, 10, 50])
-    seconds = size.pick(tiny=0.5, quick=0.5, full=2.0)
+    seconds = size.pick(tiny=0.5, quick=0.2, full=2.0)
     rounds = size.n_rounds(tiny=1, quick=1, full=2)
     rows, panels = [], []
     for listing, module in SERVERS.items():

@@ -53,7 +53,7 @@ def processes(queries: int, workers: int) -> None:
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
     queries = size.count(tiny=100, quick=300, full=2_000)
     pool_sizes = size.pick(tiny=[1, 6], quick=[1, 6], full=[1, 2, 6, 12])
-    rounds = size.n_rounds(tiny=1, quick=2, full=3)
+    rounds = size.n_rounds(tiny=1, quick=1, full=3)
     cores = os.cpu_count() or 1
     with pointed_at(services.postgres_env()), asyncio.Runner() as runner:
         pools = {k: runner.run(_pool(k)) for k in sorted({6, *pool_sizes})}

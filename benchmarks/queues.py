@@ -117,13 +117,13 @@ class GnuPGHome:
 
 
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
-    rounds = size.n_rounds(tiny=1, quick=2, full=3)
+    rounds = size.n_rounds(tiny=1, quick=1, full=3)
     cores = os.cpu_count() or 1
     rows, panels, notes = [], [], []
     # orders (12.3)
     seconds = size.pick(tiny=0.01, quick=0.02, full=0.02)
     order_workers = size.pick(tiny=[1, 5], quick=[1, 5, 20], full=[1, 2, 5, 10, 20, 50])
-    orders = size.count(tiny=20, quick=50, full=200)
+    orders = size.count(tiny=20, quick=20, full=200)
     samples = interleave({f"{w} workers": (lambda w=w: orders_per_second(w, orders, seconds))
                           for w in order_workers}, rounds, progress, label="orders")
     order_sides = [Side(name, values, unit="orders/s") for name, values in samples.items()]

@@ -52,7 +52,7 @@ def commands(cores: int) -> dict[str, tuple[list[str], str]]:
 
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
     cores = os.cpu_count() or 1
-    clients = size.pick(tiny=[1, 4], quick=[1, 16], full=[1, 16, 64, 256])
+    clients = size.pick(tiny=[1, 4], quick=[16], full=[1, 16, 64, 256])
     seconds = size.pick(tiny=1.0, quick=1.0, full=3.0)
     rounds = size.n_rounds(tiny=1, quick=1, full=2)
     use_wrk = have_wrk()

@@ -77,10 +77,10 @@ def bytes_per_task(factory, n: int, seconds: float) -> float:
 
 
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
-    counts = size.counts(tiny=[10, 100], quick=[10, 1_000, 10_000],
+    counts = size.counts(tiny=[10, 100], quick=[10, 1_000, 3_000],
                          full=[10, 1_000, 10_000, 100_000])
     seconds = size.pick(tiny=0.05, quick=0.1, full=1.0)
-    rounds = size.n_rounds(tiny=1, quick=2, full=3)
+    rounds = size.n_rounds(tiny=1, quick=1, full=3)
     factories = loop_factories()
     rows, by_loop = [], {name: [] for name in factories}
     memory = {name: [] for name in factories}

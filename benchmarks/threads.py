@@ -56,7 +56,7 @@ def gil_enabled() -> bool:
 
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
     cores = os.cpu_count() or 1
-    rounds = size.n_rounds(tiny=1, quick=2, full=3)
+    rounds = size.n_rounds(tiny=1, quick=1, full=3)
     fib_n = size.pick(tiny=20, quick=24, full=30)
     hashes = size.count(tiny=8, quick=24, full=200)
     points = size.count(tiny=500_000, quick=4_000_000, full=50_000_000)

@@ -65,7 +65,7 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
     counts = size.counts(tiny=[1, 20], quick=[1, 10, 100], full=[1, 10, 50, 100, 1_000])
     sequential_max = size.count(tiny=3, quick=10, full=50)
     pool_max = size.count(tiny=20, quick=10, full=100)
-    rounds = size.n_rounds(tiny=1, quick=2, full=3)
+    rounds = size.n_rounds(tiny=1, quick=1, full=3)
     threads = default_workers()
     many = max(counts)
     sides_by_name: dict[str, list[tuple[int, Side]]] = {}
