@@ -176,8 +176,10 @@ def plot(axes, panel: Panel) -> None:
     for curve in panel.curves:
         errors = [[max(0.0, m - lo) for m, lo in zip(curve.median, curve.low, strict=True)],
                   [max(0.0, hi - m) for m, hi in zip(curve.median, curve.high, strict=True)]]
+        gaps = sum(not math.isfinite(v) for v in curve.median)  # cells not measured
+        label = curve.label + (f" ({gaps} not measured)" if gaps else "")
         axes.errorbar(curve.x, curve.median, yerr=errors, marker="o", markersize=4,
-                      capsize=3, label=curve.label)
+                      capsize=3, label=label)
     if panel.reference is not None:
         axes.plot(panel.reference.x, panel.reference.median, linestyle="--", color="grey",
                   label=panel.reference.label)
