@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 
@@ -75,7 +74,10 @@ def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser():
+    """The whole command line, as `python -m util --help` shows it."""
+    import argparse  # with its imports, 25 ms: only when more than `run N.M` is asked for
+
     parser = argparse.ArgumentParser(prog="python -m util", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,8 +100,16 @@ def main(argv: list[str] | None = None) -> int:
                           help="one of them (all three if none is named)")
     talk = commands.add_parser("telnet", help="talk to a server line by line, as telnet does")
     talk.add_argument("address", nargs="+", metavar="[HOST] PORT")
-    options = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        if argv[:1] == ["run"] and len(argv) > 1 and not argv[1].startswith("-"):
+            # what the parser makes of `run N.M ARGS...`, without building it (start-up)
+            return run_listing(argv[1], argv[2:])
+        options = build_parser().parse_args(argv)
         if options.command == "list":
             return list_listings(options.chapter, options.ru)
         if options.command == "run":
