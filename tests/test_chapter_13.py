@@ -383,6 +383,39 @@ exit $status
         assert re.search(rb"DECRYPTION_INFO \d+ 10\b", decrypted.stderr), decrypted.stderr
 
 
+HUNG_GPG = """#!/bin/sh
+# A stand-in for gpg that never answers: records its pid, then sleeps for a minute as that same
+# process (exec; no child of its own that would hold the pipes open once it is killed), holding
+# the stdout the listing waits on but not the stderr it shares with the listing.
+echo $$ >> "$FAKE_GPG_DIR/pids"
+exec sleep 60 2>/dev/null
+"""
+
+
+@pytest.mark.listing("13.8_taskgroup")
+def test_13_8_taskgroup_kills_every_hung_gpg_at_the_timeout(tmp_path):
+    """gpg processes that never answer: the 1 s timeout ends the run with its message and
+    exit code 1, and none of the gpg it started is still running afterwards ("every gpg
+    killed": the first round's, and any a waiting text started as a slot freed up just before
+    the group cancelled it)."""
+    (tmp_path / "bin").mkdir()
+    script = tmp_path / "bin" / "gpg"
+    script.write_text(HUNG_GPG)
+    script.chmod(0o755)
+    env = {"PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}",
+           "FAKE_GPG_DIR": str(tmp_path)}
+    cpus = os.cpu_count()
+    with Listing("13.8_taskgroup", str(2 * cpus), "1", env=env) as listing:
+        run = listing.wait(60)
+        pids = [int(pid) for pid in (tmp_path / "pids").read_text().split()]
+        left = [pid for pid in pids if alive(pid)]
+    # (leaving the block killed the listing's process group: a failing run's leftovers too)
+    assert run.returncode == 1, str(run)
+    assert run.lines == ["Encryption timed out: every gpg killed"]
+    assert len(pids) >= cpus, pids  # every slot of the semaphore was used
+    assert left == [], f"gpg processes still running after the program ended: {left}"
+
+
 # 13.9-13.14: talking to interactive children -------------------------------------------------
 
 @pytest.mark.listing("13.9")
