@@ -23,6 +23,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
+import itertools
 import json
 import os
 import re
@@ -83,15 +84,22 @@ if os.environ.get("CH06_WIDEN_RACE"):
         return value
 
     sharedctypes.Synchronized.value = property(_read_then_pause, _value.fset)
-if os.environ.get("CH06_TRACE_CALLS"):
+if os.environ.get("CH06_TRACE_CALLS") or os.environ.get("CH06_SLOW_CALLS"):
     # the profile hook is copied into forked children; spawned ones load this shim themselves
-    _traced = set(os.environ["CH06_TRACE_CALLS"].split(","))
+    import time
+
+    _traced = set(filter(None, os.environ.get("CH06_TRACE_CALLS", "").split(",")))
+    _slowed = {name: float(pause) for name, pause in
+               (item.split("=") for item in os.environ.get("CH06_SLOW_CALLS", "").split(",")
+                if item)}
     _calls_log = os.environ["CH06_LOG"] + ".calls"
 
     def _trace(frame, event, arg):
         if event == "call" and frame.f_code.co_name in _traced:
             with open(_calls_log, "a", encoding="utf-8") as log:
                 log.write(f"{os.getpid()} {frame.f_code.co_name}\\n")
+        if event == "call" and frame.f_code.co_name in _slowed:
+            time.sleep(_slowed[frame.f_code.co_name])
 
     sys.setprofile(_trace)
 '''
@@ -131,8 +139,8 @@ def true_counts(ngram_lines) -> collections.Counter:
 
 @pytest.fixture
 def shim(tmp_path):
-    """env(start_method=..., widen=...) -> the environment that loads the shim; .log() reads
-    the interpreters it saw start: [(pid, ppid, command line)]."""
+    """env(start_method=..., widen=..., trace=..., slow=...) -> the environment that loads the
+    shim; .log() reads the interpreters it saw start: [(pid, ppid, command line)]."""
     folder = tmp_path / "shim"
     folder.mkdir()
     (folder / "sitecustomize.py").write_text(SHIM, encoding="utf-8")
@@ -141,7 +149,8 @@ def shim(tmp_path):
     class Shim:
         @staticmethod
         def env(start_method: str | None = None, widen: float | None = None,
-                trace: tuple[str, ...] = ()) -> dict[str, str]:
+                trace: tuple[str, ...] = (),
+                slow: dict[str, float] | None = None) -> dict[str, str]:
             env = {"PYTHONPATH": f"{folder}{os.pathsep}{REPO}", "CH06_LOG": str(log)}
             if start_method:
                 env["CH06_START_METHOD"] = start_method
@@ -149,6 +158,9 @@ def shim(tmp_path):
                 env["CH06_WIDEN_RACE"] = str(widen)
             if trace:
                 env["CH06_TRACE_CALLS"] = ",".join(trace)
+            if slow:  # each call of these functions first sleeps so many seconds
+                env["CH06_SLOW_CALLS"] = ",".join(f"{name}={pause}"
+                                                  for name, pause in slow.items())
             return env
 
         @staticmethod
@@ -624,6 +636,23 @@ def test_6_14_progress_then_the_answer(ngram):
     run = run_listing("6.14", env={"NGRAM_FILE": str(ngram)})
     counts = check_progress(run, chunks=17, total=1_000_000 // 60000)
     assert len(counts) <= 5, "the synthetic file maps in a second or so"
+
+
+@pytest.mark.listing("6.14")
+def test_6_14_reports_progress_every_second(ngram, shim):
+    """Each map takes a moment longer (the shim sleeps before each map_frequencies call), so
+    that the 17 chunks keep the pool busy for about 2.5 s: a progress line at the start and
+    one every second after, the count climbing; the answer within a second of the last."""
+    rounds = -(-17 // CPUS)  # the pool has a worker per CPU
+    env = shim.env(slow={"map_frequencies": round(2.5 / rounds, 3)})
+    run = run_listing("6.14", env=env | {"NGRAM_FILE": str(ngram)}, timeout=60)
+    counts = check_progress(run, chunks=17, total=1_000_000 // 60000)
+    assert len(counts) >= 2 and counts[-1] > counts[0], str(run)
+    *reports, answer = [when for when, _ in run.timed_lines]
+    for earlier, later in itertools.pairwise(reports):
+        assert_about(later - earlier, 1, late=0.5, what="the reporter's 1 s interval")
+    assert_about(answer - reports[-1], 0, early=0, late=1.5,
+                 what="the answer after the last progress line")
 
 
 @pytest.mark.listing("6.14")
