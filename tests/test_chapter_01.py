@@ -75,6 +75,54 @@ def test_1_3_a_second_thread_greets():
     assert "The current thread is MainThread" in lines
 
 
+# 1.3 as __main__, its worker held back as if busy: hello_from_thread (wrapped as the module
+# defines it) greets only once the main thread calls join().
+HELD_GREETING = """if True:
+    import functools, importlib.util, sys, threading
+
+    joining = threading.Event()
+    join = threading.Thread.join
+
+    def join_and_release(thread, *args, **kwargs):
+        joining.set()
+        return join(thread, *args, **kwargs)
+
+    threading.Thread.join = join_and_release
+
+    def held(greet):
+        @functools.wraps(greet)
+        def hello_from_thread():
+            joining.wait(10)
+            greet()
+        return hello_from_thread
+
+    class Namespace(dict):
+        def __setitem__(self, name, value):
+            super().__setitem__(name, held(value) if name == "hello_from_thread" else value)
+
+    spec = importlib.util.find_spec(sys.argv[1])
+    namespace = Namespace(__name__="__main__", __file__=spec.origin, __spec__=None,
+                          __builtins__=__builtins__)
+    exec(compile(spec.loader.get_source(spec.name), spec.origin, "exec"), namespace)
+"""
+
+
+@pytest.mark.listing("1.3")
+def test_1_3_the_main_thread_goes_on_while_the_worker_runs():
+    """While the worker is still at work, the main thread counts it (2 threads) and prints its
+    lines; the greeting comes once the main thread waits in join()."""
+    result = subprocess.run([sys.executable, "-u", "-c", HELD_GREETING, module_name("1.3")],
+                            cwd=REPO, env=listing_env(), capture_output=True, text=True,
+                            timeout=30)
+    assert (result.returncode, result.stderr) == (0, ""), result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Python is currently running 2 thread(s)",
+                         "The current thread is MainThread"], lines
+    assert len(lines) == 3 and re.fullmatch(
+        r"Hello from thread <Thread\(Thread-\d+ \(hello_from_thread\), started \d+\)>!",
+        lines[2]), lines
+
+
 @pytest.mark.listing("1.4")
 def test_1_4_parent_and_child_have_their_own_pids():
     pid, run = run_buffered("1.4")
@@ -104,12 +152,26 @@ def test_1_5_and_1_6_fib_values_on_small_numbers(listing, capsys):
 # the listing's), and fib(40) and fib(41) take milliseconds instead of a minute of CPU each.
 # What the long computation shows (threads give no speed-up under the GIL) is measured on
 # fib(29) and fib(30) below; the full programs' own timings are printed, not asserted.
+# With --together, print_fib waits at a barrier for a second print_fib call to begin.
 MEMOIZED_FIB = """if True:
-    import functools, importlib.util, sys, time
+    import functools, importlib.util, sys, threading, time
+
+    together = threading.Barrier(2, timeout=5)
+
+    def wrapped(name, value):
+        if name == "fib":
+            return functools.cache(value)
+        if name == "print_fib" and "--together" in sys.argv:
+            @functools.wraps(value)
+            def print_fib(number):
+                together.wait()  # until both fibs are under way
+                value(number)
+            return print_fib
+        return value
 
     class Namespace(dict):  # module globals that memoize `fib` as it is defined
         def __setitem__(self, name, value):
-            super().__setitem__(name, functools.cache(value) if name == "fib" else value)
+            super().__setitem__(name, wrapped(name, value))
 
     spec = importlib.util.find_spec(sys.argv[1])
     namespace = Namespace(__name__="__main__", __file__=spec.origin, __spec__=None,
@@ -118,9 +180,10 @@ MEMOIZED_FIB = """if True:
 """
 
 
-def run_memoized(listing: str) -> subprocess.CompletedProcess:
+def run_memoized(listing: str, *args: str) -> subprocess.CompletedProcess:
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-u", "-c", MEMOIZED_FIB, module_name(listing)],
+    result = subprocess.run([sys.executable, "-u", "-c", MEMOIZED_FIB, module_name(listing),
+                             *args],
                             cwd=REPO, env=listing_env(), capture_output=True, text=True,
                             timeout=60)
     result.seconds = time.monotonic() - started
@@ -142,11 +205,26 @@ def test_1_5_full_run_prints_fib_40_and_41_and_the_time():
 @pytest.mark.listing("1.6")
 def test_1_6_full_run_prints_both_fibs_from_threads():
     run = run_memoized("1.6")
-    assert sorted(run.lines[:2]) == ["fib(40) is 63245986", "fib(41) is 102334155"]
+    # Unbuffered, print writes the text and the newline apart: one thread's text may come
+    # between the other's text and newline ("fib(40) is ...fib(41) is ..." then "").
+    assert sorted(re.findall(r"fib\(\d+\) is \d+", "".join(run.lines[:2]))) == [
+        "fib(40) is 63245986", "fib(41) is 102334155"], run.stdout
     assert len(run.lines) == 3, run
     took = re.fullmatch(r"Threads took (\d+\.\d{4}) seconds\.", run.lines[2])
     assert took, run
     assert float(took[1]) <= run.seconds
+
+
+@pytest.mark.listing("1.6")
+def test_1_6_both_fibs_are_under_way_at_once_in_two_threads():
+    """Each print_fib waits (5 s at most) until the other has begun: both get through only if
+    the second thread starts while the first is still at work. Started one after the other,
+    the first would wait alone and fail (BrokenBarrierError)."""
+    run = run_memoized("1.6", "--together")
+    *fibs, took = run.lines  # the two fib lines may interleave, as above
+    assert sorted(re.findall(r"fib\(\d+\) is \d+", "".join(fibs))) == [
+        "fib(40) is 63245986", "fib(41) is 102334155"], run.stdout
+    assert len(fibs) == 2 and re.fullmatch(r"Threads took \d+\.\d{4} seconds\.", took), run
 
 
 def _sequential(print_fib) -> None:
