@@ -204,6 +204,16 @@ def test_2_12_wait_for_times_out_and_cancels_the_task():
     assert_about(run.seconds, 1, early=0, late=0.9)
 
 
+@pytest.mark.listing("2.12_timeout")
+def test_2_12_timeout_block_expires_after_one_second():
+    run = run_listing("2.12_timeout", timeout=30)
+    assert run.returncode == 0, run
+    assert run.lines == ["sleeping for 2 second(s)", "Got a timeout!",
+                         "Was the task cancelled? True", "Did the timeout expire? True"]
+    assert_about(at(run, "Got a timeout!") - at(run, "sleeping for 2 second(s)"), 1, early=0.05,
+                 late=0.4, what="asyncio.timeout(1)")
+
+
 @pytest.mark.listing("2.13")
 def test_2_13_shield_keeps_the_task_running_past_the_timeout():
     run = run_listing("2.13", timeout=30)
