@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import inspect
 import io
 import os
@@ -21,6 +22,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 import pexpect
@@ -33,13 +35,16 @@ from tests.support import (
     Listing,
     Run,
     assert_about,
+    connect,
     free_port,
     listing_env,
     module_name,
     ok,
+    receive,
     run_listing,
     start_server,
     wait_for_stderr,
+    wait_until,
 )
 from tests.support.terminal import Screen, Terminal
 
@@ -650,19 +655,26 @@ def test_8_13_chat_transcript():
 
 
 TIMEOUT_SHIM = """\
-\"\"\"Chapter 8 tests' start-up shim: every asyncio.wait_for timeout times CH08_TIMEOUT_SCALE.\"\"\"
+\"\"\"Chapter 8 tests' start-up shim: every asyncio.wait_for and asyncio.timeout delay times
+CH08_TIMEOUT_SCALE.\"\"\"
 import asyncio
 import os
 
 _scale = float(os.environ["CH08_TIMEOUT_SCALE"])
 _wait_for = asyncio.wait_for
+_timeout = asyncio.timeout
 
 
 async def wait_for(awaitable, timeout):
     return await _wait_for(awaitable, None if timeout is None else timeout * _scale)
 
 
+def timeout(delay):
+    return _timeout(None if delay is None else delay * _scale)
+
+
 asyncio.wait_for = wait_for
+asyncio.timeout = timeout
 """
 
 
@@ -703,6 +715,76 @@ def test_8_13_a_silent_user_is_disconnected_after_60_s_scaled_to_1_s(tmp_path):
         assert "TimeoutError" in server.stderr
         assert server.stderr.count("Error reading from client.") == 1, "the talker stayed"
         server.kill()
+
+
+@contextlib.contextmanager
+def room_with_a_reader_who_stalls(tmp_path, scale: float):
+    """8.13_bounded_queue with its timeouts times `scale` (TIMEOUT_SHIM); alice, whose every
+    byte received a thread collects, and bob, with a small receive buffer, who never reads
+    after joining. Yields (server, alice's socket, what alice received)."""
+    (tmp_path / "sitecustomize.py").write_text(TIMEOUT_SHIM, encoding="utf-8")
+    port = free_port()
+    env = {"SERVER_HOST": HOST, "SERVICE_PORT": str(port), "CH08_TIMEOUT_SCALE": str(scale),
+           "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    with Listing("8.13_bounded_queue", env=env) as server, \
+            socket.socket() as bob:
+        server.wait_until_listening(port)
+        alice = connect(port, server=server)
+        with alice:
+            alice.sendall(b"CONNECT alice\n")
+            assert receive(alice, 48) == b"Welcome! 1 user(s) are online!\nalice connected!\n"
+            bob.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            bob.settimeout(5)
+            bob.connect((HOST, port))
+            bob.sendall(b"CONNECT bob\n")
+            assert receive(alice, 15) == b"bob connected!\n"
+            heard = bytearray()
+
+            def collect():
+                while chunk := alice.recv(1 << 20):
+                    heard.extend(chunk)
+
+            alice.settimeout(30)
+            collector = threading.Thread(target=collect, daemon=True)
+            collector.start()
+            try:
+                yield server, alice, heard
+            finally:
+                alice.shutdown(socket.SHUT_RDWR)
+                collector.join(10)
+
+
+@pytest.mark.listing("8.13_bounded_queue")
+def test_8_13_bounded_queue_drops_a_reader_who_stalls_once_his_outbox_is_full(tmp_path):
+    """Alice floods the room with 1,000-byte lines; with the write timeout out of the way
+    (scaled to over an hour), the bounded outbox alone drops bob: once his buffers are full,
+    the 101st line waiting for him does. Alice is told, and chats on."""
+    with room_with_a_reader_who_stalls(tmp_path, scale=1000) as (server, alice, heard):
+        line = b"x" * 999 + b"\n"
+        for _ in range(20):  # at most 10 MB, more than bob's buffers hold
+            alice.sendall(line * 500)
+            if "Dropping bob: too slow" in server.stderr:
+                break
+        wait_for_stderr(server, "ERROR:root:Dropping bob: too slow")
+        wait_until(lambda: b"bob has left the chat\n" in heard, 10, "alice told bob left")
+        alice.sendall(b"still here\n")
+        wait_until(lambda: b"alice: still here\n" in heard, 10, "alice's own line")
+
+
+@pytest.mark.listing("8.13_bounded_queue")
+def test_8_13_bounded_queue_drops_a_reader_stalled_for_the_write_timeout(tmp_path):
+    """Alice sends 95 lines of 60,000 bytes: enough to fill bob's buffers, too few to fill his
+    outbox of 100. What drops him is the 5 s write timeout (scaled to 2 s): about 2 s after the
+    lines began, not at once, and not ten times later."""
+    with room_with_a_reader_who_stalls(tmp_path, scale=0.4) as (server, alice, heard):
+        line = b"y" * 59_999 + b"\n"
+        started = time.monotonic()
+        for _ in range(95):
+            alice.sendall(line)
+        wait_for_stderr(server, "ERROR:root:Dropping bob: too slow", timeout=12)
+        dropped = time.monotonic() - started
+        wait_until(lambda: b"bob has left the chat\n" in heard, 10, "alice told bob left")
+    assert_about(dropped, 2, late=3, what="bob dropped after the lines began")
 
 
 @pytest.mark.listing("8.13")
@@ -751,6 +833,40 @@ def test_8_13_a_client_that_resets_is_dropped_and_the_others_chat_on():
         try:
             clients = loop.run_until_complete(main())
             assert server.running()
+            stop_with_ctrl_c(server, clients_connected=True)
+            for client in clients:
+                assert loop.run_until_complete(client.reader.read()) == b""
+                client.writer.close()
+        finally:
+            loop.close()
+
+
+@pytest.mark.listing("8.13")
+def test_8_13_users_are_known_by_their_exact_names():
+    """"Ann" and "ann" are two users, each hearing the other; when "Ann" is gone (a reset),
+    she is dropped under her own name, and a newcomer is welcomed with the two still there."""
+    server, port = start_server("8.13", "SERVICE_PORT")
+    with server:
+        async def main():
+            upper = await Client.join(port, "Ann", online=1)
+            lower = await Client.join(port, "ann", online=2)
+            assert await upper.line() == "ann connected!"
+            await lower.send("hi")
+            assert await lower.line() == "ann: hi"
+            assert await upper.line() == "ann: hi"
+            await upper.reset()
+            wait_for_stderr(server, "ERROR:root:Error reading from client.")
+            bob = await Client.join(port, "Bob", online=2)
+            assert await lower.line() == "Bob connected!"
+            await bob.send("hello")
+            assert await bob.line() == "Bob: hello"
+            assert await lower.line() == "Bob: hello"
+            return lower, bob
+
+        loop = asyncio.new_event_loop()
+        try:
+            clients = loop.run_until_complete(main())
+            assert "Could not write to client." not in server.stderr  # Ann was dropped
             stop_with_ctrl_c(server, clients_connected=True)
             for client in clients:
                 assert loop.run_until_complete(client.reader.read()) == b""
