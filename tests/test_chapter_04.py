@@ -6,8 +6,11 @@ its /__stats counters prove which requests really arrived, finished, or were can
 import ast
 import asyncio
 import itertools
+import json
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -15,7 +18,16 @@ import aiohttp
 import aiohttp.client_exceptions
 import pytest
 
-from tests.support import Listing, Timeout, assert_about, free_port, run_listing, wait_until
+from tests.support import (
+    REPO,
+    Listing,
+    Timeout,
+    assert_about,
+    free_port,
+    listing_env,
+    run_listing,
+    wait_until,
+)
 
 ADDR = r"0x[0-9a-f]+"
 SESSION = rf"<aiohttp\.client\.ClientSession object at {ADDR}>"
@@ -542,3 +554,32 @@ def test_4_16_fixed_cancels_the_slow_request_in_flight(example_site):
     assert run.stderr == ""
     # Both requests were sent; the slow one was aborted while the server was still on it.
     wait_for_stats(example_site, {"started": 2, "completed": 1, "cancelled": 1})
+
+
+# 4.16 (fixed)'s main() run by asyncio.run as in the listing, then a look at the tasks left.
+MAIN_THEN_TASKS_LEFT = """if True:
+    import asyncio, json
+    from chapter_04.listing_4_16_fixed import main
+
+    async def main_then_tasks_left():
+        await main()
+        left = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        print(json.dumps([{"done": task.done(), "cancelled": task.done() and task.cancelled(),
+                           "cancelling": task.cancelling()} for task in left]))
+
+    asyncio.run(main_then_tasks_left())
+"""
+
+
+@pytest.mark.listing("4.16")
+def test_4_16_fixed_main_itself_cancels_api_b(example_site):
+    """When main() returns, API B's task is cancelled or being cancelled: main cancelled it
+    (asyncio.run would cancel a task left running, but only once main has returned)."""
+    result = subprocess.run([sys.executable, "-u", "-c", MAIN_THEN_TASKS_LEFT], cwd=REPO,
+                            env=listing_env(example_site.env), capture_output=True, text=True,
+                            timeout=30)
+    assert (result.returncode, result.stderr) == (0, ""), result.stdout + result.stderr
+    printed = result.stdout.splitlines()
+    assert "API B too slow, cancelling" in printed
+    [left] = [json.loads(line) for line in printed if line.startswith("[")]
+    assert all(task["cancelled"] or task["cancelling"] for task in left), result.stdout
