@@ -44,6 +44,17 @@ def count(database, table: str) -> int:
     return database.fetch(f"SELECT count(*) FROM {table}")[0][0]
 
 
+# A trigger that makes Postgres refuse to insert a brand named brand_2.
+REJECT_BRAND_2 = """
+    CREATE FUNCTION reject_brand_2() RETURNS trigger AS $$
+    BEGIN
+        IF NEW.brand_name = 'brand_2' THEN RAISE EXCEPTION 'brand_2 is refused'; END IF;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql;
+    CREATE TRIGGER reject_brand_2 BEFORE INSERT ON brand
+        FOR EACH ROW EXECUTE FUNCTION reject_brand_2();"""
+
+
 def check_product_names(names) -> None:
     """Each name is ten distinct words of the list joined by single spaces, no newline."""
     vocabulary = set(WORDS)
@@ -583,6 +594,18 @@ def test_5_9_transaction_commits(schema_db):
     assert [row[0] for row in rows] == ["brand_1", "brand_2"], "committed: seen elsewhere"
 
 
+@pytest.mark.listing("5.9")
+def test_5_9_both_inserts_or_neither(schema_db):
+    """A trigger makes the second insert fail in Postgres: the transaction takes the first
+    insert back with it, and the error ends the program."""
+    execute(schema_db, REJECT_BRAND_2)
+    run = run_listing("5.9", env=schema_db.env)
+    assert run.returncode == 1, run
+    assert run.stdout == ""
+    assert "asyncpg.exceptions.RaiseError: brand_2 is refused" in run.stderr
+    assert count(schema_db, "brand") == 0, "brand_1 was rolled back with the failed brand_2"
+
+
 @pytest.mark.listing("5.10")
 def test_5_10_error_rolls_the_whole_transaction_back(schema_db):
     for _ in range(2):  # the same each time
@@ -624,14 +647,7 @@ def test_5_12_commits_by_hand(schema_db):
 @pytest.mark.listing("5.12")
 def test_5_12_rolls_back_by_hand_on_a_database_error(schema_db):
     """A trigger makes the second insert fail in Postgres: the first one must not stay."""
-    execute(schema_db, """
-        CREATE FUNCTION reject_brand_2() RETURNS trigger AS $$
-        BEGIN
-            IF NEW.brand_name = 'brand_2' THEN RAISE EXCEPTION 'brand_2 is refused'; END IF;
-            RETURN NEW;
-        END $$ LANGUAGE plpgsql;
-        CREATE TRIGGER reject_brand_2 BEFORE INSERT ON brand
-            FOR EACH ROW EXECUTE FUNCTION reject_brand_2();""")
+    execute(schema_db, REJECT_BRAND_2)
     run = ok(run_listing("5.12", env=schema_db.env))
     assert run.lines == ["Errors, rolling back transaction!", "[]"]
     assert count(schema_db, "brand") == 0
