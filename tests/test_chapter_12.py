@@ -413,6 +413,24 @@ def test_priority_and_lifo_queues_print_items_in_queue_order(listing):
     assert_about(run.seconds, 0, late=10)  # instant, even on a loaded machine
 
 
+@pytest.mark.listing("12.6")
+def test_12_6_work_items_compare_by_priority_alone():
+    """What field(compare=False) is for: two items of one priority are equal whatever their
+    data, so the queue never orders them by it, and data that has no order (a dict) can share
+    a priority without breaking the queue."""
+    from chapter_12.listing_12_6 import WorkItem
+
+    assert WorkItem(1, "b") == WorkItem(1, "a")
+    assert WorkItem(1, "z") < WorkItem(2, "a")
+    queue = asyncio.PriorityQueue()
+    for data in ("b", "a"):
+        queue.put_nowait(WorkItem(1, data))
+    assert [queue.get_nowait().data for _ in range(2)] == ["b", "a"]  # not sorted by data
+    queue.put_nowait(WorkItem(1, {"sku": 2}))
+    queue.put_nowait(WorkItem(1, {"sku": 1}))  # no TypeError comparing two dicts
+    assert queue.qsize() == 2
+
+
 @pytest.mark.listing("12.8")
 def test_12_8_equal_priorities_do_not_keep_insertion_order():
     run = run_listing("12.8", timeout=30)

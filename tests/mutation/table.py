@@ -749,7 +749,10 @@ MUTANTS: list[Mutant] = [
       "a LIFO queue: the newest customer is served first"),
     M("12.2_taskgroup-count", "sum(cashier.cancelled() for cashier in cashiers)",
       "sum(cashier.done() for cashier in cashiers)", "counts done cashiers as stopped ones",
-      listing="12.2_taskgroup"),
+      listing="12.2_taskgroup",
+      equivalent="the cashiers loop for ever (while True around queue.get(), with nothing in "
+                 "them that can fail) and end only when the TaskGroup cancels them, so when "
+                 "the message is printed every cashier is both done and cancelled"),
     M("12.3-workers", "    app[TASKS_KEY] = [asyncio.create_task(process_order_worker(i, queue))\n"
       "                      for i in range(5)]",
       "    app[TASKS_KEY] = [asyncio.create_task(process_order_worker(i, queue))\n"
