@@ -43,8 +43,8 @@ def run_listing(listing_id: str | None, args: list[str]) -> int:
     info = listing_index.find(listing_id)
     # from here on SIGTERM and SIGHUP unwind as Ctrl-C does: what was started is stopped
     with stop_signals.raised(), RunEnvironment.for_listing(info, _to_stderr) as started:
-        child = subprocess.Popen([sys.executable, "-m", info.module, *args])
-        with stop_signals.forwarded_to(child):
+        command = [sys.executable, "-m", info.module, *args]
+        with stop_signals.forwarded_to(lambda: subprocess.Popen(command)) as child:
             returncode = child.wait()
         started.remind()
         if returncode == 0:

@@ -114,7 +114,8 @@ class RunEnvironment:
         configured = ExampleSite.configured()
         if not ExampleSite.is_local() or configured.answers():
             return
-        self.example_site = ExampleSite.start(configured.host, configured.port)
+        with stop_signals.deferred():  # raised while it starts, it would be left running
+            self.example_site = ExampleSite.start(configured.host, configured.port)
         self.announce(f"[util] started the example.com stand-in on {settings.EXAMPLE_URL}")
 
     def _postgres(self, book_names: tuple[str, ...]) -> None:
@@ -171,11 +172,12 @@ class RunEnvironment:
                 self.announce(f"[util] listing {listing_id} ({peer.caption}) already runs on "
                               f"port {peer.port()} (pid {pid}): using it")
                 continue
-            with open(log, "wb") as output:  # only when starting: a running peer's log is kept
+            # a stop signal while it starts waits until it is known (in self.peers), to be stopped
+            with stop_signals.deferred(), open(log, "wb") as output:  # a running peer's log is kept
                 process = subprocess.Popen(
                     [sys.executable, "-u", "-m", peer.module], cwd=settings.REPO,
                     stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
-            self.peers.append(process)
+                self.peers.append(process)
             try:
                 wait_until(lambda pid=process.pid: listening_ports(pid), 15,
                            f"listing {listing_id} listens", interval=0.05,

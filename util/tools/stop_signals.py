@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -89,17 +90,27 @@ def deferred():
 
 
 @contextmanager
-def forwarded_to(child: subprocess.Popen):
-    """Inside the block each stop signal goes on to the running `child` (a listing), except a
-    SIGINT that a terminal's Ctrl-C already sent to the whole job."""
+def forwarded_to(start: Callable[[], subprocess.Popen]):
+    """Start a child (a listing) with `start()`; inside the block each stop signal goes on to
+    it, except a SIGINT that a terminal's Ctrl-C already sent to the whole job. One that
+    arrives while it starts goes to it as soon as it exists (raised, it would leave the child
+    running, unknown to anyone)."""
+    child: subprocess.Popen | None = None
+    early: list[int] = []
+
     def forward(signum, _frame):
         if signum == signal.SIGINT and _foreground_at_terminal():
             return
-        if child.poll() is None:
+        if child is None:
+            early.append(signum)
+        elif child.poll() is None:
             child.send_signal(signum)
 
     with _handlers(dict.fromkeys(STOP_SIGNALS, forward)):
-        yield
+        child = start()
+        for signum in early:
+            child.send_signal(signum)
+        yield child
 
 
 def _foreground_at_terminal() -> bool:

@@ -75,10 +75,11 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
     with stop_signals.raised(), RunEnvironment.for_listing(info, _to_stderr) as started:
         finished = output.with_suffix(".finished")
         finished.unlink(missing_ok=True)
-        child = subprocess.Popen(command(info.module, args, output), cwd=settings.REPO,
-                                 env=os.environ | {FINISHED: str(finished)})
+        traced = command(info.module, args, output)
+        environ = os.environ | {FINISHED: str(finished)}
         try:
-            with stop_signals.forwarded_to(child):
+            with stop_signals.forwarded_to(
+                    lambda: subprocess.Popen(traced, cwd=settings.REPO, env=environ)) as child:
                 returncode, stopped = _wait(child, seconds, finished)
         finally:
             finished.unlink(missing_ok=True)
