@@ -236,6 +236,37 @@ def test_14_3_sleep_zero_starts_tasks_at_once():
     assert_about(end - second, 2, early=0.1, late=1, what=run.timed_lines)
 
 
+@pytest.mark.listing("14.3")
+def test_14_3_each_sleep_zero_starts_the_task_just_created(capsys):
+    """The sleep(0) after each create_task: every task has started (its "sleeping" line)
+    before the next one is even created. (A task factory on the loop prints when a task is
+    created; with one sleep(0) after both, the two would start together, after the second.)"""
+    from chapter_14.listing_14_3 import create_tasks_sleep
+
+    def factory(loop, coro, **kwargs):
+        print("created a task")
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        loop.set_task_factory(factory)
+        try:
+            await create_tasks_sleep()
+        finally:  # not the tasks asyncio.run creates as it shuts down
+            loop.set_task_factory(None)
+
+    asyncio.run(main())
+    assert capsys.readouterr().out.splitlines() == [
+        "created a task",
+        "sleeping for 1 second(s)",
+        "created a task",
+        "sleeping for 2 second(s)",
+        "Gathering tasks:",
+        "finished sleeping for 1 second(s)",
+        "finished sleeping for 2 second(s)",
+    ]
+
+
 # 14.4 ---------------------------------------------------------------------------------------
 
 LOOP_PROBE = """\

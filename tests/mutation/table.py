@@ -877,7 +877,7 @@ MUTANTS: list[Mutant] = [
       "        asyncio.run(main(), loop_factory=uvloop.new_event_loop)",
       "        asyncio.run(main())", "forgets the loop factory", listing="14.4_loop_factory"),
     M("14.5_fixed-no-decorator", "@types.coroutine\n", "",
-      "forgets @types.coroutine: a plain generator cannot be awaited", listing="14.5_fixed"),
+      "forgets @types.coroutine: a plain generator cannot be awaited", listing="14.5"),
     M("14.6-range", "    for i in range(start, end):", "    for i in range(start, end + 1):",
       "includes the end"),
     M("14.7-order", "    await say_hello()\n    await say_goodbye()",
