@@ -4,6 +4,7 @@ Every test gives the CLI its own free ports and data folder, so it never meets a
 services or the other tests'.
 """
 import asyncio
+import os
 import re
 import shutil
 import signal
@@ -69,6 +70,20 @@ def test_list_of_one_chapter(cli_env):
     ids = [line.split()[0] for line in result.lines]
     assert [i for i in ids if re.fullmatch(r"2\.\d+", i)] == [f"2.{n}" for n in range(1, 25)]
     assert all(i.startswith("2.") for i in ids), "the companions of chapter 2 only"
+
+
+def test_list_into_a_reader_that_stops_early_ends_quietly(cli_env):
+    """`util list | head -3`: no BrokenPipeError traceback once head has stopped reading (here
+    it stopped before the first line, so the first write finds the pipe closed)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        lister = subprocess.run([sys.executable, "-m", "util", "list"], cwd=REPO,
+                                env=listing_env(cli_env), stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=30)
+    finally:
+        os.close(write_end)
+    assert (lister.returncode, lister.stderr) == (141, "")
 
 
 def test_run_2_9_prints_what_the_book_shows_in_about_3_seconds(cli_env):
