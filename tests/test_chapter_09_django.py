@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import inspect
-import os
 import shutil
 import subprocess
 import sys
@@ -21,32 +20,17 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.support import REPO, Program, assert_about, free_port, listing_env, wait_for_stderr
+from tests.support import Program, assert_about, free_port, listing_env, wait_for_stderr
+from tests.support.django_project import PROJECT, django_set_up
 
-PROJECT = REPO / "chapter_09" / "async_views"
 TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
 def django_project():
     """Django set up for the async_views project in this (worker) process."""
-    import django
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    if str(PROJECT) not in sys.path:
-        sys.path.insert(0, str(PROJECT))
-    previous = os.environ.get("DJANGO_SETTINGS_MODULE")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "async_views.settings"
-    try:
-        django.setup()
-    finally:  # settings are loaded now; keep the variable out of other tests' subprocesses
-        if previous is None:
-            del os.environ["DJANGO_SETTINGS_MODULE"]
-        else:
-            os.environ["DJANGO_SETTINGS_MODULE"] = previous
-    setup_test_environment()  # lets the test client's Host "testserver" in
-    yield
-    teardown_test_environment()
+    with django_set_up():
+        yield
 
 
 @pytest.fixture(scope="module")

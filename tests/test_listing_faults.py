@@ -13,6 +13,7 @@ import time
 import pytest
 
 from tests.support import Listing, free_port, start_server
+from tests.support.django_project import django_set_up
 
 HOST = "127.0.0.1"
 
@@ -239,30 +240,8 @@ def test_9_5_never_recovers_once_postgres_restarts():
 
 @pytest.fixture(scope="module")
 def django_views():
-    """Django set up for chapter_09/async_views in this process (as test_chapter_09_django)."""
-    import os
-    import sys
-
-    import django
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    from tests.support import REPO
-
-    project = REPO / "chapter_09" / "async_views"
-    if str(project) not in sys.path:
-        sys.path.insert(0, str(project))
-    previous = os.environ.get("DJANGO_SETTINGS_MODULE")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "async_views.settings"
-    try:
-        django.setup()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_SETTINGS_MODULE"]
-        else:
-            os.environ["DJANGO_SETTINGS_MODULE"] = previous
-    setup_test_environment()
-    yield
-    teardown_test_environment()
+    with django_set_up():
+        yield
 
 
 def django_get(path: str):

@@ -7,7 +7,8 @@
 - waiting: util's one `wait_until`, and `wait_for_stderr` / `wait_for_stdout` on a program;
 - async_timed: util.async_timed's lines without addresses and times;
 - terminal: a VT100 `Screen` and a pty `Terminal` (import tests.support.terminal);
-- display: Xvfb, xdotool, X11 events and Tk's `send` (import tests.support.display).
+- display: Xvfb, xdotool, X11 events and Tk's `send` (import tests.support.display);
+- django_project: chapter 9's Django project set up in the test's process.
 """
 from tests.support.async_timed import async_timed_shape
 from tests.support.network import connect, echo, free_port, receive, wait_for_port
