@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -137,6 +138,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `util list | head`: the reader has read enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
-        return 128 + 13  # as a program SIGPIPE ended
+        return 128 + signal.SIGPIPE  # as a program SIGPIPE ended
     except stop_signals.Stopped as stopped:
         return stopped.exit_status
