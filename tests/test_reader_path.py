@@ -190,19 +190,31 @@ def gone(pid: int) -> bool:
 def test_13_5_one_ctrl_c_ends_both_with_three_tangled_tracebacks_as_the_readme_says():
     row = readme_row(13, "13.5")
     assert "three tracebacks" in row and "three tracebacks" in docstring("13.5")
-    child = spawn("13.5")
+    # From a shell, as the reader runs it: were 13.5 the terminal's session leader (pexpect's
+    # default), its exit would hang up the terminal and kill 13.4 in the middle of its traceback.
+    env = listing_env({"PYTHON_COLORS": "0"})  # 3.13 colours tracebacks at a terminal
+    env.pop("PYTHONUNBUFFERED", None)
+    shell = pexpect.spawn("bash", ["-c", f"trap : INT; {sys.executable} -m {module_name('13.5')}; "
+                                         "echo exit status $?; read"],
+                          env=env, cwd=str(REPO), encoding="utf-8", timeout=20,
+                          dimensions=(24, 200))
     try:
-        child.expect(r"Process pid is: (\d+)")
-        pid = int(child.match[1])
-        time.sleep(1.5)  # the child has filled the pipe and blocks
-        child.sendintr()
-        output = ended(child)
+        shell.expect(r"Process pid is: (\d+)")
+        pid = int(shell.match[1])
+        wait_until(lambda: "pipe" in Path(f"/proc/{pid}/wchan").read_text(), 20,
+                   "13.4 blocked writing into the full pipe", interval=0.05)  # (pipe_write)
+        shell.sendintr()
+        shell.expect_exact("exit status 130")  # 128 + SIGINT: 13.5 ended by the Ctrl-C
+        output = shell.before
+        wait_until(lambda: gone(pid), 10, "the child 13.4 ends with Ctrl-C", interval=0.1)
+        shell.sendline("")  # the shell's `read`: it exits and the terminal closes
+        shell.expect(pexpect.EOF)
+        output += shell.before
         # three; from 3.12 on, often a fourth: a pipe transport collected after the loop
         # closed ("Event loop is closed")
         assert output.count("Traceback (most recent call last):") in (
             (3, 4) if sys.version_info >= (3, 12) else (3,)), output
         assert "CancelledError" in output and "listing_13_4.py" in output
         assert "raise KeyboardInterrupt()" in output
-        wait_until(lambda: gone(pid), 10, "the child 13.4 ends with Ctrl-C", interval=0.1)
     finally:
-        child.close(force=True)
+        shell.close(force=True)

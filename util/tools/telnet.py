@@ -54,6 +54,9 @@ def _send_lines(connection: socket.socket, ended: threading.Event) -> None:
 def talk(host: str, port: int, quiet_after_eof: float = QUIET_AFTER_EOF) -> int:
     try:
         connection = socket.create_connection((host, port), timeout=10)
+    except ConnectionResetError:  # accepted, then reset before connect() looked (14.10 exits)
+        print("Connection closed by foreign host.", file=sys.stderr)
+        return 0
     except ConnectionRefusedError:
         print(f"error: could not connect to {host}:{port}: connection refused (is the server "
               f"running?)", file=sys.stderr)
