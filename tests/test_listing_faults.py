@@ -124,9 +124,10 @@ def test_8_13_users_who_reset_mid_round_do_not_take_the_survivors_with_them():
 
         asyncio.run(main())
         assert server.running()
-    # each victim's failure is logged once, not once per broadcast that met it (700 growing
-    # tracebacks, 3.8 MB of log, stalled the loop for seconds)
-    assert server.stderr.count("Could not write to client.") <= 20  # once per victim at most
+    # a victim's failure is logged by the broadcasts that were writing to it when it failed
+    # (1 to 3 each: 20 idle, 30 on a loaded machine), not by every broadcast that met it
+    # afterwards (700 growing tracebacks, 3.8 MB of log, the loop stalled for seconds)
+    assert server.stderr.count("Could not write to client.") <= 100
     assert "dictionary changed size" not in server.stderr
     assert "KeyError" not in server.stderr
 
