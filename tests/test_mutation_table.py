@@ -98,3 +98,33 @@ def test_combine_gathers_saved_reports_the_later_one_winning(tmp_path):
     assert [(o.mutant.id, o.verdict, o.detail) for o in outcomes] == [
         (first.id, "killed", "test_y"), (second.id, "killed", "test_x — assert 1")]
     assert runner.report(outcomes, finished=True).endswith("mutants: 2 killed of 2\n")
+
+
+def test_sweep_stops_what_daemonized_out_of_a_killed_run_and_nothing_else(tmp_path):
+    """What a killed run leaves (pg_ctl's Postgres, gpg-agent) is no child of anybody's: it is
+    found by the run's temporary folder in its command line, and only that is stopped."""
+    import psutil
+
+    from util.tools.processes import wait_until
+
+    scratch = tmp_path / "mutant-tmp"
+    (scratch / "home").mkdir(parents=True)
+    sleeper = "import time; time.sleep(300)"
+    # a double fork, as a daemon does: the sleeper's parent exits at once
+    subprocess.run(["bash", "-c", f'("{sys.executable}" -c "{sleeper}" {scratch / "home"} '
+                                  f'> /dev/null & echo $! > {scratch / "pid"})'],
+                   check=True, timeout=30)
+    daemon = psutil.Process(int(wait_until(lambda: (scratch / "pid").read_text().strip(), 10,
+                                           "the daemon's pid")))
+    bystander = subprocess.Popen([sys.executable, "-c", sleeper, str(tmp_path / "elsewhere")])
+    try:
+        assert daemon.ppid() != bystander.pid and str(scratch) in " ".join(daemon.cmdline())
+        runner.sweep(scratch)
+        assert not daemon.is_running() or daemon.status() == psutil.STATUS_ZOMBIE
+        assert not scratch.exists()
+        assert bystander.poll() is None, "a process that does not name the folder is left alone"
+    finally:
+        bystander.kill()
+        bystander.wait()
+        if daemon.is_running():
+            daemon.kill()

@@ -117,9 +117,32 @@ def pytest_command(listing: str, root: Path) -> list[str]:
             "-p", "no:randomly", "-n", "0", "-x", "-q"]
 
 
+def sweep(folder: Path) -> None:
+    """Stop every process whose command line names `folder`, then remove it. A run killed at
+    its timeout leaves behind what daemonized out of its tree: the tests' embedded Postgres
+    (pg_ctl), 13.7's gpg-agent; both live in temporary folders, and TMPDIR was `folder`."""
+    marker = str(folder)
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        if any(marker in word for word in process.info["cmdline"] or ()):
+            with contextlib.suppress(psutil.Error):
+                process.terminate()
+                found.append(process)
+    _, alive = psutil.wait_procs(found, timeout=10)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(alive, timeout=5)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def run_tests(copy: Path, listing: str, timeout: float) -> tuple[int | None, str]:
-    """Run the tests of one listing in the copy: (exit code or None on timeout, output)."""
-    env = os.environ | {"PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
+    """Run the tests of one listing in the copy: (exit code or None on timeout, output). Its
+    temporary files go to a folder of the run's own, swept afterwards."""
+    scratch = Path(tempfile.mkdtemp(prefix="mutant-tmp-"))
+    scratch.chmod(0o755)  # the embedded Postgres runs as another user when we are root
+    env = os.environ | {"PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1",
+                        "TMPDIR": str(scratch)}
     env.pop("PYTEST_ADDOPTS", None)
     process = subprocess.Popen(pytest_command(listing, copy), cwd=copy, env=env, text=True,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -133,6 +156,7 @@ def run_tests(copy: Path, listing: str, timeout: float) -> tuple[int | None, str
     finally:
         if process.poll() is None:
             kill_tree(process)
+        sweep(scratch)
 
 
 def what_caught_it(output: str) -> str:
