@@ -482,12 +482,15 @@ def test_14_10_one_connection_wakes_the_selector():
             "Pausing to listen for connections...",
         ], str(listing)
         # listen() came before the first line, so a single connection is all it sees
-        client = socket.create_connection((HOST, port), timeout=5)
-        with client:
-            connected = time.monotonic()
+        connected = time.monotonic()
+        try:
+            client = socket.create_connection((HOST, port), timeout=5)
+        except ConnectionResetError:  # on a loaded machine 14.10 may exit, resetting the
+            client = None             # never-accepted connection, before connect() returns
+        with client or contextlib.nullcontext():
             run = listing.wait(timeout=10)
             assert_about(time.monotonic() - connected, 0, late=2, what=run)
-            assert peer_closed(client), "the pending connection is never accepted"
+            assert client is None or peer_closed(client), "the pending connection is never accepted"
     assert run.returncode == 0, run
     assert run.stderr == "", run
     server_socket = (rf"<socket\.socket fd=\d+, family=(2|AddressFamily\.AF_INET), "
