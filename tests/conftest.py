@@ -23,7 +23,7 @@ from tests.support import REPO, free_port
 from util.tools.book_databases import BOOK_DATABASES, ensure_database
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.example_site import ExampleSite
-from util.tools.postgres_client import Postgres
+from util.tools.postgres_client import Postgres, identifier
 
 WORK_TREE = pytest.StashKey[set]()
 STAND_IN_LATENCY = 0.5  # seconds: long enough that sequential and concurrent runs differ clearly
@@ -95,18 +95,54 @@ class Database:
         return asyncio.run(fetch())
 
 
+@pytest.fixture(scope="session")
+def loaded_template(postgres):
+    """loaded_template("products"): the name of a database filled like the book's, once per
+    test session (each xdist worker has its own Postgres); make_database copies it, in a
+    fraction of a second where the loaders take seconds (100,000 SKUs). Dropped at the end."""
+    templates: dict[str, str] = {}
+
+    def template(book_name: str) -> str:
+        if book_name not in templates:
+            name = f"test_template_{book_name}_{uuid.uuid4().hex[:10]}"
+            asyncio.run(ensure_database(postgres, name, book_name=book_name))
+            templates[book_name] = name
+        return templates[book_name]
+
+    yield template
+    for name in templates.values():
+        asyncio.run(postgres.drop_database(name))
+
+
+async def _copy_database(pg: Postgres, template: str, name: str) -> None:
+    """CREATE DATABASE name TEMPLATE template, with the template's comment (the loaders that
+    filled it, util.tools.book_databases' record), which a copy does not inherit."""
+    connection = await pg.connect()
+    try:
+        comment = await connection.fetchval(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
+            template)
+        await connection.execute(f'CREATE DATABASE "{identifier(name)}" '
+                                 f'TEMPLATE "{identifier(template)}"')
+        if comment:
+            quoted = "'" + comment.replace("'", "''") + "'"
+            await connection.execute(f'COMMENT ON DATABASE "{identifier(name)}" IS {quoted}')
+    finally:
+        await connection.close()
+
+
 @pytest.fixture(scope="module")
-def make_database(postgres, request):
+def make_database(postgres, loaded_template, request):
     """Make throwaway databases for this test module: make_database("products", load=True)
-    creates one, fills it like the book's database of that name (util.tools.book_databases) when
-    `load` is true, and returns a Database whose .env points the listings at it. All are
-    dropped when the module's tests are done."""
+    creates one, filled like the book's database of that name (util.tools.book_databases) when
+    `load` is true (a copy of loaded_template's), and returns a Database whose .env points the
+    listings at it. All are dropped when the module's tests are done."""
     made: list[Database] = []
 
     def make(book_name: str = "products", load: bool = False) -> Database:
         name = f"test_{book_name}_{uuid.uuid4().hex[:10]}"
         if load:
-            asyncio.run(ensure_database(postgres, name, book_name=book_name))
+            asyncio.run(_copy_database(postgres, loaded_template(book_name), name))
         else:
             asyncio.run(postgres.create_database(name))
         env = postgres.env() | BOOK_DATABASES[book_name].env(name)
