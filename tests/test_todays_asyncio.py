@@ -291,7 +291,7 @@ def test_4_11_both_errors_arrive_together_and_the_good_request_is_cancelled(exam
                      "  NonHttpUrlClientError: python://bad",
                      "  NonHttpUrlClientError: python://bad2",
                      "Good request cancelled: True"]
-    assert "200" not in run.stdout.replace("0x", "")
+    assert "200" not in re.sub(r"0x[0-9a-f]+", "", run.stdout)  # (an address may hold 200)
     assert main_seconds(run) < 1.0  # no wait for the good request's round trip
 
 
