@@ -32,7 +32,8 @@ about 150 of the 180 survivors. A user removed, or whose connection has failed
 (`writer.is_closing()`), while the copy is being written is skipped: its one connection error,
 raised again by every later write to it, was logged each time with a traceback that grows with
 every raise (with 200 users and 20 resets: 700 tracebacks, 3.8 MB of log, seconds of a stalled
-loop; now one "Could not write to client." per failed user).
+loop; now one "Could not write to client." per failed user, or a few: one per broadcast that
+was writing to it as it failed).
 """
 import asyncio
 import logging
