@@ -89,7 +89,7 @@ def _main(argv: list[str] | None) -> int:
         if not args.no_progress:
             from tqdm import tqdm
 
-            tqdm.monitor_interval = 0  # no monitor thread: the process pools fork (before 3.14)
+            tqdm.monitor_interval = 0  # no monitor thread beside the process pools, which fork
             bar = tqdm(total=0, unit="call", dynamic_ncols=True, file=sys.stderr)
         try:
             for name in names:
