@@ -20,10 +20,10 @@ import psutil
 import pytest
 
 from tests.support import REPO, free_port
-from util.tools.book_databases import BOOK_DATABASES, ensure_database
+from util.tools.book_databases import BOOK_DATABASES, copy_database, ensure_database
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.example_site import ExampleSite
-from util.tools.postgres_client import Postgres, identifier
+from util.tools.postgres_client import Postgres
 
 WORK_TREE = pytest.StashKey[set]()
 STAND_IN_LATENCY = 0.5  # seconds: long enough that sequential and concurrent runs differ clearly
@@ -114,23 +114,6 @@ def loaded_template(postgres):
         asyncio.run(postgres.drop_database(name))
 
 
-async def _copy_database(pg: Postgres, template: str, name: str) -> None:
-    """CREATE DATABASE name TEMPLATE template, with the template's comment (the loaders that
-    filled it, util.tools.book_databases' record), which a copy does not inherit."""
-    connection = await pg.connect()
-    try:
-        comment = await connection.fetchval(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
-            template)
-        await connection.execute(f'CREATE DATABASE "{identifier(name)}" '
-                                 f'TEMPLATE "{identifier(template)}"')
-        if comment:
-            quoted = "'" + comment.replace("'", "''") + "'"
-            await connection.execute(f'COMMENT ON DATABASE "{identifier(name)}" IS {quoted}')
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(scope="module")
 def make_database(postgres, loaded_template, request):
     """Make throwaway databases for this test module: make_database("products", load=True)
@@ -142,7 +125,7 @@ def make_database(postgres, loaded_template, request):
     def make(book_name: str = "products", load: bool = False) -> Database:
         name = f"test_{book_name}_{uuid.uuid4().hex[:10]}"
         if load:
-            asyncio.run(_copy_database(postgres, loaded_template(book_name), name))
+            asyncio.run(copy_database(postgres, loaded_template(book_name), name))
         else:
             asyncio.run(postgres.create_database(name))
         env = postgres.env() | BOOK_DATABASES[book_name].env(name)

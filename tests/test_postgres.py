@@ -13,7 +13,9 @@ from tests.support import free_port, run_listing
 from util.tools.book_databases import (
     BOOK_DATABASES,
     BookDatabase,
+    copy_database,
     ensure_database,
+    prepare_for_listing,
     record_loader_run,
 )
 from util.tools.embedded_postgres import EmbeddedPostgres
@@ -99,3 +101,17 @@ def test_loaders_stop_before_the_listing_being_run_and_resume_later(postgres, ma
     assert ran == ["chapter_05.listing_5_6"], "5.5 was recorded as run by the reader"
     assert database.fetch("SELECT count(*) AS n FROM brand")[0]["n"] == 100
     assert database.fetch("SELECT count(*) AS n FROM sku")[0]["n"] == 100_000
+
+
+def test_a_copy_of_a_filled_database_keeps_its_rows_and_its_record_of_the_loaders(
+        postgres, make_database):
+    filled = make_database("products", load=True)
+    copy = make_database("products")
+    asyncio.run(postgres.drop_database(copy.name))
+    asyncio.run(copy_database(postgres, filled.name, copy.name))
+    assert copy.fetch("SELECT count(*) AS n FROM sku")[0]["n"] == 100_000
+    assert asyncio.run(ensure_database(postgres, copy.name, book_name="products")) == []
+    # made by util, not the reader's own: so it may be dropped and filled up to 5.5
+    prepared = asyncio.run(prepare_for_listing(postgres, copy.name, "products",
+                                               "chapter_05.listing_5_5"))
+    assert prepared.ran == ("chapter_05.listing_5_3",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -121,12 +122,17 @@ def test_12_4_row_says_how_to_see_the_relative_link_error():
 
 # Ctrl-C in a terminal: what one press and a second press do ------------------------------------
 
-def spawn(listing: str) -> pexpect.spawn:
-    """A listing in a pty, as from a shell (no PYTHONUNBUFFERED): Ctrl-C is sendintr()."""
+def spawn(listing: str, shell_around: str | None = None) -> pexpect.spawn:
+    """A listing in a pty, as from a shell (no PYTHONUNBUFFERED): Ctrl-C is sendintr().
+    `shell_around`, a bash command with {listing} in it, runs the listing inside that command
+    instead."""
     env = listing_env({"PYTHON_COLORS": "0"})  # 3.13 colours tracebacks at a terminal
     env.pop("PYTHONUNBUFFERED", None)
-    return pexpect.spawn(sys.executable, ["-m", module_name(listing)], env=env, cwd=str(REPO),
-                         encoding="utf-8", timeout=20, dimensions=(24, 200))
+    command = [sys.executable, "-m", module_name(listing)]
+    if shell_around:
+        command = ["bash", "-c", shell_around.format(listing=shlex.join(command))]
+    return pexpect.spawn(command[0], command[1:], env=env, cwd=str(REPO), encoding="utf-8",
+                         timeout=20, dimensions=(24, 200))
 
 
 def still_running_after(child: pexpect.spawn, seconds: float) -> str:
@@ -202,12 +208,7 @@ def test_13_5_one_ctrl_c_ends_both_with_three_tangled_tracebacks_as_the_readme_s
     assert "three tracebacks" in row and "three tracebacks" in docstring("13.5")
     # From a shell, as the reader runs it: were 13.5 the terminal's session leader (pexpect's
     # default), its exit would hang up the terminal and kill 13.4 in the middle of its traceback.
-    env = listing_env({"PYTHON_COLORS": "0"})  # 3.13 colours tracebacks at a terminal
-    env.pop("PYTHONUNBUFFERED", None)
-    shell = pexpect.spawn("bash", ["-c", f"trap : INT; {sys.executable} -m {module_name('13.5')}; "
-                                         "echo exit status $?; read"],
-                          env=env, cwd=str(REPO), encoding="utf-8", timeout=20,
-                          dimensions=(24, 200))
+    shell = spawn("13.5", shell_around="trap : INT; {listing}; echo exit status $?; read")
     try:
         shell.expect(r"Process pid is: (\d+)")
         pid = int(shell.match[1])

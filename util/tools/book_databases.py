@@ -142,6 +142,15 @@ async def record_loader_run(pg: Postgres, name: str, module: str) -> None:
         await _record_loaded(pg, name, [*done, module])
 
 
+async def copy_database(pg: Postgres, source: str, name: str) -> None:
+    """Create database `name` as a copy of database `source`, with its record of the loaders
+    that ran (a copy does not inherit the comment that holds it)."""
+    await pg.create_database(name, template=source)
+    done = await _loaded(pg, source)
+    if done is not None:
+        await _record_loaded(pg, name, done)
+
+
 async def _loaded(pg: Postgres, name: str) -> list[str] | None:
     connection = await pg.connect(name)
     try:

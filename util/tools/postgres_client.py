@@ -63,12 +63,14 @@ class Postgres:
         finally:
             await connection.close()
 
-    async def create_database(self, name: str) -> bool:
-        """Create database `name` unless it exists; True when it was created."""
+    async def create_database(self, name: str, template: str | None = None) -> bool:
+        """Create database `name` unless it exists, as a copy of database `template` if given;
+        True when it was created."""
+        copy_of = f' TEMPLATE "{identifier(template)}"' if template else ""
         connection = await self.connect()
         try:
             try:
-                await connection.execute(f'CREATE DATABASE "{identifier(name)}"')
+                await connection.execute(f'CREATE DATABASE "{identifier(name)}"{copy_of}')
             except asyncpg.DuplicateDatabaseError:
                 return False
             return True
