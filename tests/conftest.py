@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.support import REPO, free_port
+from tests.support import REPO, free_port, unique_database_name
+from tests.support.run_wide import RUN_FOLDER, run_folder, run_lock
 from util.tools.book_databases import BOOK_DATABASES, copy_database, ensure_database
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.example_site import ExampleSite
@@ -59,19 +58,13 @@ def example_site_factory():
         site.stop()
 
 
-RUN_FOLDER = "ASYNCIO_BOOK_TEST_RUN"  # environment: the folder a run's workers share
-
-
-@contextlib.contextmanager
-def run_lock(name: str):
-    """Hold the run-wide lock `name` (one xdist worker at a time)."""
-    with open(Path(os.environ[RUN_FOLDER]) / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def _shared_postgres_record() -> Path:
-    return Path(os.environ[RUN_FOLDER]) / "postgres.json"
+def _run_postgres() -> EmbeddedPostgres | None:
+    """The run's embedded Postgres, once a worker has started it."""
+    record = run_folder() / "postgres.json"
+    if not record.exists():
+        return None
+    known = json.loads(record.read_text())
+    return EmbeddedPostgres(port=known["port"], data_dir=Path(known["data_dir"]), fast=True)
 
 
 @pytest.fixture(scope="session")
@@ -83,16 +76,14 @@ def postgres():
         configured = Postgres()
         if configured.listening():
             return configured
-    record = _shared_postgres_record()
     with run_lock("postgres"):
-        if record.exists():
-            known = json.loads(record.read_text())
-            return EmbeddedPostgres(port=known["port"], data_dir=Path(known["data_dir"]),
-                                    fast=True)
-        server = EmbeddedPostgres(port=free_port(), data_dir=record.parent / "pg" / "data",
+        if server := _run_postgres():
+            return server
+        server = EmbeddedPostgres(port=free_port(), data_dir=run_folder() / "pg" / "data",
                                   fast=True)
         server.start()
-        record.write_text(json.dumps({"port": server.port, "data_dir": str(server.data_dir)}))
+        (run_folder() / "postgres.json").write_text(
+            json.dumps({"port": server.port, "data_dir": str(server.data_dir)}))
         return server
 
 
@@ -122,7 +113,7 @@ def loaded_template(postgres):
     """loaded_template("products"): the name of a database filled like the book's, once per
     run, shared by the workers; make_database copies it, in a fraction of a second where the
     loaders take seconds (100,000 SKUs). Dropped by the controller at the end."""
-    folder = Path(os.environ[RUN_FOLDER])
+    folder = run_folder()
     ready: set[str] = set()  # the templates this worker knows are full
 
     def template(book_name: str) -> str:
@@ -147,7 +138,7 @@ def make_database(postgres, loaded_template, request):
     made: list[Database] = []
 
     def make(book_name: str = "products", load: bool = False) -> Database:
-        name = f"test_{book_name}_{uuid.uuid4().hex[:10]}"
+        name = unique_database_name(book_name)
         if load:
             asyncio.run(copy_database(postgres, loaded_template(book_name), name))
         else:
@@ -216,16 +207,14 @@ def pytest_unconfigure(config):
     made on a Postgres the PG* variables named, remove the run's folder."""
     if hasattr(config, "workerinput") or RUN_FOLDER not in os.environ:
         return
-    folder = Path(os.environ.pop(RUN_FOLDER))
-    record = folder / "postgres.json"
-    if record.exists():
-        known = json.loads(record.read_text())
-        EmbeddedPostgres(port=known["port"], data_dir=Path(known["data_dir"])).stop()
-    elif (folder / "templates").exists():
+    templates = run_folder() / "templates"
+    if server := _run_postgres():
+        server.stop()
+    elif templates.exists():
         configured = Postgres()
-        for name in set((folder / "templates").read_text().split()):
+        for name in set(templates.read_text().split()):
             asyncio.run(configured.drop_database(name))
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(os.environ.pop(RUN_FOLDER), ignore_errors=True)
 
 
 def pytest_sessionstart(session):

@@ -3,6 +3,7 @@ command line's answers to bad input. No test asserts a speed-up: only that every
 measured, ratios are positive and no side beats its ideal by more than the noise."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import os
@@ -15,8 +16,10 @@ import pytest
 from benchmarks import ORDER, load, report
 from benchmarks.common import Comparison, Size
 from benchmarks.load import server
-from benchmarks.services import Services
+from benchmarks.services import PRODUCTS, Services
 from tests.support import REPO, free_port
+from tests.support.run_wide import run_lock
+from util.tools.book_databases import copy_database
 
 NOISE = 0.10  # how far a measurement may beat its ideal (clock and scheduling jitter)
 # The cpu and postgres comparisons fork their process pools, as 6.8 and 6.15 do on Linux before
@@ -28,7 +31,12 @@ pytestmark = pytest.mark.filterwarnings(
 
 
 @pytest.fixture(scope="module")
-def services(postgres):
+def services(postgres, loaded_template):
+    """The benchmarks' services on the tests' Postgres, its products database (one name, for the
+    run's workers that share that server) copied from the filled template once."""
+    with run_lock("benchmarks-products"):
+        if not asyncio.run(postgres.database_exists(PRODUCTS)):
+            asyncio.run(copy_database(postgres, loaded_template("products"), PRODUCTS))
     with Services(postgres_address=(postgres.host, postgres.port)) as running:
         yield running
 

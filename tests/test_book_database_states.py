@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.support import free_port
+from tests.support import free_port, unique_database_name
 from tests.test_cli import assert_clean_error, cli
 
 STATES = {
@@ -20,7 +20,7 @@ STATES = {
 def products(postgres, tmp_path):
     """The environment of a run with a products database of its own name (not yet made) on the
     tests' Postgres; dropped after."""
-    name = f"test_products_states_{free_port()}"
+    name = unique_database_name("products_states")
     env = postgres.env() | {"PRODUCTS_DB": name, "ASYNCIO_DATA_DIR": str(tmp_path),
                             "EXAMPLE_PORT": str(free_port())}
     yield env

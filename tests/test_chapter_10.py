@@ -34,6 +34,7 @@ from tests.support import (
     ok,
     run_listing,
     run_program,
+    unique_database_name,
     wait_until,
 )
 from util.tools.processes import port_open
@@ -565,9 +566,9 @@ def test_10_8_with_the_real_services_degrades_as_each_one_hangs_or_goes_down(
 @pytest.mark.listing("10.8")
 def test_util_run_10_8_starts_the_four_services_with_their_databases_and_stops_them(
         postgres, tmp_path):
-    suffix = free_port()
-    databases = {"PRODUCTS_DB": f"test_products_{suffix}", "CART_DB": f"test_cart_{suffix}",
-                 "FAVORITES_DB": f"test_favorites_{suffix}"}
+    databases = {"PRODUCTS_DB": unique_database_name("products"),
+                 "CART_DB": unique_database_name("cart"),
+                 "FAVORITES_DB": unique_database_name("favorites")}
     ports = {name: free_port() for name in ("SERVER_PORT", "INVENTORY_PORT", "FAVORITES_PORT",
                                             "CART_PORT", "SERVICE_PORT")}
     env = (postgres.env() | databases | {name: str(port) for name, port in ports.items()}

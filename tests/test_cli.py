@@ -24,6 +24,7 @@ from tests.support import (
     listing_env,
     run_listing,
     run_program,
+    unique_database_name,
     wait_for_port,
 )
 from util.tools.embedded_postgres import EmbeddedPostgres
@@ -202,7 +203,7 @@ def test_run_5_3_on_an_empty_machine_builds_the_schema_itself_then_5_7_fills_the
 
 def test_run_uses_a_postgres_already_listening_as_docker_compose_would_provide(
         postgres, cli_env):
-    env = cli_env | postgres.env() | {"PRODUCTS_DB": f"test_products_{free_port()}"}
+    env = cli_env | postgres.env() | {"PRODUCTS_DB": unique_database_name("products")}
     try:
         result = cli("run", "5.7", env=env, timeout=120)
         assert result.returncode == 0, result

@@ -3,6 +3,8 @@
 - processes: running a module as a reader does (`Program`, `Listing`, `run_program`,
   `run_listing`, `Run`, `ok`, `listing_env`, `module_name`);
 - network: free ports, waiting for one, `connect` with retries, `echo`;
+- databases: `unique_database_name`, for the Postgres a run's workers share;
+- run_wide: the folder and locks a run's xdist workers share (import tests.support.run_wide);
 - timing: `assert_about`, every wall-clock window, widened by TIMING_SLACK;
 - waiting: util's one `wait_until`, and `wait_for_stderr` / `wait_for_stdout` on a program;
 - async_timed: util.async_timed's lines without addresses and times;
@@ -11,6 +13,7 @@
 - django_project: chapter 9's Django project set up in the test's process.
 """
 from tests.support.async_timed import async_timed_shape
+from tests.support.databases import unique_database_name
 from tests.support.network import connect, echo, free_port, receive, wait_for_port
 from tests.support.processes import (
     REPO,
@@ -28,8 +31,6 @@ from tests.support.timing import assert_about
 from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wait_until
 
 __all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "assert_about", "async_timed_shape",
-           "connect",
-           "echo", "free_port", "listing_env", "module_name", "ok", "receive",
-           "run_listing", "run_program", "start_server", "wait_for_port", "wait_for_stderr",
-           "wait_for_stdout",
-           "wait_until"]
+           "connect", "echo", "free_port", "listing_env", "module_name", "ok", "receive",
+           "run_listing", "run_program", "start_server", "unique_database_name", "wait_for_port",
+           "wait_for_stderr", "wait_for_stdout", "wait_until"]
