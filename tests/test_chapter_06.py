@@ -50,6 +50,7 @@ from tests.support import (
     run_listing,
     wait_until,
 )
+from tests.support.run_wide import run_folder, run_lock
 
 CPUS = os.cpu_count() or 1
 FLOAT = r"\d+(?:\.\d+)?(?:e-?\d+)?"
@@ -110,15 +111,18 @@ if os.environ.get("CH06_TRACE_CALLS") or os.environ.get("CH06_SLOW_CALLS"):
 
 
 @pytest.fixture(scope="module")
-def ngram(tmp_path_factory) -> Path:
-    """The synthetic Ngram file at its default size (1,000,000 lines, seed 2012)."""
-    path = tmp_path_factory.mktemp("ngram") / make_data.FILE_NAME
-    result = subprocess.run([sys.executable, "-m", "chapter_06.make_data", "--output", str(path)],
-                            cwd=REPO, env=listing_env(), capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == (f"made {path}: 1,000,000 lines (seed 2012); "
-                             "Aardvark appears 15209 times\n")
+def ngram() -> Path:
+    """The synthetic Ngram file at its default size (1,000,000 lines, seed 2012), made once per
+    run by the first worker that needs it (the tests only read it)."""
+    path = run_folder() / "ngram" / make_data.FILE_NAME
+    with run_lock("ngram"):
+        if not path.exists():
+            result = subprocess.run(
+                [sys.executable, "-m", "chapter_06.make_data", "--output", str(path)], cwd=REPO,
+                env=listing_env(), capture_output=True, text=True, timeout=120)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout == (f"made {path}: 1,000,000 lines (seed 2012); "
+                                     "Aardvark appears 15209 times\n")
     return path
 
 
