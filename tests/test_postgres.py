@@ -115,3 +115,23 @@ def test_a_copy_of_a_filled_database_keeps_its_rows_and_its_record_of_the_loader
     prepared = asyncio.run(prepare_for_listing(postgres, copy.name, "products",
                                                "chapter_05.listing_5_5"))
     assert prepared.ran == ("chapter_05.listing_5_3",)
+
+
+def test_a_database_is_copied_without_a_session_in_it(postgres, make_database):
+    """The loaders' record is read and written from the maintenance database: a session in the
+    source would make another CREATE DATABASE … TEMPLATE of it fail (the run's workers all
+    copy the one template). A source that takes no connections shows it."""
+    source = make_database("cart", load=True)
+    copy = make_database("cart")
+    asyncio.run(postgres.drop_database(copy.name))
+
+    async def refuse_connections():
+        connection = await postgres.connect()
+        try:
+            await connection.execute(f'ALTER DATABASE "{source.name}" ALLOW_CONNECTIONS false')
+        finally:
+            await connection.close()
+
+    asyncio.run(refuse_connections())
+    asyncio.run(copy_database(postgres, source.name, copy.name))
+    assert copy.fetch("SELECT count(*) AS n FROM user_cart")[0]["n"] == 6

@@ -151,8 +151,10 @@ async def copy_database(pg: Postgres, source: str, name: str) -> None:
         await _record_loaded(pg, name, done)
 
 
+# The record is read and written from the server's maintenance database, never from the
+# database itself: a session in it would make CREATE DATABASE … TEMPLATE of it fail.
 async def _loaded(pg: Postgres, name: str) -> list[str] | None:
-    connection = await pg.connect(name)
+    connection = await pg.connect()
     try:
         comment = await connection.fetchval(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1",
@@ -165,7 +167,7 @@ async def _loaded(pg: Postgres, name: str) -> list[str] | None:
 
 
 async def _record_loaded(pg: Postgres, name: str, modules: list[str]) -> None:
-    connection = await pg.connect(name)
+    connection = await pg.connect()
     try:
         comment = (LOADED + ",".join(modules)).replace("'", "''")
         await connection.execute(f'COMMENT ON DATABASE "{identifier(name)}" IS \'{comment}\'')
