@@ -186,9 +186,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: two workers per CPU (at most 16, each with its own Postgres). Most tests wait
-    on a listing's sleeps, sockets and children, not the CPU: on 2 cores, 2 workers took 11 min
-    and 4 took 6.9 min, using 1.4 of the 2 cores."""
+    """`-n auto`: two workers per CPU (at most 16). Most tests wait on a listing's sleeps,
+    sockets and children, not the CPU: on 2 cores, 2 workers took 11 min, 4 took 6.5 min (the
+    machine 90% busy, Postgres included) and 6 no less, with more timing failures."""
     return min(16, 2 * len(os.sched_getaffinity(0)))
 
 
@@ -200,6 +200,13 @@ def pytest_configure(config):
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if not hasattr(config, "workerinput"):  # the controller (or the only process): a new run
         os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="asyncio-book-tests-")
+        # SIGTERM (a CI job cancelled) ends the run as Ctrl-C does, so pytest_unconfigure
+        # still stops the run's Postgres
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def pytest_unconfigure(config):

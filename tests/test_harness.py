@@ -1,0 +1,42 @@
+"""The test harness itself: a run's one Postgres is stopped however the run ends."""
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.support import REPO, listing_env, wait_until
+from util.tools.embedded_postgres import EmbeddedPostgres
+from util.tools.processes import port_open
+
+
+def test_a_run_ended_by_sigterm_stops_its_postgres_and_removes_its_folder():
+    """A cancelled CI job sends SIGTERM: the controller ends the run as Ctrl-C does, and its
+    pytest_unconfigure stops the Postgres the workers shared (it daemonized out of the tree)."""
+    temporary = Path(tempfile.mkdtemp(prefix="asyncio-book-harness-"))
+    temporary.chmod(0o755)  # the embedded Postgres runs as another user when we are root
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "tests/test_chapter_05.py", "--listing", "5.8",
+         "-n", "1", "-q"], cwd=REPO, env=listing_env({"TMPDIR": str(temporary)}),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    record = None
+    try:
+        records = lambda: list(temporary.glob("asyncio-book-tests-*/postgres.json"))  # noqa: E731
+        record = wait_until(records, 120, "the run's Postgres started",
+                            give_up=lambda: run.poll() is not None)[0]
+        port = json.loads(record.read_text())["port"]
+        assert port_open("127.0.0.1", port)
+        run.send_signal(signal.SIGTERM)
+        output, _ = run.communicate(timeout=60)
+        assert run.returncode != 0, output
+        assert not port_open("127.0.0.1", port), output
+        assert not list(temporary.glob("asyncio-book-tests-*")), "the run's folder is removed"
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.communicate()
+        if record is not None:  # left running when the harness failed: stopped here
+            EmbeddedPostgres(port=0, data_dir=record.parent / "pg" / "data").stop()
+        shutil.rmtree(temporary)  # pytest's own basetemp is in it
