@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-import socket
 import statistics
 import sys
 import time
@@ -266,12 +265,6 @@ def quiet() -> Iterator[None]:
     """Throw away what the listings print (their print lines are not what is measured)."""
     with contextlib.redirect_stdout(_Discard()):
         yield
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def python() -> str:

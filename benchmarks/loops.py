@@ -23,10 +23,10 @@ from benchmarks.common import (
     Side,
     Size,
     curve,
-    free_port,
     interleave,
 )
 from benchmarks.load import Measured, Running, loadgen, server
+from util.tools.processes import free_port
 
 NAME = "loops"
 TITLE = "Echo servers (3.8, 8.12): messages per second, default loop vs uvloop"

@@ -23,10 +23,10 @@ from benchmarks.common import (
     Side,
     Size,
     curve,
-    free_port,
     interleave,
 )
 from benchmarks.load import Measured, have_wrk, http_load, server
+from util.tools.processes import free_port
 
 NAME = "servers"
 TITLE = "Web servers serving /brands: aiohttp, Starlette, Flask, Django async"

@@ -13,13 +13,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.common import BenchmarkError, free_port
+from benchmarks.common import BenchmarkError
 from util import settings
 from util.tools.book_databases import BOOK_DATABASES, ensure_database
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.errors import ReaderError
 from util.tools.example_site import ExampleSite
 from util.tools.postgres_client import Postgres
+from util.tools.processes import free_port
 
 DATA_DIR = settings.DATA_DIR / "benchmarks" / "postgres"
 PRODUCTS = "products_benchmarks"  # the benchmarks' own copy of the book's products database

@@ -1,4 +1,5 @@
-"""The test harness itself: a run's one Postgres is stopped however the run ends."""
+"""The test harness itself: a run's one Postgres is stopped however the run ends; free ports
+no outgoing connection takes."""
 import json
 import shutil
 import signal
@@ -40,3 +41,35 @@ def test_a_run_ended_by_sigterm_stops_its_postgres_and_removes_its_folder():
         if record is not None:  # left running when the harness failed: stopped here
             EmbeddedPostgres(port=0, data_dir=record.parent / "pg" / "data").stop()
         shutil.rmtree(temporary)  # pytest's own basetemp is in it
+
+
+FREE_PORTS_PROBE = """
+import json, socket
+from util.tools.processes import free_port
+first = free_port()
+taken = socket.socket()
+taken.bind(("127.0.0.1", first + 1))  # the next in turn, unless the slice wraps there
+later = [free_port() for _ in range(20)]
+print(json.dumps([first, first + 1, later]))
+"""
+
+
+def test_free_ports_lie_below_the_ephemeral_range_in_a_slice_per_worker():
+    """bind(0) hands out an ephemeral port, which any outgoing connection may take before the
+    server binds it: free_port draws below that range, each xdist worker from its own slice,
+    in turn, skipping a port that is taken."""
+    ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    slices = []
+    for worker in ("gw0", "gw5"):
+        result = subprocess.run([sys.executable, "-c", FREE_PORTS_PROBE], cwd=REPO,
+                                env=listing_env({"PYTEST_XDIST_WORKER": worker}),
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0, result.stderr
+        first, taken, later = json.loads(result.stdout)
+        ports = [first, *later]
+        assert all(port < ephemeral_low for port in ports), ports
+        assert len(set(ports)) == len(ports), "never the same port twice in a row"
+        if first % 1000 != 999:  # the slice does not wrap there
+            assert taken not in later, "a taken port is skipped"
+        slices.append({port // 1000 for port in ports})
+    assert not slices[0] & slices[1], "two workers never draw from the same slice"

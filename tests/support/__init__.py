@@ -2,7 +2,7 @@
 
 - processes: running a module as a reader does (`Program`, `Listing`, `run_program`,
   `run_listing`, `Run`, `ok`, `listing_env`, `module_name`);
-- network: free ports, waiting for one, `connect` with retries, `echo`;
+- network: waiting for a port, `connect` with retries, `echo` (free ports: util.tools.processes);
 - databases: `unique_database_name`, for the Postgres a run's workers share;
 - run_wide: the folder and locks a run's xdist workers share (import tests.support.run_wide);
 - timing: `assert_about`, every wall-clock window, widened by TIMING_SLACK;
@@ -14,7 +14,7 @@
 """
 from tests.support.async_timed import async_timed_shape
 from tests.support.databases import unique_database_name
-from tests.support.network import connect, echo, free_port, receive, wait_for_port
+from tests.support.network import connect, echo, receive, wait_for_port
 from tests.support.processes import (
     REPO,
     Listing,
@@ -29,6 +29,7 @@ from tests.support.processes import (
 )
 from tests.support.timing import assert_about
 from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wait_until
+from util.tools.processes import free_port
 
 __all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "assert_about", "async_timed_shape",
            "connect", "echo", "free_port", "listing_env", "module_name", "ok", "receive",

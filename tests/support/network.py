@@ -15,12 +15,6 @@ class Watched(Protocol):
     def running(self) -> bool: ...
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
 def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 20,
                   process: subprocess.Popen | None = None) -> None:
     """Wait until something accepts connections on host:port (fails early if `process`

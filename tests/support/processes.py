@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from tests.support.network import free_port, wait_for_port
+from tests.support.network import wait_for_port
 from util.settings import REPO
-from util.tools.processes import Timeout, listening_ports, wait_until
+from util.tools.processes import Timeout, free_port, listening_ports, wait_until
 
 T = TypeVar("T")
 LISTING_NUMBER = re.compile(r"(\d+)\.(\d+)(_\w+)?")

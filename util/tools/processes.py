@@ -1,9 +1,13 @@
 """Processes and ports: one port check, one wait, one way to stop a process."""
 from __future__ import annotations
 
+import itertools
+import os
+import random
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 
 
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
@@ -13,6 +17,37 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
+
+
+# free_port draws below the kernel's ephemeral range (where bind(0) draws, and every outgoing
+# connection too), each process from a slice of its own: an xdist worker "gwN" from slice N+1
+FREE_PORTS = range(15000, 32000)
+FREE_PORT_SLICE = 1000
+_handed_out: Iterator[int] | None = None
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on, for a server about to start. Not bind(0)'s: an outgoing
+    connection may take that ephemeral port before the server binds it (seen: "address already
+    in use" while the test suite's clients connected). Ports are handed out in turn from this
+    process's slice, so test workers never draw each other's, nor one twice in a row."""
+    global _handed_out
+    if _handed_out is None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        slot = int(worker[2:]) + 1 if worker.startswith("gw") and worker[2:].isdigit() else 0
+        slots = len(FREE_PORTS) // FREE_PORT_SLICE
+        first = FREE_PORTS.start + (slot % slots) * FREE_PORT_SLICE
+        start = random.randrange(FREE_PORT_SLICE)
+        _handed_out = itertools.cycle([first + (start + i) % FREE_PORT_SLICE
+                                       for i in range(FREE_PORT_SLICE)])
+    for port in itertools.islice(_handed_out, FREE_PORT_SLICE):
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise OSError(f"no free port left in this process's slice on {host}")
 
 
 def listening_ports(pid: int) -> set[int]:

@@ -10,7 +10,6 @@ rewritten all the same).
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from util.settings import REPO
 from util.tools import listing_index
+from util.tools.processes import free_port
 
 LATENCY = 0.5  # seconds: the stand-in's answer time in the pictures
 SECTION = "## Timelines"
@@ -82,12 +82,6 @@ PICTURES = (
                     "there are CPUs: each task waits its turn, then waits for its gpg.",
             args=("20",)),
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def picture_path(info: listing_index.ListingInfo) -> Path:
