@@ -23,7 +23,11 @@ with the book's gather, a hung child, or a failure in one task, leaves gpg proce
 after the program has moved on. Here every exit path (success, timeout, a sibling's failure,
 Ctrl-C) goes through the kill-and-wait, and the group guarantees no encryption outlives main.
 What to watch out for: kill() then `await process.wait()`; without the wait the child stays a
-zombie until the event loop notices.
+zombie until the event loop notices. And that wait can itself be cancelled: the task whose own
+timeout fired is cancelled again by the group while it waits. Cut short there, the process's
+transport outlives the loop and Python prints "Exception ignored in ... BaseSubprocessTransport
+.__del__ ... Event loop is closed" after the run, so kill_and_wait finishes the wait first and
+raises the cancellation afterwards.
 """
 import asyncio
 import os
@@ -32,8 +36,25 @@ import string
 import sys
 import time
 from asyncio import Semaphore
+from asyncio.subprocess import Process
 
 from chapter_13.gnupg_home import throwaway_gnupg_home
+
+
+async def kill_and_wait(process: Process) -> None:
+    """Kill the process if it still runs and wait until asyncio has let it go. A cancellation
+    meanwhile (the group's, after this task's own timeout) is raised only after that."""
+    if process.returncode is None:
+        process.kill()
+    cancelled = None
+    while True:
+        try:
+            await process.wait()
+            break
+        except asyncio.CancelledError as error:
+            cancelled = error
+    if cancelled is not None:
+        raise cancelled
 
 
 async def encrypt(sem: Semaphore, text: str, timeout: float) -> bytes:
@@ -48,9 +69,7 @@ async def encrypt(sem: Semaphore, text: str, timeout: float) -> bytes:
                 stdout, _ = await process.communicate(text.encode())
             return stdout
         finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            await kill_and_wait(process)
 
 
 async def main(text_count: int = 1000, timeout: float = 30) -> int:

@@ -82,8 +82,10 @@ def postgres():
         server = EmbeddedPostgres(port=free_port(), data_dir=run_folder() / "pg" / "data",
                                   fast=True)
         server.start()
-        (run_folder() / "postgres.json").write_text(
-            json.dumps({"port": server.port, "data_dir": str(server.data_dir)}))
+        # Whole or not at all: the controller and tests/test_harness.py read it without the lock.
+        written = run_folder() / "postgres.json.new"
+        written.write_text(json.dumps({"port": server.port, "data_dir": str(server.data_dir)}))
+        written.replace(run_folder() / "postgres.json")
         return server
 
 
