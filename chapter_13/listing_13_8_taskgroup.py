@@ -12,7 +12,8 @@ succeed: `python -m util run 13.8_taskgroup 20 0.001`. Arguments: how many texts
 book's 1000) and the timeout in seconds.
 
 What changed: asyncio.TaskGroup instead of gather, asyncio.timeout around communicate()
-instead of no bound at all, and a `finally` that kills the process if it is still running.
+instead of no bound at all, and a `finally` that kills the process if it is still running and
+waits for it (kill_and_wait).
 As in 13.7, gpg runs in a throwaway GnuPG home (chapter_13/gnupg_home.py) whose gpg-agent is
 stopped afterwards.
 

@@ -315,7 +315,10 @@ def test_2_16_reports_the_time_when_the_coroutine_is_cancelled(async_timed, caps
     assert len(lines) == 2 and lines[0].startswith("starting <function ")
     finished = re.fullmatch(r"finished <function .*sleeper at 0x[0-9a-f]+> in (\d+\.\d{4}) "
                             r"second\(s\)", lines[1])
-    assert finished and 0.1 <= float(finished[1]) < 0.5
+    assert finished
+    # From the sleeper's start, which comes a moment after main's 0.1 s sleep began (0.0995 s
+    # seen under load), to the cancellation: about 0.1 s, not the 10 s it would have slept.
+    assert_about(float(finished[1]), 0.1, early=0.01, late=0.4)
 
 
 @pytest.mark.listing("2.17")

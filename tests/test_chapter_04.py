@@ -25,6 +25,7 @@ from tests.support import (
     assert_about,
     free_port,
     listing_env,
+    main_seconds,
     run_listing,
     wait_until,
 )
@@ -53,13 +54,6 @@ def expect_lines(lines: list[str], patterns: list[str]) -> list[re.Match]:
         assert match, f"line {number}: {line!r} does not match {pattern!r}"
         matches.append(match)
     return matches
-
-
-def main_seconds(lines: list[str]) -> float:
-    """main's own time, from its async_timed "finished" line."""
-    found = [float(m[1]) for line in lines if (m := re.fullmatch(FINISH_MAIN, line))]
-    assert len(found) == 1, lines
-    return found[0]
 
 
 def fetch_seconds(lines: list[str]) -> list[float]:

@@ -24,7 +24,15 @@ import psutil
 import pytest
 
 from chapter_13.listing_13_8_taskgroup import kill_and_wait
-from tests.support import Listing, connect, free_port, ok, run_listing, wait_until
+from tests.support import (
+    Listing,
+    connect,
+    free_port,
+    main_seconds,
+    ok,
+    run_listing,
+    wait_until,
+)
 from util.tools import listing_index as listings
 
 PY312 = pytest.mark.skipif(sys.version_info < (3, 12), reason="needs Python 3.12 or later")
@@ -53,11 +61,6 @@ def read_until(client: socket.socket, text: bytes, timeout: float = 10) -> bytes
             break
         data += chunk
     return data
-
-
-def main_seconds(run) -> float:
-    """main's own time, from its async_timed "finished" line (start-up time excluded)."""
-    return float(re.search(r"finished <function main at \w+> in ([\d.]+) second", run.stdout)[1])
 
 
 def gap(run, first: str, second: str) -> float:
@@ -273,7 +276,7 @@ def test_4_11_both_errors_arrive_together_and_the_good_request_is_cancelled(exam
                      "  NonHttpUrlClientError: python://bad2",
                      "Good request cancelled: True"]
     assert "200" not in re.sub(r"0x[0-9a-f]+", "", run.stdout)  # (an address may hold 200)
-    assert main_seconds(run) < 1.0  # no wait for the good request's round trip
+    assert main_seconds(run.lines) < 1.0  # no wait for the good request's round trip
 
 
 @pytest.mark.listing("4.12_taskgroup")
@@ -285,7 +288,7 @@ def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_
     assert "NonHttpUrlClientError: python://bad.com" in run.stderr
     # The two slow requests were cancelled in their 3 s delay: never reached the server.
     assert example_site.stats()["started"] == 0
-    assert main_seconds(run) < 1.0  # not the 3 s of the slow requests' delay
+    assert main_seconds(run.lines) < 1.0  # not the 3 s of the slow requests' delay
 
 
 # --- chapter 5 ----------------------------------------------------------------------------------

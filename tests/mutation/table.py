@@ -822,10 +822,17 @@ MUTANTS: list[Mutant] = [
       "two more gpg processes at once than there are CPUs"),
     M("13.8-no-semaphore", "    async with sem:\n        process: Process",
       "    if sem:\n        process: Process", "starts every gpg at once"),
-    M("13.8_taskgroup-no-kill",
-      "                process.kill()\n                await process.wait()",
-      "                pass", "leaves the timed-out gpg processes running",
+    M("13.8_taskgroup-no-kill", "            await kill_and_wait(process)", "            pass",
+      "leaves the timed-out gpg processes running", listing="13.8_taskgroup"),
+    M("13.8_taskgroup-wait-once",
+      "    cancelled = None\n    while True:\n        try:\n            await process.wait()\n"
+      "            break\n        except asyncio.CancelledError as error:\n"
+      "            cancelled = error\n    if cancelled is not None:\n        raise cancelled\n",
+      "    await process.wait()\n",
+      "a second cancellation cuts the wait short: the transport outlives the loop",
       listing="13.8_taskgroup"),
+    M("13.8_taskgroup-swallow-cancel", "    if cancelled is not None:\n        raise cancelled\n",
+      "", "swallows the group's cancellation", listing="13.8_taskgroup"),
     M("13.8_taskgroup-exit-code", "        print('Encryption timed out: every gpg killed')\n"
       "        return 1", "        print('Encryption timed out: every gpg killed')\n"
       "        return 0", "exits with 0 after a timeout", listing="13.8_taskgroup"),

@@ -7,12 +7,12 @@
 - run_wide: the folder and locks a run's xdist workers share (import tests.support.run_wide);
 - timing: `assert_about`, every wall-clock window, widened by TIMING_SLACK;
 - waiting: util's one `wait_until`, and `wait_for_stderr` / `wait_for_stdout` on a program;
-- async_timed: util.async_timed's lines without addresses and times;
+- async_timed: util.async_timed's lines without addresses and times, main's own time;
 - terminal: a VT100 `Screen` and a pty `Terminal` (import tests.support.terminal);
 - display: Xvfb, xdotool, X11 events and Tk's `send` (import tests.support.display);
 - django_project: chapter 9's Django project set up in the test's process.
 """
-from tests.support.async_timed import async_timed_shape
+from tests.support.async_timed import async_timed_shape, main_seconds
 from tests.support.databases import unique_database_name
 from tests.support.network import connect, echo, receive, wait_for_port
 from tests.support.processes import (
@@ -32,6 +32,6 @@ from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wai
 from util.tools.processes import free_port
 
 __all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "assert_about", "async_timed_shape",
-           "connect", "echo", "free_port", "listing_env", "module_name", "ok", "receive",
-           "run_listing", "run_program", "start_server", "unique_database_name", "wait_for_port",
-           "wait_for_stderr", "wait_for_stdout", "wait_until"]
+           "connect", "echo", "free_port", "listing_env", "main_seconds", "module_name", "ok",
+           "receive", "run_listing", "run_program", "start_server", "unique_database_name",
+           "wait_for_port", "wait_for_stderr", "wait_for_stdout", "wait_until"]

@@ -22,3 +22,11 @@ def async_timed_shape(lines: list[str]) -> tuple[list[str], list[float]]:
         else:
             shape.append(line)
     return shape, seconds
+
+
+def main_seconds(lines: list[str]) -> float:
+    """main's own time, from its one async_timed "finished" line (start-up time excluded)."""
+    found = [float(match[2]) for line in lines
+             if (match := ASYNC_TIMED_FINISH.fullmatch(line)) and match[1] == "main"]
+    assert len(found) == 1, lines
+    return found[0]
