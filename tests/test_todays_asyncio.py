@@ -518,8 +518,9 @@ def test_13_8_timeout_kills_every_gpg(gnupg_home):
     run = run_listing("13.8_taskgroup", "20", "0.001", env=gnupg_home, timeout=120)
     assert run.returncode == 1, run
     assert run.lines == ["Encryption timed out: every gpg killed"]
-    # Nothing after the run either: no transport outlives the loop (kill_and_wait, below).
-    assert run.stderr == "", run.stderr
+    # No error after the run either: no transport outlives the loop (kill_and_wait, below).
+    # (gpg's own lines, such as "gpg: waiting for lock", may share the stderr.)
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr, run.stderr
     # No gpg of this run is left behind (the book's gather would leave them running).
     assert gpg_processes(gnupg_home["GNUPGHOME"]) == []
 
