@@ -539,7 +539,9 @@ def test_13_8_kill_and_wait_finishes_its_wait_when_cancelled_again():
         reaping.cancel()
         with pytest.raises(asyncio.CancelledError):
             await reaping
-        return process.returncode
+        when_cancelled = process.returncode
+        await process.wait()  # a wrong kill_and_wait must not leak the transport into pytest
+        return when_cancelled
 
     assert asyncio.run(cancelled_while_reaping()) == -signal.SIGKILL
 
