@@ -669,6 +669,10 @@ MUTANTS: list[Mutant] = [
     M("10.10-retries", "        await retry(always_fail,\n                    max_retries=3,",
       "        await retry(always_fail,\n                    max_retries=2,",
       "two retries instead of three"),
+    M("10.10-timeout", "        await retry(always_timeout,\n                    max_retries=3,\n"
+      "                    timeout=.1,", "        await retry(always_timeout,\n"
+      "                    max_retries=3,\n                    timeout=.2,",
+      "cuts each hung attempt off at 0.2 s instead of 0.1 s"),
     M("10.11-threshold", "if self.current_failures >= self.max_failures:",
       "if self.current_failures > self.max_failures:", "opens one failure late"),
     M("10.11-window", "                    seconds=self.time_window):",
