@@ -24,6 +24,7 @@ TimeoutError, and `expired()` says so). What to watch out for: catch TimeoutErro
 import asyncio
 
 from util import delay
+from util.tools.companions import refuse_older_python
 
 
 async def main():
@@ -39,4 +40,5 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("2.12_timeout")
     asyncio.run(main())

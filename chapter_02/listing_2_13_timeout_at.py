@@ -23,6 +23,7 @@ deadlines are in the event loop's clock (`loop.time()`), not `time.time()`.
 import asyncio
 
 from util import delay
+from util.tools.companions import refuse_older_python
 
 
 async def main():
@@ -44,4 +45,5 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("2.13_timeout_at")
     asyncio.run(main())

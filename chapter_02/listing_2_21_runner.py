@@ -24,6 +24,8 @@ running loop, like asyncio.run.
 """
 import asyncio
 
+from util.tools.companions import refuse_older_python
+
 background_tasks = set()
 
 
@@ -43,6 +45,7 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("2.21_runner")
     with asyncio.Runner() as runner:
         first_loop = runner.run(main())
         second_loop = runner.run(main())

@@ -22,10 +22,9 @@ something up after create_task, before the first await) can break. Use it where 
 gain, not by default.
 """
 import asyncio
-import platform
-import sys
 
 from util import delay
+from util.tools.companions import refuse_older_python
 
 
 async def main():
@@ -37,7 +36,5 @@ async def main():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 12):
-        sys.exit(f"Listing 2.8 (today: eager tasks) needs Python 3.12 or later "
-                 f"(asyncio.eager_task_factory); this is Python {platform.python_version()}.")
+    refuse_older_python("2.8_eager")
     asyncio.run(main())

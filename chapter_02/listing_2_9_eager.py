@@ -20,10 +20,9 @@ changes (each "sleeping" line is printed inside its create_task call), and a tas
 suspends can finish before code after create_task had a chance to add callbacks or set up state.
 """
 import asyncio
-import platform
-import sys
 
 from util import delay
+from util.tools.companions import refuse_older_python
 
 CACHE = {"answer": 42}
 
@@ -51,7 +50,5 @@ async def main():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 12):
-        sys.exit(f"Listing 2.9 (today: eager tasks) needs Python 3.12 or later "
-                 f"(asyncio.eager_task_factory); this is Python {platform.python_version()}.")
+    refuse_older_python("2.9_eager")
     asyncio.run(main())

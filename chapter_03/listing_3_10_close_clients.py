@@ -16,7 +16,8 @@ What changed: Server.close_clients() closes every client transport of a server,
 Server.abort_clients() aborts them (drops unsent data); asyncio.TaskGroup supervises the
 handlers; asyncio.timeout bounds the grace period for all of them at once.
 
-Since: Python 3.13 (Server.close_clients, Server.abort_clients); 3.11 (TaskGroup, timeout).
+Since: Python 3.11, 3.13 (3.11: TaskGroup, timeout; 3.13: Server.close_clients,
+Server.abort_clients).
 
 Why it is better: the book keeps its own list of echo tasks, waits for them one by one with
 wait_for and relies on cancelling tasks to close sockets. Here the server knows its clients,
@@ -26,12 +27,11 @@ for every connection to end, so a server that never closes its clients never fin
 """
 import asyncio
 import logging
-import platform
 import signal
-import sys
 from asyncio import StreamReader, StreamWriter
 
 from util import settings
+from util.tools.companions import refuse_older_python
 
 GRACE_PERIOD = 2
 
@@ -77,7 +77,5 @@ async def main():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 13):
-        sys.exit(f"Listing 3.10 (today: close_clients) needs Python 3.13 or later "
-                 f"(Server.close_clients); this is Python {platform.python_version()}.")
+    refuse_older_python("3.10_close_clients")
     asyncio.run(main())

@@ -26,6 +26,7 @@ import asyncio
 import sys
 
 from util import delay
+from util.tools.companions import refuse_older_python
 
 
 async def main():
@@ -40,6 +41,7 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("3.9_runner")
     try:
         asyncio.run(main())
     except KeyboardInterrupt:

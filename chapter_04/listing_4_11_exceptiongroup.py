@@ -26,6 +26,7 @@ import aiohttp
 
 from chapter_04 import fetch_status
 from util import async_timed, settings
+from util.tools.companions import refuse_older_python
 
 
 @async_timed()
@@ -45,4 +46,5 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("4.11_exceptiongroup")
     asyncio.run(main())

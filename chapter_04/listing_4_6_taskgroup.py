@@ -30,6 +30,7 @@ import aiohttp
 
 from chapter_04 import fetch_status
 from util import async_timed, settings
+from util.tools.companions import refuse_older_python
 
 
 @async_timed()
@@ -45,4 +46,5 @@ async def main(bad_url: str | None = None):
 
 
 if __name__ == "__main__":
+    refuse_older_python("4.6_taskgroup")
     asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -20,13 +20,12 @@ checked without awaiting. What to watch out for: pass tasks, not bare coroutines
 recognise them: coroutines are wrapped in new tasks, which are what is yielded.
 """
 import asyncio
-import platform
-import sys
 
 import aiohttp
 
 from chapter_04 import fetch_status
 from util import async_timed, settings
+from util.tools.companions import refuse_older_python
 
 
 @async_timed()
@@ -45,7 +44,5 @@ async def main():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 13):
-        sys.exit(f"Listing 4.8 (today: async as_completed) needs Python 3.13 or later (async "
-                 f"iteration over asyncio.as_completed); this is Python {platform.python_version()}.")
+    refuse_older_python("4.8_as_completed")
     asyncio.run(main())

@@ -25,6 +25,7 @@ import asyncpg
 
 from chapter_05.listing_5_7 import query_product
 from util import settings
+from util.tools.companions import refuse_older_python
 
 
 async def main():
@@ -52,4 +53,5 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("5.7_taskgroup")
     asyncio.run(main())

@@ -28,6 +28,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 from chapter_06.listing_6_5 import countdown
+from util.tools.companions import refuse_older_python
 
 
 def countdown_in(count_from: int) -> tuple[int, int]:
@@ -50,4 +51,5 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("6.5_max_tasks_per_child")
     asyncio.run(main())

@@ -26,6 +26,7 @@ import contextvars
 
 from chapter_07.listing_7_5 import get_status_code
 from util import async_timed, settings
+from util.tools.companions import refuse_older_python
 
 request_id = contextvars.ContextVar('request_id', default=None)
 
@@ -50,4 +51,5 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("7.5_to_thread")
     asyncio.run(main())

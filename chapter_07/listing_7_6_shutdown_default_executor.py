@@ -15,9 +15,10 @@ What changed: `await loop.shutdown_default_executor(timeout)` bounds how long sh
 default executor may wait for its threads; asyncio.run and Runner call it with a 300 s timeout
 (constants.THREAD_JOIN_TIMEOUT), so a shorter bound needs a loop closed by hand.
 
-Since: Python 3.12 added the timeout parameter (the method exists since 3.9), but on 3.12.1 it is
-not honoured (observed: the call still waits for the thread, because it awaits the executor's
-shutdown before applying the timeout); it is from 3.13, which this companion therefore needs.
+Since: Python 3.12 (honoured from 3.13): 3.12 added the timeout parameter (the method exists
+since 3.9), but on 3.12.1 it is not honoured (observed: the call still waits for the thread,
+because it awaits the executor's shutdown before applying the timeout); it is from 3.13, which
+this companion therefore needs.
 
 Why it is better: a program's shutdown can no longer hang forever on a stuck blocking call in a
 thread; it can report it and move on (close connections, flush logs) while the thread is left
@@ -25,10 +26,10 @@ to finish. What to watch out for: the thread is abandoned, not stopped; anything
 the loop closed must not touch the loop.
 """
 import asyncio
-import platform
-import sys
 import threading
 import time
+
+from util.tools.companions import refuse_older_python
 
 blocking_call_done = threading.Event()
 
@@ -50,10 +51,7 @@ async def main():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 13):
-        sys.exit(f"Listing 7.6 (today: shutdown_default_executor) needs Python 3.13 or later "
-                 f"(a shutdown_default_executor timeout that is honoured); "
-                 f"this is Python {platform.python_version()}.")
+    refuse_older_python("7.6_shutdown_default_executor")
     started = time.monotonic()
     loop = asyncio.new_event_loop()
     try:

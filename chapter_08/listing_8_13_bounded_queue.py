@@ -31,6 +31,7 @@ import logging
 from asyncio import StreamReader, StreamWriter
 
 from util import settings
+from util.tools.companions import refuse_older_python
 
 QUEUE_SIZE = 100
 WRITE_TIMEOUT = 5
@@ -140,5 +141,6 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("8.13_bounded_queue")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

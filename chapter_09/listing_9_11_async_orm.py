@@ -25,6 +25,8 @@ import asyncio
 import os
 import tempfile
 
+from util.tools.companions import refuse_older_python
+
 
 def setup_django(database: str):
     import django
@@ -69,6 +71,7 @@ async def main(Brand):
 
 
 if __name__ == "__main__":
+    refuse_older_python("9.11_async_orm")
     with tempfile.TemporaryDirectory() as folder:
         brand_model = setup_django(os.path.join(folder, 'products.sqlite3'))
         asyncio.run(main(brand_model))

@@ -28,6 +28,7 @@ from aiohttp import web
 from asyncpg.pool import Pool
 
 from util import settings
+from util.tools.companions import refuse_older_python
 
 routes = web.RouteTableDef()
 DB_KEY = web.AppKey('database', Pool)
@@ -56,6 +57,7 @@ async def brands(request: web.Request) -> web.Response:
 
 
 if __name__ == "__main__":
+    refuse_older_python("9.2_appkey")
     app = web.Application()
     app.cleanup_ctx.append(database_pool)
     app.add_routes(routes)

@@ -24,6 +24,8 @@ wait().
 """
 import asyncio
 
+from util.tools.companions import refuse_older_python
+
 
 async def do_work_at_barrier(barrier: asyncio.Barrier, worker: int):
     for round_number in (1, 2):
@@ -43,4 +45,5 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("11.10_barrier")
     asyncio.run(main())

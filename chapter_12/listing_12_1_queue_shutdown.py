@@ -23,12 +23,11 @@ waiting forever, cancellation can hit a customer half checked out). Shutting the
 handed out after shutdown() (not with immediate=True); the consumer must catch QueueShutDown.
 """
 import asyncio
-import platform
-import sys
 from asyncio import Queue
 from random import randrange
 
 from chapter_12.listing_12_1 import Customer, Product
+from util.tools.companions import refuse_older_python
 
 
 async def checkout_customer(queue: Queue, cashier_number: int):
@@ -73,7 +72,5 @@ async def main():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 13):
-        sys.exit(f"Listing 12.1 (today: Queue.shutdown) needs Python 3.13 or later "
-                 f"(asyncio.Queue.shutdown); this is Python {platform.python_version()}.")
+    refuse_older_python("12.1_queue_shutdown")
     asyncio.run(main())

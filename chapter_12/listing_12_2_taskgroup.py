@@ -27,6 +27,7 @@ from asyncio import Queue
 from random import randrange
 
 from chapter_12.listing_12_2 import checkout_customer, generate_customer
+from util.tools.companions import refuse_older_python
 
 
 class StoreClosed(Exception):
@@ -65,4 +66,5 @@ async def main(open_for: float | None = None):
 
 
 if __name__ == "__main__":
+    refuse_older_python("12.2_taskgroup")
     asyncio.run(main(float(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -40,6 +40,7 @@ from asyncio import Semaphore
 from asyncio.subprocess import Process
 
 from chapter_13.gnupg_home import throwaway_gnupg_home
+from util.tools.companions import refuse_older_python
 
 
 async def kill_and_wait(process: Process) -> None:
@@ -95,6 +96,7 @@ async def main(text_count: int = 1000, timeout: float = 30) -> int:
 
 
 if __name__ == "__main__":
+    refuse_older_python("13.8_taskgroup")
     with throwaway_gnupg_home():
         code = asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000,
                                 float(sys.argv[2]) if len(sys.argv) > 2 else 30))

@@ -26,10 +26,9 @@ for: marking promises that calling the function returns an awaitable; mark only 
 import asyncio
 import functools
 import inspect
-import platform
-import sys
 
 from chapter_14.listing_14_1 import TaskRunner
+from util.tools.companions import refuse_older_python
 
 
 def logged(coroutine_function):
@@ -52,9 +51,7 @@ def regular_function():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 12):
-        sys.exit(f"Listing 14.1 (today: markcoroutinefunction) needs Python 3.12 or later "
-                 f"(inspect.markcoroutinefunction); this is Python {platform.python_version()}.")
+    refuse_older_python("14.1_markcoroutinefunction")
     logged_coroutine = logged(coroutine_function)
     before = inspect.iscoroutinefunction(logged_coroutine)
     inspect.markcoroutinefunction(logged_coroutine)

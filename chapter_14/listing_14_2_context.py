@@ -31,6 +31,7 @@ from asyncio import StreamReader, StreamWriter
 from contextvars import ContextVar
 
 from util import settings
+from util.tools.companions import refuse_older_python
 
 
 class Server:
@@ -75,5 +76,6 @@ async def main():
 
 
 if __name__ == "__main__":
+    refuse_older_python("14.2_context")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

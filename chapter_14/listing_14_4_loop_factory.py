@@ -22,13 +22,12 @@ loop; pass the loop around or use get_running_loop().
 """
 import asyncio
 import contextlib
-import platform
-import sys
 
 import uvloop
 
 from chapter_14.listing_14_4_fixed import connected
 from util import settings
+from util.tools.companions import refuse_older_python
 
 
 async def main():
@@ -39,8 +38,6 @@ async def main():
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 12):
-        sys.exit(f"Listing 14.4 (today: loop_factory) needs Python 3.12 or later "
-                 f"(asyncio.run's loop_factory); this is Python {platform.python_version()}.")
+    refuse_older_python("14.4_loop_factory")
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main(), loop_factory=uvloop.new_event_loop)

@@ -33,24 +33,12 @@ from tests.support import (
     run_listing,
     wait_until,
 )
+from util.settings import REPO
 from util.tools import listing_index as listings
+from util.tools.companions import COMPANIONS, refusal
 
 PY312 = pytest.mark.skipif(sys.version_info < (3, 12), reason="needs Python 3.12 or later")
 PY313 = pytest.mark.skipif(sys.version_info < (3, 13), reason="needs Python 3.13 or later")
-
-COMPANIONS = {
-    "2.8_eager": (3, 12), "2.9_eager": (3, 12), "2.12_timeout": (3, 11),
-    "2.13_timeout_at": (3, 11), "2.21_runner": (3, 11), "3.9_runner": (3, 11),
-    "3.10_close_clients": (3, 13), "4.6_taskgroup": (3, 11), "4.8_as_completed": (3, 13),
-    "4.11_exceptiongroup": (3, 11), "4.12_taskgroup": (3, 11), "5.7_taskgroup": (3, 11),
-    "6.5_max_tasks_per_child": (3, 11), "7.5_to_thread": (3, 11),
-    "7.6_shutdown_default_executor": (3, 13), "8.13_bounded_queue": (3, 11),
-    "9.2_appkey": (3, 11), "9.11_async_orm": (3, 11), "11.10_barrier": (3, 11),
-    "12.1_queue_shutdown": (3, 13), "12.2_taskgroup": (3, 11), "13.8_taskgroup": (3, 11),
-    "14.1_markcoroutinefunction": (3, 12), "14.2_context": (3, 11),
-    "14.4_loop_factory": (3, 12),
-}
-
 
 def read_until(client: socket.socket, text: bytes, timeout: float = 10) -> bytes:
     client.settimeout(timeout)
@@ -69,28 +57,84 @@ def gap(run, first: str, second: str) -> float:
 
 # --- the index: every companion is listed under its listing, documented, version-guarded -----
 
+def docstring(listing_id: str) -> str:
+    return ast.get_docstring(ast.parse(listings.find(listing_id).path.read_text(encoding="utf-8")))
+
+
 def test_every_companion_is_indexed_and_documented():
     indexed = {info.id: info for info in listings.discover()}
+    todays = {listing_id for listing_id, info in indexed.items()
+              if docstring(listing_id).startswith(f"Listing {listing_id.split('_')[0]} (today: ")}
+    assert todays == set(COMPANIONS), "every companion module has an entry in util.tools.companions"
     for listing_id in COMPANIONS:
         info = indexed[listing_id]
         base = listing_id.split("_")[0]
         if base in indexed:  # 9.11 lives in the Django project, not in a listing module
             assert info.caption == indexed[base].caption, listing_id
-        doc = ast.get_docstring(ast.parse(info.path.read_text(encoding="utf-8")))
-        assert doc.startswith(f"Listing {base} (today: "), listing_id
+        doc = docstring(listing_id)
         for part in ("What to watch:", "What changed:", "Since:", "Why it is better:"):
             assert part in doc, (listing_id, part)
+
+
+def readme_since_column() -> dict[str, str]:
+    """The README table "What changed since the book": companion id -> its since cell."""
+    table = (REPO / "README.md").read_text(encoding="utf-8").split(
+        "## What changed since the book", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in table.splitlines() if line.startswith("| ")]
+    assert rows[0] == ["book", "today", "since", "companion"]
+    return {match[1]: since for _, _, since, companion in rows[1:]
+            if (match := re.fullmatch(r"\[([\w.]+)\]\(chapter_\d+/listing_\w+\.py\)", companion))}
+
+
+def test_the_readme_docstrings_and_guards_follow_the_one_table_of_versions():
+    """util.tools.companions is the one place for each companion's version: the README's since
+    column shows it, the docstring's `Since:` line starts with it, and the program's main block
+    starts by refusing an older Python with it."""
+    assert readme_since_column() == {listing_id: companion.since_text
+                                     for listing_id, companion in COMPANIONS.items()}
+    for listing_id, companion in COMPANIONS.items():
+        since = companion.since_text
+        said = f"Since: Python {since}" if since[0].isdigit() else f"Since: {since}"
+        since_line = re.search(r"^Since:.*", docstring(listing_id), re.MULTILINE)[0]
+        assert re.match(rf"{re.escape(said)}(?!\.?\d)", since_line), (listing_id, said)
+        assert f"needs Python {'.'.join(map(str, companion.python))} or later (" \
+            in refusal(listing_id, (3, 8, 0)), listing_id
+        tree = ast.parse(listings.find(listing_id).path.read_text(encoding="utf-8"))
+        main = [node for node in tree.body if isinstance(node, ast.If)
+                and ast.unparse(node.test) == "__name__ == '__main__'"]
+        assert len(main) == 1, listing_id
+        assert ast.unparse(main[0].body[0]) == f"refuse_older_python({listing_id!r})", listing_id
+
+
+@pytest.mark.parametrize("listing_id", sorted(COMPANIONS))
+def test_a_companion_refuses_a_python_older_than_it_needs_in_one_line(listing_id):
+    """Run as a reader does but with sys.version_info one minor version below what the
+    companion needs (its imports done first, on the real version): one line naming the version
+    it needs and the one running, exit code 1, nothing on stdout, no traceback."""
+    needed = COMPANIONS[listing_id].python
+    older = (needed[0], needed[1] - 1, 0, "final", 0)
+    code = (f"import collections, runpy, sys\n"
+            f"import {listings.find(listing_id).module}\n"
+            f"sys.version_info = collections.namedtuple("
+            f"'version_info', 'major minor micro releaselevel serial'){older!r}\n"
+            f"runpy.run_path({str(listings.find(listing_id).path)!r}, run_name='__main__')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, timeout=60)
+    assert run.returncode == 1, run
+    assert run.stdout == ""
+    assert run.stderr == (f"Listing {listing_id} needs Python {needed[0]}.{needed[1]} or later "
+                          f"({COMPANIONS[listing_id].feature}); this is Python "
+                          f"{older[0]}.{older[1]}.0.\n")
 
 
 def test_a_companion_run_on_an_older_python_says_which_it_needs():
     """Every companion of a 3.12 or 3.13 API checks the version before it runs anything; run on
     an older Python (as the project's 3.11 environment is) it prints one line naming the version
-    it needs and exits with 1, without a traceback. On 3.13 there is nothing to run, only the
-    checks in the source to read."""
-    for listing_id, version in COMPANIONS.items():
-        source = listings.find(listing_id).path.read_text(encoding="utf-8")
-        if version > (3, 11):
-            assert f"sys.version_info < {version}" in source, listing_id
+    it needs and exits with 1, without a traceback. On a Python new enough for all of them there
+    is nothing to run here (the test above fakes an older version instead)."""
+    for listing_id, companion in COMPANIONS.items():
+        version = companion.python
         if sys.version_info >= version:
             continue
         run = run_listing(listing_id, timeout=30)
@@ -98,7 +142,9 @@ def test_a_companion_run_on_an_older_python_says_which_it_needs():
         assert run.returncode == 1, (listing_id, str(run))
         assert run.stdout == ""
         assert run.stderr.strip().count("\n") == 0, run.stderr
-        assert f"needs Python {needed} or later" in run.stderr
+        assert run.stderr.startswith(f"Listing {listing_id} needs Python {needed} or later ("), \
+            run.stderr
+        assert f"; this is Python {sys.version.split()[0]}." in run.stderr
         assert "Traceback" not in run.stderr
 
 

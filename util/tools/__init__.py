@@ -3,6 +3,7 @@
     settings (in util)     every address, with its environment variable
     processes              one port check, one wait, one way to stop a process
     listing_index          the listings, read from their docstrings
+    companions             today's companions: the Python each needs, checked when it starts
     example_site           the www.example.com stand-in: its control (start, stats, stop)
     example_site_server    the stand-in's HTTP server (`python -m util.tools.example_site_server`)
     postgres_client        connecting to a Postgres and managing its databases
