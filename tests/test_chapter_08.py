@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import inspect
 import io
 import os
 import re
@@ -59,10 +58,11 @@ CBREAK_BUG = sys.version_info[:3] in ((3, 12, 0), (3, 12, 1))
 needs_fixed_cbreak = pytest.mark.skipif(
     CBREAK_BUG, reason="tty.setcbreak on 3.12.0/3.12.1 turns Enter into CR: use Python 3.12.2+")
 
-# Since 3.12.1, Server.wait_closed() (run by `async with server` when serve_forever is
-# cancelled by Ctrl-C) waits until every client connection has closed.
-WAIT_CLOSED_WAITS_FOR_CLIENTS = ("self._sockets is None or self._waiters is None"
-                                 not in inspect.getsource(asyncio.Server.wait_closed))
+# Ctrl-C with clients connected (8.12, 8.13): 3.11's Server.wait_closed() does not wait for
+# them; from 3.12.1 it waits until every client connection has closed (run by serve_forever,
+# cancelled by Ctrl-C, and by `async with server`); from 3.14.7 (and 3.15) serve_forever
+# closes the clients' connections before it waits (CPython gh-123720, its close_clients()).
+WAIT_CLOSED_WAITS_FOR_CLIENTS = (3, 12, 1) <= sys.version_info[:3] < (3, 14, 7)
 
 
 # --------------------------------------------------------------------------- the screen
@@ -508,10 +508,11 @@ def test_8_10_a_line_that_is_not_a_number_crashes_it():
 def stop_with_ctrl_c(server: Listing, clients_connected: bool) -> Run:
     """Press Ctrl-C (SIGINT) until the server stops, and check how many presses it took.
 
-    On 3.11 one is enough. Since 3.12.1 `Server.wait_closed()` waits for the open client
-    connections: the first Ctrl-C cancels serve_forever, which then waits in wait_closed; the
-    second interrupts that, but asyncio.run's clean-up cancels the main task once more and it
-    waits again in `async with server`'s exit; the third, with no handler left, ends it."""
+    On 3.11 one is enough. From 3.12.1 to 3.14.6 `Server.wait_closed()` waits for the open
+    client connections: the first Ctrl-C cancels serve_forever, which then waits in
+    wait_closed; the second interrupts that, but asyncio.run's clean-up cancels the main task
+    once more and it waits again in `async with server`'s exit; the third, with no handler
+    left, ends it. From 3.14.7 serve_forever closes the connections first: one is enough."""
     expect_hang = clients_connected and WAIT_CLOSED_WAITS_FOR_CLIENTS
     expected = 3 if expect_hang else 1
     for presses in range(1, expected + 1):
@@ -608,7 +609,7 @@ def test_8_12_welcomes_echoes_to_the_sender_only_and_announces_departures():
         try:
             first = loop.run_until_complete(main())
             server.send_signal(signal.SIGINT)
-            if WAIT_CLOSED_WAITS_FOR_CLIENTS:  # 3.12.1+: waits for the connected client
+            if WAIT_CLOSED_WAITS_FOR_CLIENTS:  # 3.12.1-3.14.6: waits for the connected client
                 with pytest.raises(subprocess.TimeoutExpired):
                     server.process.wait(1.5)
                 loop.run_until_complete(first.send("still served"))
