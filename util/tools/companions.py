@@ -28,6 +28,7 @@ class Companion(namedtuple("Companion", "python feature since", defaults=(None,)
 
 COMPANIONS = {
     "2.8_eager": Companion((3, 12), "asyncio.eager_task_factory"),
+    "2.8_eager_start": Companion((3, 14), "create_task's eager_start argument"),
     "2.9_eager": Companion((3, 12), "asyncio.eager_task_factory"),
     "2.12_timeout": Companion((3, 11), "asyncio.timeout"),
     "2.13_timeout_at": Companion((3, 11), "asyncio.timeout_at"),
@@ -35,11 +36,16 @@ COMPANIONS = {
     "3.9_runner": Companion((3, 11), "asyncio.run's Ctrl-C handling"),
     "3.10_close_clients": Companion((3, 13), "Server.close_clients", since="3.11, 3.13"),
     "4.6_taskgroup": Companion((3, 11), "asyncio.TaskGroup"),
+    "4.7_call_graph": Companion((3, 14), "asyncio.capture_call_graph"),
     "4.8_as_completed": Companion((3, 13), "async iteration over asyncio.as_completed"),
     "4.11_exceptiongroup": Companion((3, 11), "ExceptionGroup and except*"),
     "4.12_taskgroup": Companion((3, 11), "asyncio.TaskGroup"),
     "5.7_taskgroup": Companion((3, 11), "asyncio.TaskGroup"),
+    "6.4_terminate_workers": Companion((3, 14), "ProcessPoolExecutor.terminate_workers"),
     "6.5_max_tasks_per_child": Companion((3, 11), "max_tasks_per_child"),
+    "6.5_interpreter_pool": Companion((3, 14), "concurrent.futures.InterpreterPoolExecutor"),
+    "6.10_start_method": Companion((3, 11), "the oldest Python this project supports",
+                                   since="3.4, 3.14"),
     "7.5_to_thread": Companion((3, 9), "asyncio.to_thread"),
     "7.6_shutdown_default_executor": Companion(
         (3, 13), "a shutdown_default_executor timeout that is honoured",
@@ -49,6 +55,7 @@ COMPANIONS = {
     "9.11_async_orm": Companion((3, 11), "Django's async ORM", since="Django 4.1"),
     "11.10_barrier": Companion((3, 11), "asyncio.Barrier"),
     "12.1_queue_shutdown": Companion((3, 13), "asyncio.Queue.shutdown"),
+    "12.2_pstree": Companion((3, 14), "python -m asyncio ps and pstree"),
     "12.2_taskgroup": Companion((3, 11), "asyncio.TaskGroup"),
     "13.8_taskgroup": Companion((3, 11), "asyncio.TaskGroup"),
     "14.1_markcoroutinefunction": Companion((3, 12), "inspect.markcoroutinefunction"),

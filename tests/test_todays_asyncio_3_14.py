@@ -1,0 +1,280 @@
+"""What Python 3.14 adds to the book's chapters: one or more tests per companion of a 3.14 API
+(and 6.10_start_method, whose default changed in 3.14).
+
+Each test runs the companion as a reader does and asserts the difference it shows: the one
+eager task, the call graph, the workers stopped mid-count, the interpreters of one process,
+what each start method changes, the tasks `python -m asyncio ps` sees from outside. On an older
+Python each 3.14 companion prints the version it needs and exits with 1.
+"""
+from __future__ import annotations
+
+import ast
+import multiprocessing
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from tests.support import Listing, assert_about, listing_env, ok, run_listing
+from util.tools import listing_index as listings
+from util.tools.companions import COMPANIONS
+
+NEW = ["2.8_eager_start", "4.7_call_graph", "6.4_terminate_workers", "6.5_interpreter_pool",
+       "6.10_start_method", "12.2_pstree"]
+PY314 = pytest.mark.skipif(sys.version_info < (3, 14), reason="needs Python 3.14 or later")
+CPUS = len(os.sched_getaffinity(0))
+
+
+def gap(run, first: str, second: str) -> float:
+    return run.arrivals(second)[0] - run.arrivals(first)[0]
+
+
+@pytest.mark.parametrize("companion", NEW)
+def test_indexed_beside_its_listing_and_documented(companion):
+    info = listings.find(companion)
+    base = companion.split("_")[0]
+    assert info.caption == listings.find(base).caption
+    doc = ast.get_docstring(ast.parse(info.path.read_text(encoding="utf-8")))
+    assert doc.startswith(f"Listing {base} (today: ")
+    for part in ("What to watch:", "What changed:", "Since:", "Why it is better:"):
+        assert part in doc, part
+
+
+@pytest.mark.parametrize("companion", [c for c in NEW if COMPANIONS[c].python >= (3, 14)])
+def test_an_older_python_is_told_the_version_needed(companion):
+    assert COMPANIONS[companion].python == (3, 14)
+    if sys.version_info >= (3, 14):
+        pytest.skip("this Python runs it")
+    run = run_listing(companion, timeout=30)
+    assert run.returncode == 1, str(run)
+    assert run.stdout == ""
+    assert run.stderr.strip().count("\n") == 0, run.stderr
+    assert f"Listing {companion} needs Python 3.14 or later" in run.stderr
+
+
+# --- 2.8: one eager task ---------------------------------------------------------------------
+
+@PY314
+@pytest.mark.listing("2.8_eager_start")
+def test_2_8_only_the_task_created_with_eager_start_starts_inside_create_task():
+    run = ok(run_listing("2.8_eager_start"))
+    assert run.lines == ["sleeping for 3 second(s)", "<class '_asyncio.Task'>",
+                         "sleeping for 1 second(s)", "finished sleeping for 1 second(s)",
+                         "finished sleeping for 3 second(s)", "3"]
+    assert_about(gap(run, "sleeping for 1 second(s)", "finished sleeping for 1 second(s)"), 1,
+                 late=0.5, what="delay(1)")
+    assert_about(gap(run, "sleeping for 3 second(s)", "3"), 3, late=0.5, what="delay(3)")
+
+
+# --- 4.7: the call graph from inside -----------------------------------------------------------
+
+@PY314
+@pytest.mark.listing("4.7_call_graph")
+def test_4_7_call_graph_shows_the_sleeping_delay_awaited_by_main_through_gather():
+    run = ok(run_listing("4.7_call_graph"))
+    lines = run.lines
+    assert lines[:3] == ["sleeping for 3 second(s)", "sleeping for 1 second(s)",
+                         "finished sleeping for 1 second(s)"]
+    assert lines[-3:] == ["delay(3) is awaited by: main", "finished sleeping for 3 second(s)",
+                          "[3, 1]"]
+    graph = lines[3:-3]
+    assert re.fullmatch(r"\* Task\(name='Task-\d+', id=0x[0-9a-f]+\)", graph[0]), graph
+    assert graph[1] == "  + Call stack:"
+    assert re.fullmatch(r"  \|   File '.*asyncio/tasks\.py', line \d+, in async sleep\(\)",
+                        graph[2]), graph
+    assert re.fullmatch(r"  \|   File '.*util/delay_functions\.py', line \d+, in async delay\(\)",
+                        graph[3]), graph
+    assert graph[4] == "  + Awaited by:"
+    assert re.fullmatch(r"    \* Task\(name='Task-1', id=0x[0-9a-f]+\)", graph[5]), graph
+    assert graph[6] == "      + Call stack:"
+    assert re.fullmatch(r"      \|   File '.*listing_4_7_call_graph\.py', line \d+, "
+                        r"in async main\(\)", graph[7]), graph
+    assert len(graph) == 8, graph  # delay(1) was done: one graph only
+    assert_about(gap(run, "sleeping for 3 second(s)", "delay(3) is awaited by: main"), 2,
+                 late=0.5, what="the look inside, 2 s in")
+    assert_about(gap(run, "sleeping for 3 second(s)", "[3, 1]"), 3, late=0.5, what="gather")
+
+
+# --- 6.4: workers stopped mid-count ----------------------------------------------------------
+
+@PY314
+@pytest.mark.listing("6.4_terminate_workers")
+@pytest.mark.parametrize("how", ["terminated", "killed"])
+def test_6_4_workers_are_stopped_after_1_s_instead_of_finishing_the_big_count(how):
+    args = ("kill",) if how == "killed" else ()
+    run = ok(run_listing("6.4_terminate_workers", *args, timeout=60))
+    results = [line for line in run.lines if not line.startswith("Finished counting")]
+    assert results == ["1", "3", "5", "22",
+                       f"Gave up after 1 s: {how} {CPUS} worker process(es)",
+                       "Worker processes still alive: 0"]
+    counted = sorted(line.split()[3] for line in run.lines if line.startswith("Finished"))
+    assert counted == ["1", "22", "3", "5"]  # never 100000000
+    gave_up = run.arrivals(results[4])[0]
+    # map's timeout runs from the map call, which the small results follow at once.
+    assert_about(gave_up - run.arrivals("1")[0], 1, early=0.3, late=0.5, what="the 1 s limit")
+    # The program ends at once, not when the count would have (seconds more).
+    assert_about(run.seconds - gave_up, 0, late=0.5, what="exit after stopping the workers")
+
+
+# --- 6.5: interpreters in one process --------------------------------------------------------
+
+RESULT = re.compile(r"(\d+) \(interpreter (\d+)\)")
+SUMMARY = re.compile(r"Counted in (\d+) interpreter\(s\) of process (\d+); this is process (\d+)")
+
+
+@PY314
+@pytest.mark.listing("6.5_interpreter_pool")
+def test_6_5_interpreter_pool_counts_in_subinterpreters_of_one_process():
+    with Listing("6.5_interpreter_pool") as listing:
+        process = psutil.Process(listing.process.pid)
+        children = set()
+        while listing.running():
+            try:
+                children |= {child.pid for child in process.children(recursive=True)}
+            except psutil.Error:
+                break
+            time.sleep(0.05)
+        run = ok(listing.wait(timeout=60))
+    assert children == set(), "an interpreter pool starts no process"
+    results = [RESULT.fullmatch(line) for line in run.lines[:5]]
+    assert [int(match[1]) for match in results] == [1, 3, 5, 22, 100000000]
+    interpreters = {int(match[2]) for match in results}
+    assert 0 not in interpreters  # never the main interpreter
+    summary = SUMMARY.fullmatch(run.lines[5])
+    assert summary, run.lines
+    assert int(summary[1]) == len(interpreters) and 2 <= len(interpreters) <= 5
+    assert summary[2] == summary[3] == str(listing.process.pid)
+    assert re.fullmatch(r"CPU time \d+\.\d x wall time", run.lines[6])
+    assert len(run.lines) == 7
+
+
+@PY314
+@pytest.mark.skipif(CPUS < 2, reason="needs two CPUs")
+@pytest.mark.listing("6.5_interpreter_pool")
+def test_6_5_two_counts_use_two_cores_in_one_process():
+    run = ok(run_listing("6.5_interpreter_pool", "30000000", "30000000", timeout=120))
+    assert [RESULT.fullmatch(line)[1] for line in run.lines[:2]] == ["30000000"] * 2
+    ratio = float(re.fullmatch(r"CPU time (\d+\.\d) x wall time", run.lines[-1])[1])
+    # One GIL for both would keep the process's CPU time at or below its wall time.
+    assert ratio >= 1.1, run.lines
+
+
+@PY314
+@pytest.mark.listing("6.5_interpreter_pool")
+def test_6_5_a_count_that_is_not_a_number_gets_one_line():
+    run = run_listing("6.5_interpreter_pool", "many", timeout=30)
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr.startswith("usage: python -m chapter_06.listing_6_5_interpreter_pool")
+    assert run.stderr.count("\n") == 1
+
+
+# --- 6.10: the start method chosen ------------------------------------------------------------
+
+def default_start_method() -> str:
+    if sys.platform != "linux":
+        return "spawn"
+    return "forkserver" if sys.version_info >= (3, 14) else "fork"
+
+
+@pytest.mark.listing("6.10_start_method")
+@pytest.mark.parametrize("method, parent, seen", [
+    ("forkserver", "the fork server", False), ("fork", "this program", True),
+    ("spawn", "this program", False)])
+def test_6_10_what_each_start_method_changes_for_the_children(method, parent, seen):
+    run = ok(run_listing("6.10_start_method", method, timeout=60))
+    assert run.lines == [f"Default start method: {default_start_method()}; using {method}",
+                         f"Parent of the children: {parent}",
+                         f"Global changed by the program, seen in the children: {seen}",
+                         "1", "[1, 1]"]
+    assert "Warning" not in run.stderr
+
+
+@pytest.mark.listing("6.10_start_method")
+def test_6_10_forkserver_unless_told_otherwise_and_one_line_for_a_wrong_name():
+    run = ok(run_listing("6.10_start_method", timeout=60))
+    assert run.lines[0] == f"Default start method: {default_start_method()}; using forkserver"
+    wrong = run_listing("6.10_start_method", "thread", timeout=30)
+    assert (wrong.returncode, wrong.stdout) == (1, "")
+    methods = "|".join(multiprocessing.get_all_start_methods())
+    assert wrong.stderr == f"usage: python -m chapter_06.listing_6_10_start_method [{methods}]\n"
+
+
+def test_6_10_a_value_from_a_fork_context_cannot_go_to_a_forkserver_process():
+    """What the docstring's "What to watch out for" says, on every Python."""
+    code = ("import multiprocessing as mp\n"
+            "value = mp.get_context('fork').Value('i', 0)\n"
+            "process = mp.get_context('forkserver').Process(target=print, args=(value,))\n"
+            "try:\n"
+            "    process.start()\n"
+            "except RuntimeError as error:\n"
+            "    print(error)\n")
+    result = subprocess.run([sys.executable, "-c", code], env=listing_env(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("A SemLock created in a fork context is being shared with "
+                                    "a process in a spawn context"), result.stdout
+
+
+# --- 12.2: python -m asyncio ps / pstree from outside -----------------------------------------
+
+def asyncio_tool(command: str, pid: int) -> str:
+    result = subprocess.run([sys.executable, "-m", "asyncio", command, str(pid)],
+                            env=listing_env(), capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    if "insufficient permissions" in output:
+        pytest.skip("python -m asyncio ps needs the right to trace another process: run as "
+                    "root or with /proc/sys/kernel/yama/ptrace_scope at 0")
+    assert result.returncode == 0, output
+    return result.stdout
+
+
+PS_COLUMNS = {"tid": (0, 10), "task id": (11, 31), "task name": (32, 52),
+              "coroutine stack": (53, 103), "awaiter chain": (104, 154),
+              "awaiter name": (155, 170), "awaiter id": (171, None)}
+
+
+def ps_rows(table: str) -> list[dict[str, str]]:
+    """The rows of `python -m asyncio ps`, a table of fixed-width columns."""
+    lines = table.splitlines()
+    assert lines[0].split()[:3] == ["tid", "task", "id"] and set(lines[1]) == {"-"}, table
+    return [{name: line[start:end].strip() for name, (start, end) in PS_COLUMNS.items()}
+            for line in lines[2:]]
+
+
+@PY314
+@pytest.mark.listing("12.2_pstree")
+def test_12_2_asyncio_ps_and_pstree_show_every_named_task_and_its_awaiter():
+    cashiers = [f"cashier-{number}" for number in range(3)]
+    with Listing("12.2_pstree") as running:
+        line = running.read_line(timeout=20)
+        pid = running.process.pid
+        assert line == f"PID {pid}: see its tasks with python -m asyncio pstree {pid}"
+        running.wait_for(lambda: "Customer put in line!" in running.stdout or
+                         "Cashier 0" in running.stdout, "the shop open", timeout=20)
+        table = asyncio_tool("ps", pid)
+        tree = asyncio_tool("pstree", pid)
+        assert running.running()
+        running.stop(signal.SIGINT, timeout=10)
+    tasks = {row["task name"]: row for row in ps_rows(table)}
+    assert sorted(tasks) == sorted(["main", "customer-generator", *cashiers]), table
+    assert tasks["main"]["coroutine stack"] == "main"
+    assert (tasks["main"]["awaiter name"], tasks["main"]["awaiter id"]) == ("", "0x0")
+    for name in ["customer-generator", *cashiers]:
+        row = tasks[name]
+        expected = "customer_generator" if name == "customer-generator" else "checkout_customer"
+        assert row["coroutine stack"].split(" -> ")[-1] == expected, row
+        # ...awaited by main (through gather), named and with its id.
+        assert (row["awaiter chain"], row["awaiter name"], row["awaiter id"]) == (
+            "main", "main", tasks["main"]["task id"]), row
+    tree_lines = tree.splitlines()
+    assert tree_lines[0] == "└── (T) main"
+    assert re.fullmatch(r"    └──  main .*listing_12_2_pstree\.py:\d+", tree_lines[1]), tree
+    for name in ["customer-generator", *cashiers]:
+        assert sum(re.fullmatch(rf"        [├└]── \(T\) {name}", line) is not None
+                   for line in tree_lines) == 1, tree
+
