@@ -8,9 +8,9 @@ same five results in order, each with the interpreter that counted it ("10000000
 process 1234; this is process 1234" (a worker, with its interpreter, is started for each call
 that finds none idle, up to the pool's maximum, so 5 here or a few fewer). Each
 interpreter has its own GIL, so counts run in parallel as in a process pool: give it two big
-counts (`python -m chapter_06.listing_6_5_interpreter_pool 100000000 100000000`) and the last
-line, "CPU time 1.9 x wall time", shows both cores busy in one process, which threads could
-never do for pure-Python work on a build with a GIL.
+counts (`python -m chapter_06.listing_6_5_interpreter_pool 100000000 100000000`) and on a
+machine with two idle cores the last line reads about "CPU time 1.9 x wall time": two cores
+busy in one process, which threads cannot do for pure-Python work on a build with a GIL.
 
 What changed: concurrent.futures.InterpreterPoolExecutor runs each call in a worker thread
 with a subinterpreter of its own (its own modules, globals and GIL); loop.run_in_executor and
