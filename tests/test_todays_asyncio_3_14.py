@@ -9,6 +9,7 @@ Python each 3.14 companion prints the version it needs and exits with 1.
 from __future__ import annotations
 
 import ast
+import asyncio
 import math
 import multiprocessing
 import os
@@ -71,6 +72,23 @@ def test_2_8_only_the_task_created_with_eager_start_starts_inside_create_task():
     assert_about(gap(run, "sleeping for 1 second(s)", "finished sleeping for 1 second(s)"), 1,
                  late=0.5, what="delay(1)")
     assert_about(gap(run, "sleeping for 3 second(s)", "3"), 3, late=0.5, what="delay(3)")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="needs Python 3.12 or later")
+def test_2_8_before_3_14_one_eager_task_is_made_with_the_task_class():
+    """The docstring's 3.12 way: asyncio.Task(coro, loop=loop, eager_start=True)."""
+    started = []
+
+    async def record() -> None:
+        started.append(True)
+
+    async def main() -> bool:
+        task = asyncio.Task(record(), loop=asyncio.get_running_loop(), eager_start=True)
+        was_started = bool(started)
+        await task
+        return was_started
+
+    assert asyncio.run(main()) is True
 
 
 # --- 4.7: the call graph from inside -----------------------------------------------------------
