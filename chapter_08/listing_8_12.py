@@ -7,11 +7,12 @@ What to watch: connect from several terminals with `python -m util telnet 8000`.
 each line you send comes back to you only; when you leave (Ctrl-D or Ctrl-C in the client) the
 others get "Client disconnected. <n> user(s) are online!". The server prints nothing but error
 logs. Stop it with Ctrl-C. While clients are connected, how it stops depends on the Python: on
-3.11 one Ctrl-C ends it; on 3.12.1 to 3.14.6 the first only stops accepting new clients,
-because Server.wait_closed (run by serve_forever and `async with server`) waits until every
-connection has closed, so the server ends when the last client leaves, or at the third
-Ctrl-C; from 3.14.7 (and on 3.15) one Ctrl-C ends it again, since serve_forever first closes
-the clients' connections (CPython gh-123720) and each client sees its connection end.
+3.11 one Ctrl-C ends it; on 3.12, 3.13 before 3.13.15 and 3.14 before 3.14.7 the first only
+stops accepting new clients, because Server.wait_closed (run by serve_forever and `async with
+server`) waits until every connection has closed, so the server ends when the last client
+leaves, or at the third Ctrl-C; from 3.13.15 and 3.14.7 (and on 3.15) one Ctrl-C ends it
+again, since serve_forever first closes the clients' connections (CPython gh-123720) and each
+client sees its connection end.
 
 The echo tasks are not kept in a variable and the writers of departed clients are never closed
 (with `python -W default` you may see ResourceWarning about unclosed StreamWriter); modern code

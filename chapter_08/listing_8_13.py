@@ -11,11 +11,11 @@ chat", but the user is only dropped when a later message to it fails (stderr: "C
 client."). A user silent for 60 s is disconnected (stderr: "Error reading from client."). A first
 line other than CONNECT is logged ("Got invalid command from client, disconnecting.") and the
 connection closed. The server prints "CONNECTED <reader> <writer>" for every connection. Stop it
-with Ctrl-C: once on Python 3.11 and from 3.14.7 (and on 3.15), where serve_forever closes the
-users' connections first (CPython gh-123720); on 3.12.1 to 3.14.6, while users are registered
-(those who left too, until a message to them fails), three times: Server.wait_closed (run by
-serve_forever and `async with server`) waits for every open connection, and the server never
-closes them, so only the third press ends it.
+with Ctrl-C: once on Python 3.11 and from 3.13.15 and 3.14.7 (and on 3.15), where serve_forever
+closes the users' connections first (CPython gh-123720); on 3.12, 3.13 before 3.13.15 and 3.14
+before 3.14.7, while users are registered (those who left too, until a message to them fails),
+three times: Server.wait_closed (run by serve_forever and `async with server`) waits for every
+open connection, and the server never closes them, so only the third press ends it.
 A limit of the book's design: a broadcast waits on each user's drain() in turn, so one user who
 never reads stalls every broadcast once its buffers fill; the companion
 chapter_08/listing_8_13_bounded_queue.py drops such a user and the others chat on.

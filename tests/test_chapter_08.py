@@ -60,9 +60,11 @@ needs_fixed_cbreak = pytest.mark.skipif(
 
 # Ctrl-C with clients connected (8.12, 8.13): 3.11's Server.wait_closed() does not wait for
 # them; from 3.12.1 it waits until every client connection has closed (run by serve_forever,
-# cancelled by Ctrl-C, and by `async with server`); from 3.14.7 (and 3.15) serve_forever
-# closes the clients' connections before it waits (CPython gh-123720, its close_clients()).
-WAIT_CLOSED_WAITS_FOR_CLIENTS = (3, 12, 1) <= sys.version_info[:3] < (3, 14, 7)
+# cancelled by Ctrl-C, and by `async with server`); from 3.13.15 and 3.14.7 (and on 3.15)
+# serve_forever closes the clients' connections before it waits (CPython gh-123720).
+VERSION = sys.version_info[:3]
+WAIT_CLOSED_WAITS_FOR_CLIENTS = ((3, 12, 1) <= VERSION < (3, 13, 15)
+                                 or (3, 14) <= VERSION < (3, 14, 7))
 
 
 # --------------------------------------------------------------------------- the screen
@@ -508,11 +510,12 @@ def test_8_10_a_line_that_is_not_a_number_crashes_it():
 def stop_with_ctrl_c(server: Listing, clients_connected: bool) -> Run:
     """Press Ctrl-C (SIGINT) until the server stops, and check how many presses it took.
 
-    On 3.11 one is enough. From 3.12.1 to 3.14.6 `Server.wait_closed()` waits for the open
-    client connections: the first Ctrl-C cancels serve_forever, which then waits in
-    wait_closed; the second interrupts that, but asyncio.run's clean-up cancels the main task
-    once more and it waits again in `async with server`'s exit; the third, with no handler
-    left, ends it. From 3.14.7 serve_forever closes the connections first: one is enough."""
+    On 3.11 one is enough. On 3.12.1 to 3.13.14 and 3.14.0 to 3.14.6 `Server.wait_closed()`
+    waits for the open client connections: the first Ctrl-C cancels serve_forever, which then
+    waits in wait_closed; the second interrupts that, but asyncio.run's clean-up cancels the
+    main task once more and it waits again in `async with server`'s exit; the third, with no
+    handler left, ends it. From 3.13.15 and 3.14.7 serve_forever closes the connections first:
+    one is enough."""
     expect_hang = clients_connected and WAIT_CLOSED_WAITS_FOR_CLIENTS
     expected = 3 if expect_hang else 1
     for presses in range(1, expected + 1):
@@ -609,7 +612,7 @@ def test_8_12_welcomes_echoes_to_the_sender_only_and_announces_departures():
         try:
             first = loop.run_until_complete(main())
             server.send_signal(signal.SIGINT)
-            if WAIT_CLOSED_WAITS_FOR_CLIENTS:  # 3.12.1-3.14.6: waits for the connected client
+            if WAIT_CLOSED_WAITS_FOR_CLIENTS:  # it waits for the connected client
                 with pytest.raises(subprocess.TimeoutExpired):
                     server.process.wait(1.5)
                 loop.run_until_complete(first.send("still served"))
