@@ -7,9 +7,10 @@ coroutine: it prints "Sleeping!", and "Finished!" a second later. Coroutines wer
 generators, and await still drives them with the same protocol.
 
 Differs from the book: @asyncio.coroutine was removed in Python 3.11; types.coroutine marks the
-generator instead. From Python 3.12 asyncio.run only accepts a real coroutine ("ValueError: a
-coroutine was expected, got <generator object ...>"), so a small async def main awaits the
-generator.
+generator instead. On Python 3.12 and 3.13 asyncio.run only accepts a real coroutine
+("ValueError: a coroutine was expected, got <generator object ...>"), so a small async def main
+awaits the generator (3.11 still ran a generator as a coroutine, and from 3.14 asyncio.run wraps
+any awaitable again, CPython gh-120284).
 """
 import asyncio
 import types

@@ -360,16 +360,19 @@ def test_14_5_fixed_generator_coroutine_sleeps_one_second():
 
 
 @pytest.mark.listing("14.5")
-def test_14_5_asyncio_run_needs_a_wrapper_from_3_12():
-    """From Python 3.12 asyncio.run rejects the generator itself; 14.5 (fixed) awaits it from an
-    async def instead. (3.11 still accepted generators as coroutines.)"""
+def test_14_5_asyncio_run_and_the_generator_itself(capsys):
+    """Why 14.5 (fixed) awaits the generator from an async def: asyncio.run(generator) ran it on
+    3.11 (a generator was still a coroutine to asyncio), raises ValueError on 3.12 and 3.13,
+    and from 3.14 runs it again, since asyncio.run wraps any awaitable (CPython gh-120284)."""
     generator = types_coroutine()
-    if sys.version_info >= (3, 12):
+    if (3, 12) <= sys.version_info < (3, 14):
         with pytest.raises(ValueError, match="a coroutine was expected, got <generator object"):
             asyncio.run(generator)
         generator.close()
+        assert capsys.readouterr().out == ""
     else:
-        asyncio.run(generator)
+        assert asyncio.run(generator) is None
+        assert capsys.readouterr().out == "Sleeping!\nFinished!\n"
 
 
 # 14.6, 14.7, 14.9 -----------------------------------------------------------------------------
