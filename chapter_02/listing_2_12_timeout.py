@@ -11,12 +11,13 @@ What changed: `async with asyncio.timeout(delay)` (and `asyncio.timeout_at(when)
 block of code; on expiry the block is cancelled and TimeoutError (the built-in, which
 asyncio.TimeoutError has been an alias of since 3.11) is raised at the `async with`. The context
 manager's `expired()` says whether it was the timeout that fired. Since 3.12, wait_for itself is
-implemented with asyncio.timeout.
+implemented with asyncio.timeout and awaits a coroutine in the caller's task; up to 3.11 it ran
+the coroutine in an extra task of its own.
 
 Since: Python 3.11 (asyncio.timeout, asyncio.timeout_at, asyncio.Timeout).
 
 Why it is better: one deadline for several awaits (a connect, then a request, then a read)
-without computing what is left for each; no extra task per wait_for call; and it tells a
+without computing what is left for each; and it tells a
 timeout apart from a cancellation coming from outside (only its own cancellation becomes
 TimeoutError, and `expired()` says so). What to watch out for: catch TimeoutError outside the
 `async with`, not inside it.

@@ -18,9 +18,10 @@ coroutine, as asyncio.run does.
 Since: Python 3.11 (asyncio.Runner).
 
 Why it is better: the book's new_event_loop / run_until_complete / close does none of the
-cleanup, and `asyncio.get_event_loop()` outside a running loop, often used with it, is deprecated
-(3.12) and raises from 3.14. What to watch out for: Runner.run cannot be called from inside a
-running loop, like asyncio.run.
+cleanup. `asyncio.get_event_loop()` outside a running loop, often used with it, returns the loop
+set with `asyncio.set_event_loop(loop)` on every version; with none set it makes one on 3.11,
+makes one with a DeprecationWarning on 3.12 and 3.13, and raises RuntimeError from 3.14. What to
+watch out for: Runner.run cannot be called from inside a running loop, like asyncio.run.
 """
 import asyncio
 

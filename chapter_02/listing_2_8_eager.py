@@ -7,10 +7,12 @@ order of the first two lines flips: "sleeping for 3 second(s)" is printed before
 because an eager task runs its coroutine at once, inside create_task, up to its first real
 suspension (the sleep). Then, as in 2.8, 3 is printed after about 3 s.
 
-What changed: `loop.set_task_factory(asyncio.eager_task_factory)` (or, for one task,
-`asyncio.eager_task_factory` passed as the factory of a custom loop) makes create_task start the
-coroutine synchronously; a coroutine that finishes without suspending never goes through the
-event loop at all.
+What changed: `loop.set_task_factory(asyncio.eager_task_factory)` makes create_task start the
+coroutine synchronously, for every task the loop creates from then on; a coroutine that finishes
+without suspending never goes through the event loop at all. For one task only:
+`asyncio.Task(coro, eager_start=True)` from 3.12, `asyncio.create_task(coro, eager_start=True)`
+documented from 3.14 (3.13.3 and later 3.13s pass it on too, older Pythons raise TypeError; see
+2.8_eager_start).
 
 Since: Python 3.12 (asyncio.eager_task_factory, asyncio.create_eager_task_factory).
 

@@ -22,8 +22,10 @@ Server.abort_clients).
 Why it is better: the book keeps its own list of echo tasks, waits for them one by one with
 wait_for and relies on cancelling tasks to close sockets. Here the server knows its clients,
 closing them makes the handlers end normally, and the shutdown takes at most one grace period.
-What to watch out for: since 3.12.1 `Server.wait_closed()` (and `async with server`) waits
-for every connection to end, so a server that never closes its clients never finishes closing.
+What to watch out for: from 3.12 `Server.wait_closed()` (and `async with server`) waits for
+every connection to end (3.12.1 fixed a case where it still returned early; on 3.11 it returns
+once the server stops listening), so a server that never closes its clients never finishes
+closing.
 """
 import asyncio
 import logging

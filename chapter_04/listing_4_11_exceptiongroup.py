@@ -15,8 +15,9 @@ raised, and several except* clauses can each take their share of the same group.
 Since: Python 3.11 (ExceptionGroup, except*, asyncio.TaskGroup).
 
 Why it is better: the book walks the done set and checks task.exception() by hand, and with
-gather only the first error is raised, the others are lost (or logged as "never retrieved"). A
-TaskGroup loses none of them, and except* dispatches them by type. What to watch out for: a
+gather only the first error is raised and the others are lost silently (gather marks them
+retrieved, so not even "Task exception was never retrieved" is logged). A TaskGroup loses none
+of them, and except* dispatches them by type. What to watch out for: a
 TaskGroup is all-or-nothing: if the good results must survive a failure, catch the error inside
 the task (or use gather(return_exceptions=True) as in 4.11's spirit).
 """

@@ -8,12 +8,15 @@ process that ran it: with max_tasks_per_child=1 every call runs in a fresh worke
 chosen explicitly ("Start method: spawn"), so the program behaves the same on Linux, macOS and
 Windows.
 
-What changed: ProcessPoolExecutor(max_tasks_per_child=N) replaces a worker after N tasks;
-`mp_context=multiprocessing.get_context("spawn")` picks the start method instead of the
-platform's default.
+What changed: ProcessPoolExecutor(max_tasks_per_child=N) replaces a worker after N tasks.
+Such a pool never uses the platform's default start method: without an mp_context it already
+takes "spawn", and a "fork" context raises ValueError (a worker cannot be forked safely from the
+pool's thread). `mp_context=multiprocessing.get_context("spawn")` here only says so; elsewhere,
+passing a context is how a pool chooses its start method.
 
-Since: Python 3.11 (max_tasks_per_child); the default start method on Linux changes from fork
-to forkserver in Python 3.14, which is one more reason to choose it explicitly.
+Since: Python 3.11 (max_tasks_per_child). The default start method on Linux is fork up to 3.13
+and forkserver from 3.14 (spawn on macOS and Windows): it decides how the book's pools start
+their workers, not this one.
 
 Why it is better: a worker that leaks memory or holds on to state (caches, open files,
 C-library globals) is recycled; "spawn" starts workers without copying the parent, so no locks or

@@ -9,8 +9,8 @@ has a bounded outgoing queue (100 messages) and a writer task that sends with a 
 timeout. Broadcasting only puts messages in the queues, so a user who stops reading fills their
 own queue and is dropped ("Dropping <name>: too slow" on stderr) while the others go on chatting.
 A user who disconnects is removed at once and the others are told. Stop it with Ctrl-C: the
-connections are closed and it exits at the first press (the book's server, stopped while users
-are connected, needs three on 3.12.1 and later).
+connections are closed and it exits at the first press, on every Python (how many presses the
+book's server needs with users connected depends on the Python: see 8.13).
 
 What changed: nothing new in asyncio; this is the design the book's broadcast loop lacks
 (`write` then `await drain()` for each user in turn, so the slowest reader sets everyone's

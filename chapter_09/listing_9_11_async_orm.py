@@ -7,7 +7,9 @@ script) used from async code with the ORM's own async API, no sync_to_async: `ac
 three brands, `aget` reads one ("Got brand Levis"), `async for` over a filter streams the
 matching ones, `acount` counts them ("2 brand(s) start with S"). Calling the synchronous
 `Brand.objects.get()` from the same coroutine raises SynchronousOnlyOperation, which is printed:
-the guard that made the book's async views wrap every query in sync_to_async.
+Django's guard against blocking the event loop. The book's views (9.11 to 9.15) use no database:
+they fetch URLs with aiohttp, and 9.14 wraps a blocking time.sleep in sync_to_async, the tool
+that async code needed for ORM queries before Django 4.1.
 
 What changed: QuerySet and Manager methods prefixed with "a" (aget, acreate, acount, afirst,
 aexists, aupdate, adelete, ...) and `async for` over a QuerySet; a filter is lazy, so there is no
@@ -15,8 +17,9 @@ aexists, aupdate, adelete, ...) and `async for` over a QuerySet; a filter is laz
 
 Since: Django 4.1 (the asynchronous QuerySet interface; model asave/adelete in 4.2).
 
-Why it is better: async views can query the database directly, with code that reads like the
-synchronous ORM, instead of moving each ORM call into a function for sync_to_async. What to
+Why it is better: an async view can query the database directly, with code that reads like the
+synchronous ORM, instead of moving each ORM call into a function for sync_to_async as 9.14 does
+with its sleep. What to
 watch out for: the database work itself still runs in a thread (Django's database drivers are
 synchronous), and transactions (transaction.atomic) are not yet supported in async code; wrap
 those parts with sync_to_async.

@@ -15,12 +15,13 @@ ready for the next round at once. abort() breaks it (waiters get BrokenBarrierEr
 
 Since: Python 3.11 (asyncio.Barrier).
 
-Why it is better: with the book's Event, "everyone is ready" needs a counter, a lock and a
-separate task to call set() and then clear() at the right moment (11.13 shows how a clear()
-at the wrong time loses wake-ups). A Barrier counts the arrivals itself and cannot be
-half-reset. What to watch out for: the number of parties is fixed; if one party never arrives
-(it crashed), the others wait forever unless you abort() the barrier or put a timeout around
-wait().
+Why it is better: not than 11.10, a one-shot trigger (one set() from a callback wakes every
+waiter), for which an Event stays the right tool. A Barrier answers a question the book does not
+ask: "wait until all N tasks have arrived", round after round. With Events that needs a counter
+and a set() and clear() at the right moments (11.13 shows that an Event does not count: triggers
+that come while nobody waits are lost); a Barrier counts the arrivals itself and resets itself.
+What to watch out for: the number of parties is fixed; if one party never arrives (it crashed),
+the others wait forever unless you abort() the barrier or put a timeout around wait().
 """
 import asyncio
 

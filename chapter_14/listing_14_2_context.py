@@ -20,9 +20,11 @@ Since: Python 3.11 (the context argument; TaskGroup).
 Why it is better: the book's version works only because the stream protocol happens to call
 the callback in a fresh copy of the context; setting the variable there depends on that detail.
 Building the context explicitly says what the task sees, and lets related tasks share one
-context (a request and its helpers) or start clean. What to watch out for: a Context can be
-entered by only one task or callback at a time; give each concurrently running task its own
-(copy_context() or Context()), do not share one between tasks that run at the same time.
+context (a request and its helpers) or start clean. What to watch out for: tasks given the same
+Context share its variables (each step of a task enters the context and leaves it, so they can
+run at the same time, but a set() in one is seen by the others): give each connection its own,
+as here. A Context already entered cannot be entered again: Context.run inside its own run, or
+from another thread meanwhile, raises RuntimeError.
 """
 import asyncio
 import contextlib

@@ -17,8 +17,12 @@ policies and asyncio.set_event_loop_policy are deprecated in 3.14, to be removed
 
 Why it is better: no global state: a policy changes the loop of every later asyncio.run in the
 process (libraries and tests included); a loop factory affects only this run. What to watch out
-for: code that calls asyncio.get_event_loop() or new_event_loop() itself still gets the standard
-loop; pass the loop around or use get_running_loop().
+for: inside the run, asyncio.get_event_loop() returns the running uvloop loop, but new_event_loop()
+still makes a standard one, and a Runner given a loop_factory does not set its loop as the
+thread's current loop (without a factory it does): asking the policy for it
+(`asyncio.get_event_loop_policy().get_event_loop()`) finds none, which warns (DeprecationWarning)
+and makes a standard loop on 3.12 and 3.13 and raises RuntimeError from 3.14. Use
+get_running_loop().
 """
 import asyncio
 import contextlib

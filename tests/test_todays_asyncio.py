@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextvars
+import gc
+import multiprocessing
 import os
 import re
 import signal
@@ -19,6 +22,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+import warnings
+from concurrent.futures import ProcessPoolExecutor
 
 import psutil
 import pytest
@@ -161,6 +166,41 @@ def test_2_8_eager_task_starts_inside_create_task():
 
 
 @PY312
+@pytest.mark.listing("2.8_eager")
+def test_2_8_eager_start_for_one_task_a_factory_for_every_task():
+    """As 2.8_eager's docstring says: Task(eager_start=True) starts one task at once (3.12+),
+    create_task(eager_start=True) does from 3.13.3 (3.14 documents it) and raises TypeError
+    before, and a task factory makes every task of the loop eager."""
+    async def main() -> list[str]:
+        started = []
+
+        async def note(name: str) -> None:
+            started.append(name)
+
+        loop = asyncio.get_running_loop()
+        tasks = [asyncio.Task(note("Task(eager_start=True)"), loop=loop, eager_start=True),
+                 asyncio.create_task(note("create_task"))]
+        coroutine = note("create_task(eager_start=True)")
+        if sys.version_info >= (3, 13, 3):
+            tasks.append(asyncio.create_task(coroutine, eager_start=True))
+        else:
+            with pytest.raises(TypeError):
+                tasks.append(asyncio.create_task(coroutine, eager_start=True))
+            coroutine.close()
+        await asyncio.gather(*tasks)
+        asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)
+        tasks = [asyncio.create_task(note("factory 1")), asyncio.create_task(note("factory 2"))]
+        started.append("after the factory's create_task calls")
+        await asyncio.gather(*tasks)
+        return started
+
+    eager_one = ["create_task(eager_start=True)"] if sys.version_info >= (3, 13, 3) else []
+    assert asyncio.run(main()) == ["Task(eager_start=True)", *eager_one, "create_task",
+                                   "factory 1", "factory 2",
+                                   "after the factory's create_task calls"]
+
+
+@PY312
 @pytest.mark.listing("2.9_eager")
 def test_2_9_eager_task_that_never_suspends_is_done_when_create_task_returns():
     run = ok(run_listing("2.9_eager"))
@@ -178,6 +218,17 @@ def test_2_12_timeout_cancels_the_awaited_task_and_says_it_expired():
     assert run.lines == ["sleeping for 2 second(s)", "Got a timeout!",
                          "Was the task cancelled? True", "Did the timeout expire? True"]
     assert 0.8 <= gap(run, "sleeping for 2 second(s)", "Got a timeout!") <= 1.6
+
+
+@pytest.mark.listing("2.12_timeout")
+def test_2_12_wait_for_runs_a_coroutine_in_a_task_of_its_own_only_up_to_3_11():
+    async def main() -> bool:
+        async def which_task() -> asyncio.Task:
+            return asyncio.current_task()
+
+        return await asyncio.wait_for(which_task(), 1) is asyncio.current_task()
+
+    assert asyncio.run(main()) == (sys.version_info >= (3, 12))
 
 
 @pytest.mark.listing("2.13_timeout_at")
@@ -201,6 +252,33 @@ def test_2_21_runner_reuses_one_loop_and_cleans_up_pending_tasks():
                          "Loop closed: True"]
     assert "Task was destroyed but it is pending" not in run.stderr
     assert "ResourceWarning" not in run.stderr
+
+
+@pytest.mark.listing("2.21_runner")
+def test_2_21_get_event_loop_outside_a_loop_per_python():
+    """What 2.21_runner's docstring says of asyncio.get_event_loop() with no running loop."""
+    code = """if True:
+        import asyncio, warnings
+        warnings.simplefilter("error")
+        try:
+            asyncio.get_event_loop().close()
+            print("made a loop")
+        except (DeprecationWarning, RuntimeError) as error:
+            print(f"{type(error).__name__}: {error}")
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        print(f"the loop set: {asyncio.get_event_loop() is loop}")
+        loop.close()
+    """
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    if sys.version_info >= (3, 14):
+        first = "RuntimeError: There is no current event loop in thread 'MainThread'."
+    elif sys.version_info >= (3, 12):
+        first = "DeprecationWarning: There is no current event loop"
+    else:
+        first = "made a loop"
+    assert run.stdout.splitlines() == [first, "the loop set: True"], run
 
 
 # --- chapter 3 ----------------------------------------------------------------------------------
@@ -273,6 +351,38 @@ def test_3_10_a_client_that_does_not_read_is_aborted_after_the_grace_period():
     assert 1.6 <= time.monotonic() - stopped <= 5
 
 
+@pytest.mark.listing("3.10_close_clients")
+def test_3_10_wait_closed_waits_for_the_connections_from_3_12():
+    """Server.wait_closed() after close(), a client still connected: it returns at once on
+    3.11, and from 3.12 only when the connection has ended."""
+    async def main() -> bool:
+        connected = asyncio.Event()
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            connected.set()
+            await reader.read()
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        _, client = await asyncio.open_connection("127.0.0.1", port)
+        await connected.wait()
+        server.close()
+        try:
+            async with asyncio.timeout(0.5):
+                await server.wait_closed()
+            waited = False
+        except TimeoutError:
+            waited = True
+        client.close()
+        await client.wait_closed()
+        async with asyncio.timeout(5):
+            await server.wait_closed()
+        return waited
+
+    assert asyncio.run(main()) == (sys.version_info >= (3, 12))
+
+
 # --- chapter 4 ----------------------------------------------------------------------------------
 
 @pytest.mark.listing("4.6_taskgroup")
@@ -325,6 +435,35 @@ def test_4_11_both_errors_arrive_together_and_the_good_request_is_cancelled(exam
     assert main_seconds(run.lines) < 1.0  # no wait for the good request's round trip
 
 
+@pytest.mark.listing("4.11_exceptiongroup")
+def test_4_11_gather_raises_the_first_error_and_loses_the_others_silently():
+    """gather marks the later errors retrieved: no "Task exception was never retrieved" for
+    them, where a failed task nobody awaited gets one."""
+    async def main() -> list[str]:
+        reported = []
+        asyncio.get_running_loop().set_exception_handler(
+            lambda loop, context: reported.append(context["message"]))
+
+        async def fail(message: str, after: float) -> None:
+            await asyncio.sleep(after)
+            raise ValueError(message)
+
+        unawaited = asyncio.create_task(fail("nobody awaits me", 0))
+        gathered = [asyncio.create_task(fail("first", 0)),
+                    asyncio.create_task(fail("second", 0.01))]
+        with pytest.raises(ValueError, match="first"):
+            await asyncio.gather(*gathered)
+        await asyncio.sleep(0.1)
+        assert gathered[1].done() and not gathered[1].cancelled()
+        assert unawaited.done()
+        del unawaited, gathered
+        gc.collect()
+        await asyncio.sleep(0)
+        return reported
+
+    assert asyncio.run(main()) == ["Task exception was never retrieved"]
+
+
 @pytest.mark.listing("4.12_taskgroup")
 def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_site):
     example_site.reset()
@@ -361,6 +500,22 @@ def test_6_5_every_task_runs_in_a_fresh_spawned_worker():
     assert run.lines[6] == "Worker processes used: 5"
 
 
+@pytest.mark.listing("6.5_max_tasks_per_child")
+def test_6_5_a_pool_with_max_tasks_per_child_spawns_and_refuses_fork():
+    """As 6.5_max_tasks_per_child's docstring says: with max_tasks_per_child and no context the
+    workers are spawned (a fresh interpreter running spawn_main), "fork" raises ValueError, and
+    the platform's own default on Linux is fork up to 3.13 and forkserver from 3.14."""
+    with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=2) as pool:
+        worker = psutil.Process(pool.submit(os.getpid).result(timeout=60))
+        assert "from multiprocessing.spawn import spawn_main" in " ".join(worker.cmdline())
+    with pytest.raises(ValueError, match="incompatible with the 'fork'"):
+        ProcessPoolExecutor(max_tasks_per_child=1, mp_context=multiprocessing.get_context("fork"))
+    default = subprocess.run(
+        [sys.executable, "-c", "import multiprocessing; print(multiprocessing.get_start_method())"],
+        capture_output=True, text=True, timeout=60).stdout.strip()
+    assert default == ("forkserver" if sys.version_info >= (3, 14) else "fork")
+
+
 # --- chapter 7 ----------------------------------------------------------------------------------
 
 @pytest.mark.listing("7.5_to_thread")
@@ -385,6 +540,30 @@ def test_7_6_executor_shutdown_is_bounded_while_the_thread_runs_on():
     assert 0.8 <= closed - gave_up <= 1.6
     # The abandoned thread still ran to its end: the process exits at about 3 s.
     assert run.seconds - gave_up >= 2.0
+
+
+@PY312
+@pytest.mark.listing("7.6_shutdown_default_executor")
+def test_7_6_the_shutdown_timeout_is_honoured_from_3_13():
+    """Why 7.6_shutdown_default_executor needs 3.13: on 3.12 shutdown_default_executor(timeout)
+    still waits for the thread (1.5 s here), from 3.13 it gives up after the timeout (0.2 s)."""
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_in_executor(None, time.sleep, 1.5)
+        started = time.monotonic()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loop.run_until_complete(loop.shutdown_default_executor(timeout=0.2))
+        took = time.monotonic() - started
+    finally:
+        loop.close()
+    if sys.version_info >= (3, 13):
+        assert took < 1.0
+        assert [str(warning.message) for warning in caught] == [
+            "The executor did not finishing joining its threads within 0.2 seconds."]
+    else:
+        assert took >= 1.4
+        assert caught == []
 
 
 # --- chapter 8 ----------------------------------------------------------------------------------
@@ -627,6 +806,46 @@ def test_14_2_each_connection_runs_in_its_own_context():
     assert run.lines[-1] == "User address in the server's context: None"
 
 
+@pytest.mark.listing("14.2_context")
+def test_14_2_tasks_sharing_a_context_share_its_variables_but_none_enters_it_twice():
+    """As 14.2_context's docstring says: two tasks given one Context run at the same time and
+    see each other's set(); a task with a Context of its own does not; a Context already
+    entered (nested, or in another thread meanwhile) cannot be entered again."""
+    variable = contextvars.ContextVar("variable", default=None)
+
+    async def main() -> tuple[str | None, str | None]:
+        shared = contextvars.Context()
+
+        async def setter() -> None:
+            variable.set("set by the other task")
+            await asyncio.sleep(0.2)
+
+        async def reader() -> str | None:
+            await asyncio.sleep(0.05)
+            return variable.get()
+
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(setter(), context=shared)
+            seen = tg.create_task(reader(), context=shared)
+            own = tg.create_task(reader(), context=contextvars.Context())
+        return seen.result(), own.result()
+
+    assert asyncio.run(main()) == ("set by the other task", None)
+    context = contextvars.Context()
+    with pytest.raises(RuntimeError, match="already entered"):
+        context.run(context.run, print)
+    inside, leave = threading.Event(), threading.Event()
+    thread = threading.Thread(target=context.run, args=(lambda: (inside.set(), leave.wait(10)),))
+    thread.start()
+    try:
+        assert inside.wait(10)
+        with pytest.raises(RuntimeError, match="already entered"):
+            context.run(print)
+    finally:
+        leave.set()
+        thread.join(10)
+
+
 @PY312
 @pytest.mark.listing("14.4_loop_factory")
 def test_14_4_uvloop_by_loop_factory_without_a_policy():
@@ -643,3 +862,38 @@ def test_14_4_uvloop_by_loop_factory_without_a_policy():
         run = server.stop(signal.SIGINT, timeout=10)
     assert run.returncode == 0, run
     assert "DeprecationWarning" not in run.stderr
+
+
+@PY312
+@pytest.mark.listing("14.4_loop_factory")
+def test_14_4_a_loop_factory_sets_no_current_loop():
+    """As 14.4_loop_factory's docstring says: inside the run get_event_loop() is the running
+    uvloop loop, but the policy has no current loop (a DeprecationWarning and a new loop on
+    3.12 and 3.13, RuntimeError from 3.14); asyncio.run without a factory sets one."""
+    code = """if True:
+        import asyncio, warnings
+        import uvloop
+
+        async def main():
+            running = asyncio.get_running_loop()
+            print(asyncio.get_event_loop() is running, type(running).__module__)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                policy = asyncio.get_event_loop_policy()
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                try:
+                    print("the policy's loop is the running one:",
+                          policy.get_event_loop() is running)
+                except (DeprecationWarning, RuntimeError) as error:
+                    print(f"the policy's loop: {type(error).__name__}")
+
+        asyncio.run(main(), loop_factory=uvloop.new_event_loop)
+        asyncio.run(main())
+    """
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    error = "RuntimeError" if sys.version_info >= (3, 14) else "DeprecationWarning"
+    assert run.stdout.splitlines() == ["True uvloop", f"the policy's loop: {error}",
+                                       "True asyncio.unix_events",
+                                       "the policy's loop is the running one: True"], run
