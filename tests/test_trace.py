@@ -7,6 +7,7 @@ reads the trace back with util.tools.timeline, the module that draws it.
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import signal
 import sys
@@ -156,6 +157,41 @@ def test_an_unknown_listing_is_one_clear_line(trace_env):
         "error: there is no listing 2.99: chapter 2 has 2.1 to 2.24 "
         "(see `python -m util list 2`)"]
     assert not saved(trace_env, "listing_2_99")[0].exists()
+
+
+WARNING = re.compile(r"^(?P<path>.+?):\d+: \w*Warning: ", re.MULTILINE)
+
+
+@pytest.mark.parametrize("number, bound", [("2.9", ()), ("14.4", ("--seconds", "3"))])
+def test_a_trace_prints_no_warning_from_the_projects_own_code(trace_env, number, bound):
+    """Every deprecation warning shown (PYTHONWARNINGS reaches the traced child too), none from
+    the project's files: on 3.14+ the uvloop stand-in once subclassed the deprecated
+    asyncio.DefaultEventLoopPolicy on every run. 14.4 is the listing that installs uvloop."""
+    env = trace_env | {"PYTHONWARNINGS": "always::DeprecationWarning"}
+    result = trace(*bound, number, env=env)
+    assert result.returncode == 0, result
+    the_trace_line(result)
+    ours = [match.group(0) for match in WARNING.finditer(result.stderr)
+            if Path(match["path"]).resolve().is_relative_to(REPO)
+            and not Path(match["path"]).resolve().relative_to(REPO).parts[0].startswith(".")]
+    assert ours == [], result.stderr
+
+
+def test_without_viztracer_s_c_extension_util_trace_says_what_is_missing(trace_env, tmp_path):
+    """A VizTracer without its compiled part (a Python it has no wheel for, built without a
+    compiler), stood in by an empty package ahead of the real one: one line, exit 2."""
+    (tmp_path / "viztracer").mkdir()
+    (tmp_path / "viztracer" / "__init__.py").write_text("")
+    result = trace("2.9", env=trace_env | {"PYTHONPATH": str(tmp_path)})
+    assert result.returncode == 2, result
+    assert result.stdout == ""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert result.stderr.splitlines() == [
+        f"error: util trace needs VizTracer, which does not import on Python "
+        f"{sys.version.split()[0]} (No module named 'viztracer.snaptrace'): `uv sync` installs "
+        f"it, building it from source where no wheel exists, which needs a C compiler and "
+        f"Python's headers (on Debian python{version}-dev)"]
+    assert not saved(trace_env, "listing_2_9")[0].exists()
 
 
 def test_a_listing_that_fails_at_once_still_saves_its_trace(trace_env):

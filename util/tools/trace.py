@@ -12,6 +12,10 @@ are followed. The data folder's `trace/` then holds
 A run is bounded (`--seconds`, 30 by default): at the bound the listing gets Ctrl-C (SIGINT),
 then SIGTERM, as a reader would stop it; what was traced until then is saved all the same, as
 it is when the listing fails or the reader presses Ctrl-C.
+
+VizTracer 1.1.1 has wheels up to Python 3.14; on 3.15 `uv sync` builds it from its source (a C
+compiler and Python's headers, e.g. Debian's python3.15-dev). Where it does not import, util
+trace says so in one line, exit 2.
 """
 from __future__ import annotations
 
@@ -65,6 +69,7 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
                   picture: bool = True) -> int:
     """Trace one listing; print one line saying where the trace and its timeline are."""
     info = listing_index.find(listing_id)
+    check_tracer()
     if seconds is not None and seconds <= 0:
         seconds = None
     folder = trace_folder()
@@ -92,6 +97,19 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
     if stopped:
         return 0
     return 128 - returncode if returncode < 0 else returncode
+
+
+def check_tracer() -> None:
+    """VizTracer and its C extension import on this Python, or one line says what is missing."""
+    try:
+        import viztracer.snaptrace  # noqa: F401
+    except ImportError as error:
+        version = ".".join(map(str, sys.version_info[:2]))
+        raise ReaderError(
+            f"util trace needs VizTracer, which does not import on Python "
+            f"{sys.version.split()[0]} ({error}): `uv sync` installs it, building it from "
+            f"source where no wheel exists, which needs a C compiler and Python's headers "
+            f"(on Debian python{version}-dev)") from None
 
 
 def _to_stderr(line: str) -> None:

@@ -10,8 +10,8 @@ what `util trace` (util.tools.trace) starts. Before the listing runs, this modul
 - lets Ctrl-C (SIGINT) raise KeyboardInterrupt even if it was ignored when Python started (a
   background job), as util trace's bound sends it;
 - makes `uvloop` the default loop (uvloop's loop is C code the tracer cannot see into): its
-  `install`, `run`, `new_event_loop` and `EventLoopPolicy` give asyncio's own, and the event
-  `uvloop replaced` says so.
+  `install`, `run`, `new_event_loop` and (up to Python 3.15, built when asked for, as uvloop
+  does) `EventLoopPolicy` give asyncio's own, and the event `uvloop replaced` says so.
 
 Once the listing is over it ignores Ctrl-C (VizTracer is saving) and creates the file that the
 variable UTIL_TRACE_FINISHED names, so `util trace` no longer stops it at its bound.
@@ -100,15 +100,23 @@ def replace_uvloop() -> None:
         note()
         return asyncio.run(main, debug=debug)
 
-    class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):
-        def __init__(self):
-            note()
-            super().__init__()
+    def deprecated(name: str):
+        """uvloop's EventLoopPolicy, built only when a listing asks for it (as uvloop does):
+        asyncio's DefaultEventLoopPolicy it stands on is deprecated from Python 3.14."""
+        if name != "EventLoopPolicy" or sys.version_info >= (3, 16):
+            raise AttributeError(f"module 'uvloop' has no attribute {name!r}")
+
+        class EventLoopPolicy(asyncio.DefaultEventLoopPolicy):
+            def __init__(self):
+                note()
+                super().__init__()
+
+        return EventLoopPolicy
 
     stand_in = types.ModuleType("uvloop")
     stand_in.__doc__ = "util trace's stand-in: asyncio's default loop, which the tracer sees"
     stand_in.install, stand_in.run, stand_in.new_event_loop = install, run, new_event_loop
-    stand_in.EventLoopPolicy = EventLoopPolicy
+    stand_in.__getattr__ = deprecated
     stand_in.Loop = asyncio.SelectorEventLoop
     sys.modules["uvloop"] = stand_in
 
