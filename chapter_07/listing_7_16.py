@@ -9,8 +9,10 @@ an 8-core machine, so a billion passwords would take months: the motivation for 
 
 Differs from the book: the book's random_password passes each chosen byte value (97-122) to
 bytes(), which makes that many zero bytes, so every "password" was about 1,100 NUL bytes; here
-it is ten lowercase letters, as intended (bytes([...])). The number of passwords can be lowered
-with the PASSWORD_COUNT environment variable (default 10000, the book's), e.g.
+it is ten lowercase letters, as intended (bytes([...])). `passwords` is built under
+`if __name__ == "__main__":`, after the functions, so importing the module builds none (the book
+builds it at module level, between random_password and hash). The number of passwords can be
+lowered with the PASSWORD_COUNT environment variable (default 10000, the book's), e.g.
 `PASSWORD_COUNT=500 python -m chapter_07.listing_7_16`.
 """
 import hashlib

@@ -9,7 +9,9 @@ of idle cores (measured here: benchmarks/results/report.md, the threads comparis
 with-block waits for every hash (blocking the event loop); gather then collects the results.
 
 Differs from the book: random_password makes ten lowercase letters (the book's made about
-1,100 zero bytes, see 7.16), and PASSWORD_COUNT (default 10000) lowers the number of passwords.
+1,100 zero bytes, see 7.16); `passwords` is built under `if __name__ == "__main__":`, after the
+functions (the book builds it at module level, between random_password and hash), so importing
+the module builds none; and PASSWORD_COUNT (default 10000) lowers the number of passwords.
 """
 import asyncio
 import functools

@@ -9,7 +9,9 @@ chapter_09/async_views) on SERVER_HOST:SERVER_PORT (127.0.0.1:8000) and prints t
 Ctrl-C stops it.
 
 Differs from the book: the book has no module for this listing; it is part of the project, which
-the reader serves by hand (the book: gunicorn with uvicorn's worker class).
+the reader serves by hand (the book: gunicorn with uvicorn's worker class). The
+"Response time (microseconds)" column shows the whole elapsed time of each request (9.11's
+"time"); the book's showed only the timedelta's microseconds part, without the whole seconds.
 """
 from chapter_09.serve_async_views import requests_url, serve
 

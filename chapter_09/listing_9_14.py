@@ -6,12 +6,13 @@ What to watch: the view sync_to_async_view (async_views/async_api/views.py) runs
 1-second sleeps through sync_to_async: about 3 s with thread_sensitive=True (one thread), about
 1 s with False. This module serves the project as the book does (`uvicorn
 async_views.asgi:application` from chapter_09/async_views) on SERVER_HOST:SERVER_PORT
-(127.0.0.1:8000) and prints the URLs to open; Ctrl-C stops it. A missing or malformed
-parameter is a 400 with a short message (sleep_time 0 to 10, num_calls 1 to 100,
-thread_sensitive True or False).
+(127.0.0.1:8000) and prints the URLs to open; Ctrl-C stops it. Parameters: sleep_time 0 to
+10, num_calls 1 to 100, thread_sensitive True or False.
 
 Differs from the book: the book has no module for this listing; it is part of the project, which
-the reader serves by hand (the book: gunicorn with uvicorn's worker class).
+the reader serves by hand (the book: gunicorn with uvicorn's worker class). A missing or
+malformed parameter is a 400 with a short message where the book's view fails with a 500, and
+thread_sensitive must be True or False (the book took anything but "True" as False).
 """
 from chapter_09.serve_async_views import serve, sync_to_async_url
 

@@ -8,7 +8,10 @@ project as the book does (`uvicorn async_views.asgi:application` from chapter_09
 SERVER_HOST:SERVER_PORT (127.0.0.1:8000) and prints the URLs to open; Ctrl-C stops it.
 
 Differs from the book: the book has no module for this listing; it is part of the project, which
-the reader serves by hand (the book: gunicorn with uvicorn's worker class).
+the reader serves by hand (the book: gunicorn with uvicorn's worker class). A missing or
+malformed url or request_num is a 400 with a short message (url an http(s) URL, request_num a
+whole number from 1 to 1,000) where the book's view fails with a 500, and each result's "time"
+is the whole elapsed time in microseconds, as in 9.11.
 """
 from chapter_09.serve_async_views import requests_url, serve
 

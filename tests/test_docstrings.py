@@ -24,9 +24,15 @@ DIFFERENCES = {
     "6.11": "multiprocessing.cpu_count()",
     "7.4": "max_workers=1000",
     "7.12": "say_hello is defined before the window",
+    "7.16": "`passwords` is built under",
+    "7.17": "`passwords` is built under",
     "8.1": "f-string without placeholders",
     "9.1": "datetime.today()",
     "9.4": "SQL is laid out differently",
+    "9.11": "the whole elapsed time in microseconds",
+    "9.12": "without the whole seconds",
+    "9.14": "the book's view fails with a 500",
+    "9.15": "the book's view fails with a 500",
     "10.8": '"inventory": null',
     "10.9": "Callable[[], Awaitable]",
     "10.11": "`as e`",
@@ -52,5 +58,7 @@ def test_the_docstring_says_how_the_listing_differs_from_the_book(listing_id, ph
     assert paragraph, f"listing {listing_id} has no `Differs from the book:` paragraph"
     assert not paragraph.startswith("Differs from the book: nothing"), paragraph
     assert phrase in paragraph
+    if listing_id in ("9.11", "9.15"):
+        assert "a 400" in paragraph and "1 to 1,000" in paragraph
     if listing_id == "10.8":
         assert "AttributeError" in paragraph and "500" in paragraph
