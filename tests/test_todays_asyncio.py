@@ -11,6 +11,7 @@ import ast
 import asyncio
 import contextvars
 import gc
+import inspect
 import multiprocessing
 import os
 import re
@@ -783,6 +784,24 @@ def test_14_1_a_marked_wrapper_runs_as_a_coroutine():
     assert "Calling coroutine_function" in run.lines
     assert "never awaited" not in run.stderr
     assert 0.8 <= gap(run, "Hello from a regular function!", "Finished sleeping!") <= 1.6
+
+@pytest.mark.listing("14.1_markcoroutinefunction")
+def test_14_1_the_old_private_flag_and_asyncio_iscoroutinefunction_per_python():
+    """What 14.1_markcoroutinefunction's docstring says: the private `_is_coroutine` flag
+    convinced asyncio's iscoroutinefunction but not inspect's, and asyncio's is deprecated
+    from 3.14 (a DeprecationWarning on every call)."""
+    def wrapper():
+        return asyncio.sleep(0)
+
+    wrapper._is_coroutine = asyncio.coroutines._is_coroutine
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert asyncio.iscoroutinefunction(wrapper)
+    assert not inspect.iscoroutinefunction(wrapper)
+    deprecated = [str(warning.message) for warning in caught
+                  if warning.category is DeprecationWarning]
+    assert len(deprecated) == (1 if sys.version_info >= (3, 14) else 0), deprecated
+    assert all("asyncio.iscoroutinefunction" in message for message in deprecated)
 
 
 @pytest.mark.listing("14.2_context")
