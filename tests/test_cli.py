@@ -297,7 +297,9 @@ def test_uv_run_with_the_project_runs_a_listing_from_any_folder(tmp_path):
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not on PATH")
-    env = listing_env() | {"UV_PROJECT_ENVIRONMENT": str(REPO / ".venv"), "UV_NO_SYNC": "1"}
+    # the environment running this test (.venv, or .venv-3.15.2 on another Python), never
+    # made anew: uv would otherwise rebuild .venv for whichever Python it finds
+    env = listing_env() | {"UV_PROJECT_ENVIRONMENT": sys.prefix, "UV_NO_SYNC": "1"}
     result = subprocess.run([uv, "run", "--project", str(REPO), "python", "-m",
                              "chapter_02.listing_2_9"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60)
