@@ -255,7 +255,9 @@ def interleave(sides: dict[str, Callable[[], float | None]], rounds: int,
 
 # Small helpers -------------------------------------------------------------------------------
 
-class _Discard(io.TextIOBase):
+class Discard(io.TextIOBase):
+    """A stdout that throws away what is written to it."""
+
     def write(self, text: str) -> int:
         return len(text)
 
@@ -263,7 +265,7 @@ class _Discard(io.TextIOBase):
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
     """Throw away what the listings print (their print lines are not what is measured)."""
-    with contextlib.redirect_stdout(_Discard()):
+    with contextlib.redirect_stdout(Discard()):
         yield
 
 

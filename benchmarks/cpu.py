@@ -1,4 +1,4 @@
-"""CPU-bound work: one process against a process pool (chapter 6).
+"""CPU-bound work: one process against process, thread and interpreter pools (chapter 6).
 
 Map-reduce on the synthetic Ngram file (chapter_06.make_data): listing 6.8's partition,
 map_frequencies and merge_dictionaries, timed from after the file is read as 6.7 and 6.8 do.
@@ -6,19 +6,27 @@ One process runs map_frequencies over every line (the loop of 6.7); the pools (1
 one per core) map chunks of 60,000 lines and the parent merges them, as 6.8 does, the pool's
 start included. Then the plainest CPU-bound work, listing 6.4's count, in one process against a
 pool, where nothing has to be pickled. The limit of a pool's speed-up is the number of cores.
+
+In the same interleaved runs, the same work goes to a thread pool (one GIL: no speed-up for
+pure-Python work) and, on Python 3.14+, to a concurrent.futures.InterpreterPoolExecutor: one
+interpreter per core in one process, each with its own GIL, the chunks pickled to it as to a
+process, its start (a fresh interpreter importing the work's module) included. On 3.11-3.13
+those sides are absent and the report's notes say so in one line.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import os
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 from benchmarks.common import (
     BenchmarkError,
     Comparison,
+    Discard,
     Panel,
     Progress,
     Row,
@@ -31,12 +39,21 @@ from chapter_06 import listing_6_4, listing_6_8
 from util import settings
 
 NAME = "cpu"
-TITLE = "CPU-bound work: one process vs a process pool (map-reduce, counting)"
+TITLE = "CPU-bound work: one process vs process, thread and interpreter pools"
 CHAPTERS = "6"
 CLAIM = ("The word count of the Ngram file took about 76 s in one process (6.7) and about 18 s "
          "with a process pool on a 32-vCPU machine (6.8): 4.2x; a pool runs one worker per "
          "core, so CPU-bound work is divided by up to the number of cores.")
 CHUNK = 60_000  # 6.8's partition_size
+# Python 3.14+: one interpreter per worker, each with its own GIL (None before 3.14)
+InterpreterPoolExecutor = getattr(concurrent.futures, "InterpreterPoolExecutor", None)
+# the pools measured beside the process pools, one worker per core: the kind of worker, the
+# executor, the row's words and a note on its limit
+OTHER_POOLS = {"threads": (ThreadPoolExecutor, "a thread pool (one GIL)",
+                           " (the GIL: 1x for bytecode)")}
+if InterpreterPoolExecutor is not None:
+    OTHER_POOLS["interpreters"] = (InterpreterPoolExecutor,
+                                   "an interpreter pool (a GIL each, 3.14+)", "")
 
 
 def read_lines(limit: int) -> list[str]:
@@ -60,24 +77,34 @@ def one_process(lines: list[str]) -> dict:
 
 
 def _quiet_worker() -> None:
-    sys.stdout = open(os.devnull, "w")  # 6.4's count prints from the workers
+    sys.stdout = Discard()  # 6.4's count prints from the workers (processes, interpreters)
 
 
-def pooled(lines: list[str], workers: int, chunk: int) -> dict:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+def pooled(lines: list[str], workers: int, chunk: int,
+           executor: type[Executor] = ProcessPoolExecutor) -> dict:
+    with executor(max_workers=workers) as pool:
         results = pool.map(listing_6_8.map_frequencies, listing_6_8.partition(lines, chunk))
         return functools.reduce(listing_6_8.merge_dictionaries, results)
 
 
 def count_alone(n: int, times: int) -> None:
-    with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+    with contextlib.redirect_stdout(Discard()):
         for _ in range(times):
             listing_6_4.count(n)
 
 
-def count_pooled(n: int, times: int, workers: int) -> None:
-    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool:
+def count_pooled(n: int, times: int, workers: int,
+                 executor: type[Executor] = ProcessPoolExecutor) -> None:
+    if executor is ThreadPoolExecutor:  # the threads print to this process's stdout
+        with contextlib.redirect_stdout(Discard()), executor(max_workers=workers) as pool:
+            assert list(pool.map(listing_6_4.count, [n] * times)) == [n] * times
+        return
+    with executor(max_workers=workers, initializer=_quiet_worker) as pool:
         assert list(pool.map(listing_6_4.count, [n] * times)) == [n] * times
+
+
+def _speedups(base: Side, sides: list[Side]) -> list[Side]:
+    return [Side("", [base.median / v for v in side.samples]) for side in sides]
 
 
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
@@ -87,36 +114,56 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
     counting = size.count(tiny=200_000, quick=1_500_000, full=10_000_000)
     rounds = size.n_rounds(tiny=1, quick=1, full=3)
     worker_counts = sorted({1, cores})
-    calls = {"one process (6.7's loop)": lambda: one_process(lines)}
-    calls |= {f"pool of {w} (6.8)": (lambda w=w: pooled(lines, w, chunk)) for w in worker_counts}
-    samples = interleave(calls, rounds, progress, label=f"{len(lines):,} lines")
+    alone, pools = "one process (6.7's loop)", [f"pool of {w} (6.8)" for w in worker_counts]
+    calls = {alone: lambda: one_process(lines)}
+    calls |= {name: (lambda w=w: pooled(lines, w, chunk))
+              for name, w in zip(pools, worker_counts, strict=True)}
+    calls |= {f"{cores} {kind}": (lambda e=e: pooled(lines, cores, chunk, e))
+              for kind, (e, *_) in OTHER_POOLS.items()}
+    measured = {name: Side(name, values) for name, values in
+                interleave(calls, rounds, progress, label=f"{len(lines):,} lines").items()}
     expected = one_process(lines)
-    assert pooled(lines, cores, chunk) == expected  # the same answer, whatever the split
-    count_calls = {"one process (6.4's count)": lambda: count_alone(counting, cores)}
-    count_calls |= {f"pool of {w}": (lambda w=w: count_pooled(counting, cores, w))
-                    for w in worker_counts}
-    count_samples = interleave(count_calls, rounds, progress, label="count")
-    sides = [Side(name, values) for name, values in samples.items()]
-    count_sides = [Side(name, values) for name, values in count_samples.items()]
+    for executor in (ProcessPoolExecutor, *(e for e, *_ in OTHER_POOLS.values())):
+        # the same answer, whatever the split and whoever the workers
+        assert pooled(lines, cores, chunk, executor) == expected, executor.__name__
+    count_alone_name, count_pools = "one process (6.4's count)", [f"pool of {w}"
+                                                                  for w in worker_counts]
+    count_calls = {count_alone_name: lambda: count_alone(counting, cores)}
+    count_calls |= {name: (lambda w=w: count_pooled(counting, cores, w))
+                    for name, w in zip(count_pools, worker_counts, strict=True)}
+    count_calls |= {f"{cores} {kind}": (lambda e=e: count_pooled(counting, cores, cores, e))
+                    for kind, (e, *_) in OTHER_POOLS.items()}
+    counted = {name: Side(name, values) for name, values in
+               interleave(count_calls, rounds, progress, label="count").items()}
+    sides = [measured[alone], *(measured[name] for name in pools)]
+    count_sides = [counted[count_alone_name], *(counted[name] for name in count_pools)]
+    limit_text = f"{cores} cores: at most {cores}x"
     rows = [
         Row(f"map-reduce, {len(lines):,} lines (chunks of {chunk:,})", sides,
-            limit=float(cores), limit_text=f"{cores} cores: at most {cores}x",
+            limit=float(cores), limit_text=limit_text,
             book=f"76 s -> 18 s on 32 vCPUs: 4.2x, {4.2 / 32:.0%} of its 32 cores (6.7, 6.8)"),
         Row(f"{cores} counts to {counting:,}", count_sides, limit=float(cores),
-            limit_text=f"{cores} cores: at most {cores}x",
-            book="two counts in parallel take about the longer one (6.1)"),
+            limit_text=limit_text, book="two counts in parallel take about the longer one (6.1)"),
     ]
+    speedups = [curve("map-reduce, processes", worker_counts, _speedups(sides[0], sides[1:])),
+                curve("count, processes", worker_counts,
+                      _speedups(count_sides[0], count_sides[1:]))]
+    times = []
+    for kind, (_executor, pool, limit_note) in OTHER_POOLS.items():
+        side, count_side = measured[f"{cores} {kind}"], counted[f"{cores} {kind}"]
+        rows += [Row(f"map-reduce in {pool}", [sides[0], side], limit=float(cores),
+                     limit_text=limit_text + limit_note),
+                 Row(f"counts in {pool}", [count_sides[0], count_side], limit=float(cores),
+                     limit_text=limit_text + limit_note)]
+        times.append(curve(side.name, [cores], [side]))
+        speedups += [curve(f"map-reduce, {kind}", [cores], _speedups(sides[0], [side])),
+                     curve(f"count, {kind}", [cores], _speedups(count_sides[0], [count_side]))]
     panels = [
         Panel("Map-reduce: time against workers", "pool workers", "seconds",
-              [curve("pool (6.8)", worker_counts, sides[1:]),
-               curve("one process (6.7)", worker_counts, [sides[0]] * len(worker_counts))],
-              logx=False),
-        Panel("Speed-up over one process", "pool workers", "one process / pool",
-              [curve("map-reduce", worker_counts,
-                     [Side("", [sides[0].median / v for v in s.samples]) for s in sides[1:]]),
-               curve("count", worker_counts,
-                     [Side("", [count_sides[0].median / v for v in s.samples])
-                      for s in count_sides[1:]])],
+              [curve("process pool (6.8)", worker_counts, sides[1:]),
+               curve("one process (6.7)", worker_counts, [sides[0]] * len(worker_counts)),
+               *times], logx=False),
+        Panel("Speed-up over one process", "pool workers", "one process / pool", speedups,
               logx=False, reference=curve("ideal (= workers)", worker_counts,
                                           [Side("", [w]) for w in worker_counts])),
     ]
@@ -125,4 +172,7 @@ def run(size: Size, progress: Progress | None = None, services=None) -> Comparis
              "overhead the count does not have.",
              f"The book's 32-core figure cannot be reached on {cores} cores: the limit here is "
              f"{cores}x, and the table says how close the pool comes to it."]
+    if InterpreterPoolExecutor is None:
+        notes.append(f"No interpreter pool: concurrent.futures.InterpreterPoolExecutor needs "
+                     f"Python 3.14 or later, and this is {sys.version.split()[0]}.")
     return Comparison(NAME, TITLE, CHAPTERS, CLAIM, rows, panels, notes, headline=0)

@@ -76,6 +76,47 @@ def test_comparison_at_tiny_size(name, services, tmp_path):
     check(comparison, tmp_path)
 
 
+def cpu_report(tmp_path) -> tuple[Comparison, str]:
+    comparison = load("cpu").run(Size("tiny"))
+    check(comparison, tmp_path)
+    return comparison, (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 14),
+                    reason="concurrent.futures.InterpreterPoolExecutor is new in Python 3.14")
+def test_cpu_measures_an_interpreter_pool_beside_the_process_and_thread_pools(tmp_path):
+    """One interpreter per core, in the same interleaved run as the other sides: its rows share
+    the one-process side with the process pools' rows, and say their ratio and limit."""
+    comparison, text = cpu_report(tmp_path)
+    cores = os.cpu_count()
+    rows = {row.what: row for row in comparison.rows}
+    mapped = rows["map-reduce in an interpreter pool (a GIL each, 3.14+)"]
+    counted = rows["counts in an interpreter pool (a GIL each, 3.14+)"]
+    threaded = rows["map-reduce in a thread pool (one GIL)"]
+    assert [side.name for side in mapped.sides] == ["one process (6.7's loop)",
+                                                    f"{cores} interpreters"]
+    assert [side.name for side in counted.sides] == ["one process (6.4's count)",
+                                                     f"{cores} interpreters"]
+    assert mapped.sides[0] is comparison.rows[0].sides[0] is threaded.sides[0]
+    assert counted.sides[0] is comparison.rows[1].sides[0]
+    for row in (mapped, counted):
+        assert row.limit == cores
+        assert f"x ({cores} interpreters vs one process (" in text
+        assert f"| {row.what} | " in text and f"{cores} cores: at most {cores}x; measured" in text
+    assert not any("InterpreterPoolExecutor" in note for note in comparison.notes)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14),
+                    reason="before Python 3.14 there is no InterpreterPoolExecutor")
+def test_cpu_before_3_14_has_no_interpreter_pool_and_says_why_in_one_line(tmp_path):
+    comparison, text = cpu_report(tmp_path)
+    assert not any("interpreter" in side.name for row in comparison.rows for side in row.sides)
+    assert "map-reduce in a thread pool (one GIL)" in [row.what for row in comparison.rows]
+    why = (f"- No interpreter pool: concurrent.futures.InterpreterPoolExecutor needs Python 3.14 "
+           f"or later, and this is {sys.version.split()[0]}.\n")
+    assert text.count(why) == 1 and text.count("InterpreterPoolExecutor") == 1
+
+
 def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "benchmarks", *args, "--no-progress"],
                           cwd=REPO, capture_output=True, text=True, timeout=120,
