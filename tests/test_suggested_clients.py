@@ -22,7 +22,7 @@ import pytest
 
 from tests.support import free_port, listing_env
 from util.settings import REPO
-from util.tools import listing_index
+from util.tools import companions, listing_index
 from util.tools.processes import Timeout, listening_ports, wait_until
 
 COMMAND = re.compile(r"`(python -m util telnet(?: [\w.]+)? \d+|nc(?: -\w+)* [\w.]+ \d+"
@@ -39,7 +39,6 @@ class Scenario:
     client: tuple[str, ...] = ()
     server: tuple[str, ...] = ()
     closes: bool | None = False  # the server closes the connection (None: it may)
-    since: tuple[int, int] = (3, 11)  # the Python the listing needs
     broken_since: tuple[int, int] | None = None  # the book's form no longer works (on purpose)
 
 
@@ -65,7 +64,7 @@ SCENARIOS = {
     "14.2_context": Scenario(server=(r"Got message b'hello\r\n' from",)),
     "14.4": Scenario(client=("hello",), closes=True),
     "14.4_fixed": Scenario(client=("hello",), closes=True),
-    "14.4_loop_factory": Scenario(client=("hello",), closes=True, since=(3, 12)),
+    "14.4_loop_factory": Scenario(client=("hello",), closes=True),
     "14.10": Scenario(server=("Application finished!",), closes=True),
     "14.13": Scenario(server=(r"Got b'hello\r\n' from client!",)),
 }
@@ -156,8 +155,8 @@ def test_the_suggested_client_talks_to_its_listing(listing, command, tmp_path):
     if command.startswith("nc") and shutil.which("nc") is None:
         pytest.skip("nc is not installed: apt-get install netcat-openbsd")
     scenario = SCENARIOS[listing]
-    if sys.version_info < scenario.since:
-        pytest.skip(f"listing {listing} needs Python {'.'.join(map(str, scenario.since))}")
+    if listing in companions.COMPANIONS and companions.refusal(listing):
+        pytest.skip(companions.refusal(listing))  # a companion of a newer Python
     if scenario.broken_since and sys.version_info >= scenario.broken_since:
         pytest.skip(f"the book's {listing} disconnects every client from Python "
                     f"{'.'.join(map(str, scenario.broken_since))} on (its docstring says why; "
