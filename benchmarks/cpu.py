@@ -109,10 +109,10 @@ def _speedups(base: Side, sides: list[Side]) -> list[Side]:
 
 def run(size: Size, progress: Progress | None = None, services=None) -> Comparison:
     cores = os.cpu_count() or 1
-    lines = read_lines(size.count(tiny=20_000, quick=80_000, full=1_000_000))
+    lines = read_lines(size.count(tiny=80_000, quick=80_000, full=1_000_000))
     chunk = CHUNK if len(lines) >= 2 * CHUNK else max(1, len(lines) // 8)
-    counting = size.count(tiny=200_000, quick=1_500_000, full=10_000_000)
-    rounds = size.n_rounds(tiny=1, quick=1, full=3)
+    counting = size.count(tiny=1_000_000, quick=1_500_000, full=10_000_000)
+    rounds = size.n_rounds(tiny=3, quick=1, full=3)
     worker_counts = sorted({1, cores})
     alone, pools = "one process (6.7's loop)", [f"pool of {w} (6.8)" for w in worker_counts]
     calls = {alone: lambda: one_process(lines)}
