@@ -2,11 +2,13 @@
 
 Section 7.1. Needs: nothing. Listens: SERVER_PORT.
 
-What to watch: every client gets its own thread, so two `python -m util telnet 8000` sessions chat
-with the server at the same time; each chunk is printed as "Received b'...', sending!" and echoed.
-Press Ctrl-C: the main thread prints a KeyboardInterrupt traceback from accept(), but the process
-does NOT exit while a client is still connected, because the client threads are not daemon threads
-(the book's first fix: `thread.daemon = True` before start()).
+What to watch: every client gets its own thread, so two `python -m util telnet 8000` sessions
+chat with the server at the same time; each chunk is printed as "Received b'...', sending!" and
+echoed. Press Ctrl-C: the main thread prints a KeyboardInterrupt traceback from accept(), but
+the process does NOT exit while a client is still connected, because the client threads are not
+daemon threads (the book's first fix: `thread.daemon = True` before start()). A second Ctrl-C
+interrupts Python's wait for that thread and ends it, reported as in 7.11 (in each Python's
+words).
 
 Differs from the book: the address comes from util.settings (SERVER_HOST, SERVER_PORT; the
 book's 127.0.0.1:8000 by default). The book's echo() loops forever, so when a client disconnects

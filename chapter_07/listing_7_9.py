@@ -4,7 +4,10 @@ Section 7.3.1. Needs: nothing.
 
 What to watch: sum_list holds a plain threading.Lock while it calls itself; the recursive call
 waits for the lock its own thread already holds. Four lines, then the program hangs forever
-(deadlock by design: stop it with Ctrl-C twice, or kill it). 7.9 (fixed) uses an RLock.
+(deadlock by design). Stop it with Ctrl-C: on 3.11 and 3.12 one press ends it, because the
+interrupted join() marks the stuck thread as finished (a side effect of the fix for bpo-45274)
+and Python does not wait for it at exit; from 3.13 Python still waits for the thread, and a
+second press ends it, reported as in 7.11 (in each Python's words). 7.9 (fixed) uses an RLock.
 """
 from threading import Lock, Thread
 from typing import List

@@ -43,6 +43,7 @@ from tests.support import (
 )
 from tests.support import connect as connect_with_retry
 from tests.support.display import TkProbe, pump_tk_until, start_xvfb
+from tests.support.shutdown import assert_shutdown_interrupted
 
 HOST = "127.0.0.1"
 LATENCY = 0.02  # the stand-in's answer time for the requests listings (seconds)
@@ -122,6 +123,23 @@ def test_7_1_threads_serve_clients_at_once_and_outlive_ctrl_c():
         result = server.wait(10)
         assert result.returncode == -signal.SIGINT, result
         assert "Received b''" not in result.stdout
+
+
+@pytest.mark.listing("7.1")
+def test_7_1_a_second_ctrl_c_ends_it_with_a_client_still_connected():
+    """The second Ctrl-C interrupts Python's wait for the client's thread at exit, reported in
+    each Python's words (tests.support.shutdown)."""
+    with echo_server("7.1") as (server, connect):
+        client = connect()
+        assert echo(client, b"hello") == b"hello"
+        server.send_signal(signal.SIGINT)
+        wait_until(lambda: "KeyboardInterrupt" in server.stderr, message="a traceback")
+        with pytest.raises(subprocess.TimeoutExpired):
+            server.process.wait(0.5)
+        server.send_signal(signal.SIGINT)
+        result = server.wait(10)
+    assert result.returncode == -signal.SIGINT, result
+    assert_shutdown_interrupted(result.stderr)
 
 
 @pytest.mark.listing("7.2")
@@ -316,6 +334,32 @@ def test_7_9_recursive_acquire_of_a_lock_deadlocks():
     assert still_hanging("7.9", 2) == (
         "Waiting to acquire lock...\nAcquired lock.\nSumming rest of list.\n"
         "Waiting to acquire lock...\n")
+
+
+@pytest.mark.listing("7.9")
+def test_7_9_ctrl_c_presses_to_stop_it():
+    """On 3.11 and 3.12 the first Ctrl-C ends it: interrupted, join() releases the thread's
+    lock (a workaround for bpo-45274) so Python no longer waits for that thread; from 3.13
+    join() is built differently, Python still waits at exit, and a second press ends it."""
+    with Listing("7.9") as running:
+        running.wait_for_line("^Waiting to acquire lock...$")
+        running.wait_for_line("^Waiting to acquire lock...$")  # the recursive call: stuck
+        time.sleep(1)  # the main thread is back from thread.start(), in join()
+        running.send_signal(signal.SIGINT)
+        if sys.version_info < (3, 13):
+            result = running.wait(10)
+        else:
+            wait_until(lambda: "KeyboardInterrupt" in running.stderr, message="a traceback")
+            with pytest.raises(subprocess.TimeoutExpired):
+                running.process.wait(1)
+            running.send_signal(signal.SIGINT)
+            result = running.wait(10)
+    assert result.returncode == -signal.SIGINT, result
+    assert "thread.join()" in result.stderr
+    if sys.version_info < (3, 13):
+        assert result.stderr.count("Traceback") == 1 and "_shutdown" not in result.stderr
+    else:
+        assert_shutdown_interrupted(result.stderr)
 
 
 @pytest.mark.listing("7.9_fixed")

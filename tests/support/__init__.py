@@ -9,6 +9,8 @@
 - waiting: util's one `wait_until`, and `wait_for_stderr` / `wait_for_stdout` on a program;
 - async_timed: util.async_timed's lines without addresses and times, main's own time;
 - terminal: a VT100 `Screen` and a pty `Terminal` (import tests.support.terminal);
+- shutdown: what each Python prints when Ctrl-C interrupts its wait for threads at exit
+  (import tests.support.shutdown);
 - display: Xvfb, xdotool, X11 events and Tk's `send` (import tests.support.display);
 - django_project: chapter 9's Django project set up in the test's process.
 """
