@@ -162,8 +162,12 @@ def products_db(make_database):
 
 
 def _git_status() -> set[str]:
-    result = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True,
-                            text=True)
+    """The work tree's changes; none known outside a git checkout or without git."""
+    try:
+        result = subprocess.run(["git", "status", "--porcelain"], cwd=REPO,
+                                capture_output=True, text=True)
+    except FileNotFoundError:
+        return set()
     return set(result.stdout.splitlines()) if result.returncode == 0 else set()
 
 
