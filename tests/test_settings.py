@@ -1,9 +1,11 @@
 """util.settings: the book's addresses by default, each overridable from the environment."""
+import re
 import subprocess
 import sys
 
 from tests.support import REPO, listing_env
 from util import settings
+from util.tools import listing_index
 
 SHOW = ("from util import settings as s; print(s.EXAMPLE_URL, s.SERVER_HOST, s.SERVER_PORT, "
         "s.WEB_PORT, s.SERVICE_PORT, s.POSTGRES_HOST, s.POSTGRES_PORT, s.POSTGRES_USER, "
@@ -64,3 +66,44 @@ def test_the_defaults_in_the_table_are_the_values_read_from_an_empty_environment
         "http://127.0.0.1:8765", 8000, 8003, "products")
     assert book.NGRAM_FILE == REPO / "chapter_06" / "googlebooks-eng-all-1gram-20120701-a"
     assert book.DATA_DIR == REPO / ".data"
+
+
+FRAMEWORKS = {"aiohttp": "aiohttp", "starlette": "Starlette", "flask": "Flask"}
+DJANGO_SERVER = REPO / "chapter_09" / "serve_async_views.py"  # serves 9.11-9.15
+
+
+def listeners() -> dict[str, list[tuple[str, int, set[str]]]]:
+    """Each port variable a listing listens on: (listing, chapter, frameworks it serves with),
+    from the `Listens:` line, or for the Django listings the port their server module uses."""
+    found: dict[str, list[tuple[str, int, set[str]]]] = {}
+    for info in listing_index.discover():
+        source = info.path.read_text(encoding="utf-8")
+        frameworks = {FRAMEWORKS[name] for name in re.findall(
+            r"^(?:from|import) (aiohttp|starlette|flask)\b", source, re.MULTILINE)}
+        variable = info.listens
+        if "chapter_09.serve_async_views" in source:
+            source = DJANGO_SERVER.read_text(encoding="utf-8")
+            variable, = re.findall(r"port=settings\.([A-Z_]+)", source)
+            frameworks.add("Django")
+        if variable:
+            assert f"settings.{variable}" in source, f"{info.id} does not read {variable}"
+            found.setdefault(variable, []).append((info.id, int(info.id.split(".")[0]),
+                                                   frameworks))
+    return found
+
+
+def test_each_port_row_names_the_chapters_and_frameworks_of_the_listings_that_listen_on_it():
+    """The Addresses table's "used for" says where each listening listing is: its chapter (or
+    the listing itself), the frameworks chapter 9 compares on that port, and no other."""
+    for variable, listings in listeners().items():
+        used_for, = [address.used_for for address in settings.ADDRESSES
+                     if variable in address.variables]
+        chapters = {int(number) for group in re.findall(r"ch\. ([\d, ]+)", used_for)
+                    for number in group.split(",")}
+        named = {listing for listing, _, _ in listings if listing in used_for}
+        assert chapters == {chapter for listing, chapter, _ in listings
+                            if listing not in named}, (variable, used_for)
+        named = {name for name in (*FRAMEWORKS.values(), "Django") if name in used_for}
+        assert named <= set().union(*(served for _, _, served in listings)), (variable, used_for)
+        compared = set().union(*(served for _, chapter, served in listings if chapter == 9))
+        assert compared <= named, f"chapter 9 compares them: {variable}'s row names {compared}"

@@ -19,12 +19,14 @@ ADDRESSES = (
     Address(("EXAMPLE_HOST", "EXAMPLE_PORT"), "127.0.0.1, 8765",
             "where the stand-in listens (`python -m util.tools.example_site_server`)"),
     Address(("SERVER_HOST", "SERVER_PORT"), "127.0.0.1, 8000",
-            "the book's socket and HTTP servers (ch. 3, 4, 8), the product service (ch. 10)"),
-    Address(("WEB_PORT",), "8080", "aiohttp and Starlette apps (ch. 9, 12)"),
+            "the book's socket servers (ch. 3, 4, 7, 8, 14), its WSGI, ASGI, Starlette and Django "
+            "apps (ch. 9), the product service (ch. 10)"),
+    Address(("WEB_PORT",), "8080", "the aiohttp apps (ch. 9, 12) and the page of 9.10"),
     Address(("INVENTORY_PORT", "FAVORITES_PORT", "CART_PORT"), "8001, 8002, 8003",
             "the inventory, favorites and cart services (ch. 10)"),
     Address(("SERVICE_PORT",), "9000",
-            "chat (ch. 8), backend-for-frontend (ch. 10), file servers (ch. 11, 14)"),
+            "chat (ch. 8), backend-for-frontend (ch. 10), the file server (ch. 11), socket "
+            "servers (ch. 14)"),
     Address(("FLASK_PORT",), "5000", "the Flask comparison (ch. 9)"),
     Address(("PGHOST", "PGPORT"), "127.0.0.1, 5432", "Postgres"),
     Address(("PGUSER", "PGPASSWORD"), "postgres, password", "Postgres credentials"),
