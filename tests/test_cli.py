@@ -294,14 +294,21 @@ def test_util_runs_from_a_chapter_folder(cli_env):
 
 
 def test_uv_run_with_the_project_runs_a_listing_from_any_folder(tmp_path):
+    """The command README.md gives for running a listing from another folder, run from one
+    (without `--project`, uv finds no project there and the import fails)."""
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not on PATH")
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    documented = re.findall(r"from any other folder.*?`(uv run --project <repo> [^`]+)`", readme)
+    assert documented == ["uv run --project <repo> python -m chapter_02.listing_2_9"]
+    for readme in (REPO / "chapter_06" / "README.md", REPO / "chapter_13" / "README.md"):
+        assert "from the repository root" not in readme.read_text(encoding="utf-8"), readme
     # the environment running this test (.venv, or .venv-3.15.2 on another Python), never
     # made anew: uv would otherwise rebuild .venv for whichever Python it finds
     env = listing_env() | {"UV_PROJECT_ENVIRONMENT": sys.prefix, "UV_NO_SYNC": "1"}
-    result = subprocess.run([uv, "run", "--project", str(REPO), "python", "-m",
-                             "chapter_02.listing_2_9"], cwd=tmp_path, env=env,
+    command = [str(REPO) if word == "<repo>" else word for word in documented[0].split()]
+    result = subprocess.run([uv, *command[1:]], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == (["sleeping for 3 second(s)"] * 3
