@@ -28,8 +28,9 @@ SPAN = re.compile(r"`([^`\n]+)`")
 LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
 ENV_ASSIGNMENT = re.compile(r"[A-Z_]+=\S*")
+# how a code span is recognised as a command
 PROGRAMS = {"uv", "python", "bash", "docker", "pytest", "util", "nc", "apt-get", ".ci/sid-root",
-            "vizviewer", "pip", "git", "telnet"}  # how a code span is recognised as a command
+            "vizviewer", "pip", "git", "telnet", "curl"}
 
 DEFAULTS = {variable: value.strip() for address in settings.ADDRESSES
             for variable, value in zip(address.variables, address.default.split(","),
@@ -53,6 +54,8 @@ SAME_FIGURES = [
      r"`nc` \(chapter (\d+)\), Xvfb and xdotool for the Tk window \(chapter (\d+)\), gpg "
      r"\(chapter (\d+)\) and Chromium \(chapter (\d+)\)"),
     (r"на (\d+)-ядерной машине проекта", r"full run on the project's (\d+)-core machine"),
+    (r"К веб-серверам глав (\d+), (\d+) и (\d+)",
+     r"The web servers of chapters (\d+), (\d+) and (\d+)"),
     (r"под Python (3\.\d+) и библиотеки (\d{4}) года",
      r"written for Python (3\.\d+) and the libraries of (\d{4})"),
     (r"завершается с кодом (\d+)", r"exits with code (\d+)"),
