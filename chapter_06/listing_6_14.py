@@ -4,10 +4,13 @@ Section 6.5.3. Needs: data.
 
 What to watch: the workers count finished chunks in a shared Value (handed over by the pool's
 initializer), and a reporter task prints "Finished n/total map operations" every second while
-the map runs, then the Aardvark count (15209). total is lines // 60000, one less than the
-number of chunks when the last chunk is partial. The synthetic file maps in well under a second,
-so you see one line (usually "Finished 0/16 map operations") or none; a bigger file
-(`python -m chapter_06.make_data --lines 20000000`) shows the counter climbing.
+the map runs, then the Aardvark count (15209). total is lines // 60000, one less than the number
+of chunks when the last chunk is partial. The synthetic file maps in well under a second, so you
+see one line or none, and which one depends on the start method: "Finished 0/16 map operations"
+under forkserver (Linux from Python 3.14) and spawn (macOS), whose pool starts a worker per task
+while none is idle and they are still starting, but a few chunks in ("Finished 3/16" to "5/16"
+here) under fork (Linux up to 3.13), whose pool starts every worker at the first submit. A
+bigger file (`python -m chapter_06.make_data --lines 20000000`) shows the counter climbing.
 
 Differs from the book: the file is googlebooks-eng-all-1gram-20120701-a next to this module
 (made by chapter_06/make_data.py), or the file the NGRAM_FILE setting names (util.settings). The parameter keeps the

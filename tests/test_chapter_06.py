@@ -730,6 +730,60 @@ def test_listings_under_spawn_and_forkserver(listing, method, shim, ngram):
     assert any(marker in command for command in fresh), interpreters
 
 
+DEFAULT_START_METHOD = "fork" if sys.version_info < (3, 14) else "forkserver"  # on Linux
+
+
+def interpreter_kinds(interpreters: list[tuple[int, int, str]]) -> dict[str, int]:
+    """How many interpreters of each kind the shim saw start: the listing itself ("main"), the
+    fork server, multiprocessing's resource tracker, and fresh ("spawn") children."""
+    def kind(command: str) -> str:
+        for marker, name in (("multiprocessing.forkserver", "forkserver"),
+                             ("multiprocessing.resource_tracker", "tracker"),
+                             ("multiprocessing.spawn", "spawn")):
+            if marker in command:
+                return name
+        return "main" if "-m chapter_06." in command else command
+
+    return dict(collections.Counter(kind(command) for _, _, command in interpreters))
+
+
+@pytest.mark.listing("6.10")
+@pytest.mark.parametrize("method", [None, "fork", "forkserver", "spawn"])
+def test_6_10_who_imports_the_listing_under_each_start_method(method, shim):
+    """The same output under every start method, but not the same processes. fork (Linux's
+    default up to 3.13): the two children are copies of the parent, no interpreter starts (a
+    child would even see globals set under the main guard); forkserver (Linux's default from
+    3.14): one fork server imports the listing once, and the children are its copies; spawn
+    (macOS, the book's): each child is a fresh interpreter that imports the listing itself, the
+    cost that makes 6.12's 200 processes take seconds (chapter_06/README.md)."""
+    run = ok(run_listing("6.10", env=shim.env(start_method=method)))
+    assert run.stdout == "1\n[1, 1]\n"
+    assert interpreter_kinds(shim.log()) == {
+        "fork": {"main": 1},
+        "forkserver": {"main": 1, "forkserver": 1, "tracker": 1},
+        "spawn": {"main": 1, "tracker": 1, "spawn": 2},
+    }[method or DEFAULT_START_METHOD]
+
+
+@pytest.mark.listing("6.14")
+@pytest.mark.parametrize("method", [None, "fork", "forkserver", "spawn"])
+def test_a_pool_starts_every_worker_at_once_only_under_fork(method):
+    """Why 6.14's first progress line differs: under fork a ProcessPoolExecutor starts all its
+    workers at the first submit (they have mapped a few chunks when the reporter first looks),
+    under forkserver and spawn one more per task only while none is idle (still starting)."""
+    code = """if __name__ == "__main__":
+    import json, multiprocessing, os
+    from concurrent.futures import ProcessPoolExecutor
+    context = multiprocessing.get_context(os.environ.get("METHOD") or None)
+    with ProcessPoolExecutor(4, mp_context=context) as pool:
+        pool.submit(len, ()).result()
+        print(json.dumps([context.get_start_method(), len(pool._processes)]))
+"""
+    expected = method or DEFAULT_START_METHOD
+    assert in_fresh_python(code, {"METHOD": method or ""}) == [
+        expected, 4 if expected == "fork" else 1]
+
+
 # ---------------------------------------------------------------------------------------------
 # 6.15: one event loop per process
 
