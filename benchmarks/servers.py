@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
+from importlib import metadata
 
 from benchmarks.common import (
     Comparison,
@@ -36,6 +38,14 @@ CLAIM = ("An aiohttp or ASGI server on one event loop serves the database-backed
          "processes (9.1.4, measured with wrk).")
 
 
+def no_control_socket() -> list[str]:
+    """gunicorn 25.1+ opens a control socket for gunicornc, without XDG_RUNTIME_DIR in
+    ~/.gunicorn/, which it leaves behind: a benchmark needs none (older gunicorns have none,
+    nor the option)."""
+    version = tuple(int(part) for part in re.findall(r"\d+", metadata.version("gunicorn"))[:2])
+    return ["--no-control-socket"] if version >= (25, 1) else []
+
+
 def commands(cores: int) -> dict[str, tuple[list[str], str]]:
     """name -> (command with {port}, the variable naming the port)."""
     py = sys.executable
@@ -44,7 +54,7 @@ def commands(cores: int) -> dict[str, tuple[list[str], str]]:
         "Starlette/uvicorn (9.8)": ([py, "-m", "chapter_09.listing_9_8_fixed"], "SERVER_PORT"),
         f"Flask/gunicorn -w {cores} (9.5)": (
             [py, "-m", "gunicorn", "-w", str(cores), "-b", "127.0.0.1:{port}", "--log-level",
-             "warning", "chapter_09.listing_9_5:app"], ""),
+             "warning", *no_control_socket(), "chapter_09.listing_9_5:app"], ""),
         "Django async/uvicorn": ([py, "-m", "uvicorn", "benchmarks.django_brands:application",
                                   "--port", "{port}", "--log-level", "warning"], ""),
     }

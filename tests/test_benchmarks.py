@@ -70,8 +70,16 @@ def check(comparison, tmp_path):
 
 
 @pytest.mark.parametrize("name", ORDER)
-def test_comparison_at_tiny_size(name, services, tmp_path):
+def test_comparison_at_tiny_size(name, services, tmp_path, monkeypatch):
+    """... leaving the reader's home untouched (gunicorn 25.1+ made ~/.gunicorn/ for its
+    control socket)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     comparison = load(name).run(Size("tiny"), None, services)
+    assert list(home.iterdir()) == [], "the benchmark wrote into HOME"
+    monkeypatch.undo()
     assert comparison.name == name
     check(comparison, tmp_path)
 
