@@ -5,7 +5,9 @@ Section 9.1.3. Needs: postgres (products). Listens: WEB_PORT.
 What to watch: "Creating database pool." prints before the run_app banner (the on_startup hook
 runs first), and "Destroying database pool." after Ctrl-C (on_cleanup). GET /brands answers the
 brand table as a JSON list of {"brand_id": ..., "brand_name": ...} objects, e.g.
-`curl http://127.0.0.1:8080/brands`.
+`curl http://127.0.0.1:8080/brands`. The string key 'database' makes aiohttp 3.9+ warn
+(NotAppKeyWarning), which it hides unless warnings are shown (`python -W default -m
+chapter_09.listing_9_2`); 9.2_appkey uses a typed web.AppKey instead.
 
 Differs from the book: the pool's address and database come from util.settings (PGHOST, PGPORT,
 PGUSER, PGPASSWORD, PRODUCTS_DB) and run_app listens on SERVER_HOST:WEB_PORT (127.0.0.1:8080;

@@ -6,14 +6,18 @@ What to watch: the same app and the same lines as 9.2: "Creating database pool."
 run_app banner, GET /brands answering the brand table as JSON, "Destroying database pool." after
 Ctrl-C. The pool lives in one async generator registered in app.cleanup_ctx (the code before its
 yield runs at startup, the code after it at cleanup), stored under a typed web.AppKey instead
-of the string 'database', so aiohttp emits no NotAppKeyWarning and a type checker knows that
-request.app[DB_KEY] is a Pool.
+of the string 'database', so a type checker knows that request.app[DB_KEY] is a Pool. Run
+plainly, the two print the same: aiohttp warns (NotAppKeyWarning) about 9.2's string key but
+hides that warning unless warnings are shown. Show them and they differ:
+`python -W default -m chapter_09.listing_9_2` prints "NotAppKeyWarning: It is recommended to
+use web.AppKey instances for keys." on stderr at startup, and
+`python -W default -m chapter_09.listing_9_2_appkey` prints no warning.
 
 What changed: `web.AppKey(name, type)` keys for application state; `app.cleanup_ctx` for
 resources that must be set up and torn down together (in the book, on_startup and on_cleanup).
 
-Since: aiohttp 3.9 (web.AppKey, and the NotAppKeyWarning for string keys); cleanup_ctx since
-aiohttp 3.1.
+Since: aiohttp 3.9 (web.AppKey, and the NotAppKeyWarning for string keys, ignored unless
+warnings are shown); cleanup_ctx since aiohttp 3.1.
 
 Why it is better: a string key can collide with another library's and says nothing of the
 value's type; AppKey is unique and typed. With cleanup_ctx the teardown runs exactly when the
