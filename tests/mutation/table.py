@@ -100,6 +100,32 @@ MUTANTS: list[Mutant] = [
     M("2.9_eager-no-factory",
       "    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)\n", "",
       "forgets to install the eager task factory"),
+    M("2.8_eager_start-not-eager", "asyncio.create_task(delay(3), eager_start=True)",
+      "asyncio.create_task(delay(3))",
+      "drops eager_start: delay(3) only starts when main first awaits"),
+    M("2.8_eager_start-both-eager", "    sleep_for_one = asyncio.create_task(delay(1))",
+      "    sleep_for_one = asyncio.create_task(delay(1), eager_start=True)",
+      "starts the ordinary task eagerly too"),
+    M("2.8_eager_start-wrong-task",
+      "    sleep_for_three = asyncio.create_task(delay(3), eager_start=True)\n"
+      "    sleep_for_one = asyncio.create_task(delay(1))",
+      "    sleep_for_three = asyncio.create_task(delay(3))\n"
+      "    sleep_for_one = asyncio.create_task(delay(1), eager_start=True)",
+      "starts delay(1) eagerly instead of delay(3)"),
+    M("2.8_eager_start-factory",
+      "    sleep_for_three = asyncio.create_task(delay(3), eager_start=True)",
+      "    asyncio.get_running_loop().set_task_factory(asyncio.eager_task_factory)\n"
+      "    sleep_for_three = asyncio.create_task(delay(3))",
+      "makes every task of the loop eager instead of the one chosen"),
+    M("2.8_eager_start-sequential",
+      "    sleep_for_one = asyncio.create_task(delay(1))\n"
+      "    print(type(sleep_for_three))\n"
+      "    result = await sleep_for_three\n"
+      "    await sleep_for_one",
+      "    print(type(sleep_for_three))\n"
+      "    result = await sleep_for_three\n"
+      "    await delay(1)",
+      "awaits delay(1) after delay(3) instead of as a task: 4 s instead of 3"),
     M("2.10-await-first", "    await hello_every_second()\n    await first_delay",
       "    await first_delay\n    await hello_every_second()",
       "awaits the first delay before the other code runs"),
@@ -220,6 +246,35 @@ MUTANTS: list[Mutant] = [
       "awaits the requests one at a time (and, tired of waiting, only 50 of them)"),
     M("4.7-order", "asyncio.gather(delay(3), delay(1))", "asyncio.gather(delay(1), delay(3))",
       "passes the awaitables in another order"),
+    M("4.7_call_graph-look-at-1", "show_what_is_pending(2))", "show_what_is_pending(1))",
+      "looks inside after 1 s instead of 2 (delay(1) may still be pending)"),
+    M("4.7_call_graph-look-at-3", "show_what_is_pending(2))", "show_what_is_pending(3))",
+      "looks inside after 3 s, when delay(3) is finishing"),
+    M("4.7_call_graph-look-after-gather",
+      "    looking = asyncio.create_task(show_what_is_pending(2))\n"
+      "    results = await asyncio.gather(delay(3), delay(1))",
+      "    results = await asyncio.gather(delay(3), delay(1))\n"
+      "    looking = asyncio.create_task(show_what_is_pending(2))",
+      "starts looking once the gather is over: nothing is pending any more"),
+    M("4.7_call_graph-print-after",
+      "            asyncio.print_call_graph(task)\n"
+      "            graph = asyncio.capture_call_graph(task)\n"
+      "            seconds = task.get_coro().cr_frame.f_locals['delay_seconds']\n"
+      "            print(f'delay({seconds}) is awaited by: {\", \".join(awaiter_names(graph))}')",
+      "            graph = asyncio.capture_call_graph(task)\n"
+      "            seconds = task.get_coro().cr_frame.f_locals['delay_seconds']\n"
+      "            print(f'delay({seconds}) is awaited by: {\", \".join(awaiter_names(graph))}')\n"
+      "            asyncio.print_call_graph(task)",
+      "prints the call graph after the one-line summary instead of before"),
+    M("4.7_call_graph-current-task", "            asyncio.print_call_graph(task)",
+      "            asyncio.print_call_graph()",
+      "prints the graph of the looking task itself, not of the sleeping delay"),
+    M("4.7_call_graph-task-name", "names.append(graph.future.get_coro().__name__)",
+      "names.append(graph.future.get_name())",
+      "names the awaiting task (Task-1) instead of its coroutine (main)"),
+    M("4.7_call_graph-every-task", "        if task.get_coro().__name__ == 'delay':",
+      "        if task is not asyncio.current_task():",
+      "shows every other task, main included, not only the delays"),
     M("4.8-gather", "        for finished_task in asyncio.as_completed(fetchers):\n"
       "            print(await finished_task)",
       "        for finished_task in await asyncio.gather(*fetchers):\n"
@@ -337,6 +392,50 @@ MUTANTS: list[Mutant] = [
       "runs the countdowns in the default thread pool, not the process pool"),
     M("6.5_max_tasks_per_child-reuse", "ProcessPoolExecutor(max_tasks_per_child=1, mp_context",
       "ProcessPoolExecutor(mp_context", "forgets max_tasks_per_child: workers are reused"),
+    M("6.4_terminate_workers-timeout-half", "map(count, numbers, timeout=1)",
+      "map(count, numbers, timeout=0.5)", "gives up after 0.5 s instead of 1 s"),
+    M("6.4_terminate_workers-timeout-2x", "map(count, numbers, timeout=1)",
+      "map(count, numbers, timeout=2)", "gives up after 2 s instead of 1 s"),
+    M("6.4_terminate_workers-swapped",
+      "                process_pool.kill_workers()\n"
+      "            else:\n"
+      "                process_pool.terminate_workers()",
+      "                process_pool.terminate_workers()\n"
+      "            else:\n"
+      "                process_pool.kill_workers()",
+      "swaps terminate_workers and kill_workers (SIGKILL by default, SIGTERM with kill)"),
+    M("6.4_terminate_workers-no-kill", "                process_pool.kill_workers()",
+      "                process_pool.terminate_workers()",
+      "sends SIGTERM with the argument kill too: only the message changes"),
+    M("6.4_terminate_workers-cancel", "                process_pool.terminate_workers()",
+      "                process_pool.shutdown(wait=False, cancel_futures=True)",
+      "cancels the queued futures instead of stopping the workers: the big count runs on"),
+    M("6.4_terminate_workers-one-worker", "    with ProcessPoolExecutor() as process_pool:",
+      "    with ProcessPoolExecutor(max_workers=1) as process_pool:",
+      "one worker instead of one per CPU"),
+    M("6.4_terminate_workers-kill-flag", "kill = sys.argv[1:] == ['kill']",
+      "kill = sys.argv[1:] == ['--kill']", "expects --kill: the argument kill is ignored"),
+    M("6.5_interpreter_pool-processes",
+      "    from concurrent.futures import InterpreterPoolExecutor  # Python 3.14+",
+      "    from concurrent.futures import ProcessPoolExecutor as InterpreterPoolExecutor",
+      "counts in a process pool instead of subinterpreters of this process"),
+    M("6.5_interpreter_pool-threads",
+      "    from concurrent.futures import InterpreterPoolExecutor  # Python 3.14+",
+      "    from concurrent.futures import ThreadPoolExecutor as InterpreterPoolExecutor",
+      "counts in threads of the main interpreter (one GIL) instead of subinterpreters"),
+    M("6.5_interpreter_pool-two-workers", "    with InterpreterPoolExecutor() as interpreter_pool:",
+      "    with InterpreterPoolExecutor(max_workers=2) as interpreter_pool:",
+      "caps the pool at two interpreters instead of its default (CPUs + 4)"),
+    M("6.5_interpreter_pool-one-by-one",
+      "        call_coros = [loop.run_in_executor(interpreter_pool, countdown_in, num) "
+      "for num in nums]\n\n        results = await asyncio.gather(*call_coros)",
+      "        results = [await loop.run_in_executor(interpreter_pool, countdown_in, num)\n"
+      "                   for num in nums]",
+      "awaits each count before submitting the next: one interpreter does them all"),
+    M("6.5_interpreter_pool-default-count", "or [1, 3, 5, 22, 100000000]",
+      "or [1, 3, 5, 22, 10000000]", "counts down from 10,000,000 instead of 100,000,000"),
+    M("6.5_interpreter_pool-parent-pid", "this is process {os.getpid()}",
+      "this is process {os.getppid()}", "reports the parent's process id as its own"),
     M("6.6-merge", "            merged[key] = merged[key] + second[key]",
       "            merged[key] = second[key]", "overwrites counts instead of adding them"),
     M("6.7-precision", "print(f'{end-start:.4f}')", "print(f'{end-start:.2f}')",
@@ -355,6 +454,25 @@ MUTANTS: list[Mutant] = [
       "merges in the event loop's thread instead of the process pool"),
     M("6.10-array", "shared_array[index] = integer + 1", "shared_array[index] = integer + 2",
       "adds two to each element"),
+    M("6.10_start_method-default-fork",
+      "method = sys.argv[1] if len(sys.argv) > 1 else 'forkserver'",
+      "method = sys.argv[1] if len(sys.argv) > 1 else 'fork'",
+      "uses fork, not forkserver, when no method is named"),
+    M("6.10_start_method-default-context", "    context = multiprocessing.get_context(method)",
+      "    context = multiprocessing.get_context()",
+      "takes the default context whatever the method named"),
+    M("6.10_start_method-set-globally", "    context = multiprocessing.get_context(method)",
+      "    multiprocessing.set_start_method(method, force=True)\n"
+      "    context = multiprocessing.get_context()",
+      "changes the global start method: the default line reports the chosen one"),
+    M("6.10_start_method-mixed-context", "    integer = context.Value('i', 0)",
+      "    integer = multiprocessing.Value('i', 0)",
+      "makes the shared integer from the default context, not the chosen one"),
+    M("6.10_start_method-parent-ppid", "if parent.value == os.getpid() else",
+      "if parent.value == os.getppid() else",
+      "compares the children's parent with its own parent"),
+    M("6.10_start_method-no-change", "    SETTING = 'changed by the program'\n", "",
+      "never changes the module global: fork children see nothing new"),
     M("6.11-no-assert", "        assert(integer.value == 2)", "        pass",
       "drops the assertion that shows the race"),
     M("6.11-rounds", "    for _ in range(10000):", "    for _ in range(10):",
@@ -761,6 +879,19 @@ MUTANTS: list[Mutant] = [
       equivalent="the cashiers loop for ever (while True around queue.get(), with nothing in "
                  "them that can fail) and end only when the TaskGroup cancels them, so when "
                  "the message is printed every cashier is both done and cancelled"),
+    M("12.2_pstree-main-unnamed", "    asyncio.current_task().set_name('main')\n", "",
+      "leaves the main task named Task-1"),
+    M("12.2_pstree-cashier-name", "name=f'cashier-{i}')", "name=f'cashier {i}')",
+      "names the cashiers 'cashier 0' instead of 'cashier-0'"),
+    M("12.2_pstree-generator-name", "name='customer-generator')", "name='producer')",
+      "names the producer task otherwise"),
+    M("12.2_pstree-two-cashiers", "                for i in range(3)]",
+      "                for i in range(2)]", "two cashiers instead of three"),
+    M("12.2_pstree-await-producer", "    await asyncio.gather(customer_producer, *cashiers)",
+      "    await customer_producer",
+      "awaits only the producer: no task awaits the cashiers"),
+    M("12.2_pstree-hint-ppid", "pstree {os.getpid()}')", "pstree {os.getppid()}')",
+      "tells the reader to look at its parent's process id"),
     M("12.3-workers", "    app[TASKS_KEY] = [asyncio.create_task(process_order_worker(i, queue))\n"
       "                      for i in range(5)]",
       "    app[TASKS_KEY] = [asyncio.create_task(process_order_worker(i, queue))\n"
