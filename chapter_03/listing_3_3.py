@@ -5,7 +5,7 @@ Section 3.2.2. Needs: nothing. Listens: SERVER_PORT.
 What to watch: a blocking echo server that shows why blocking sockets don't scale. Connect with
 `python -m util telnet 8000` (the book's `telnet localhost 8000`) and type a line: it comes back.
 Type a second line: nothing comes back, because the server is blocked in accept() waiting for a new
-client. Connect a second client and the first line is echoed at last; while any client stays
+client. Connect a second client and that second line is echoed at last; while any client stays
 silent, the server is blocked in its recv() and everyone else waits. A client that has left stays
 in the list, so every later pass prints "All the data is: b''" for it. Stop the server with Ctrl-C
 (a KeyboardInterrupt traceback).

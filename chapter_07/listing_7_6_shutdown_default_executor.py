@@ -5,8 +5,8 @@ Section 7.2.4. Needs: nothing.
 What to watch: a blocking call (a 3 s time.sleep standing in for a slow requests.get) runs in
 the loop's default executor via asyncio.to_thread; main gives it 0.5 s
 ("Gave up waiting after 0.5 s"), but a thread cannot be cancelled and keeps running. main then
-shuts the default executor down with a 1 s timeout: at about 1.5 s "Executor shut down after
-1.5 s; blocking call finished: False", a RuntimeWarning on stderr ("The executor did not finishing
+shuts the default executor down with a 1 s timeout: at about 1.5 s "Executor shut down;
+blocking call finished: False", a RuntimeWarning on stderr ("The executor did not finishing
 joining its threads within 1 seconds."), and the loop closes ("Loop closed after 1.5 s"). The process itself ends at about 3 s, when the thread does (Python joins the pool's
 threads at exit). Without the timeout the loop would stay blocked until the thread ended, and
 asyncio.run waits up to 300 s for it.
