@@ -50,7 +50,8 @@ class ChatServer:
         server = await asyncio.start_server(self.client_connected, host, port)
         try:
             # Serve until cancelled. Not serve_forever(): cancelled, it waits in
-            # server.wait_closed() for every client (3.12.1+) before we could close them.
+            # server.wait_closed() for every client before we could close them (3.12,
+            # 3.13.0-3.13.14, 3.14.0-3.14.6; later ones close them first: see 8.13).
             await asyncio.Event().wait()
         finally:
             server.close()
