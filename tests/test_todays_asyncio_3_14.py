@@ -1,10 +1,11 @@
-"""What Python 3.14 adds to the book's chapters: one or more tests per companion of a 3.14 API
-(and 6.10_start_method, whose default changed in 3.14).
+"""What Python 3.14 and 3.15 add to the book's chapters: one or more tests per companion of a
+3.14 or 3.15 API (and 6.10_start_method, whose default changed in 3.14).
 
 Each test runs the companion as a reader does and asserts the difference it shows: the one
 eager task, the call graph, the workers stopped mid-count, the interpreters of one process,
-what each start method changes, the tasks `python -m asyncio ps` sees from outside. On an older
-Python each 3.14 companion prints the version it needs and exits with 1. Where the output cannot
+what each start method changes, the tasks `python -m asyncio ps` sees from outside, the group
+one finished request cancels (3.15). On an older Python each of these companions prints the
+version it needs and exits with 1. Where the output cannot
 show it, a start-up shim of the test's own (sitecustomize.py first on PYTHONPATH, as in
 tests/test_chapter_06.py) marks when 6.4 calls map and which signals it sends its workers, or
 gives 6.10 another default start method.
@@ -26,13 +27,23 @@ import time
 import psutil
 import pytest
 
-from tests.support import REPO, Listing, assert_about, listing_env, ok, run_listing
+from tests.support import (
+    REPO,
+    Listing,
+    assert_about,
+    async_timed_shape,
+    listing_env,
+    ok,
+    run_listing,
+    wait_until,
+)
 from util.tools import listing_index as listings
 from util.tools.companions import COMPANIONS
 
 NEW = ["2.8_eager_start", "4.7_call_graph", "6.4_terminate_workers", "6.5_interpreter_pool",
-       "6.10_start_method", "12.2_pstree"]
+       "6.10_start_method", "12.2_pstree", "4.13_taskgroup_cancel"]
 PY314 = pytest.mark.skipif(sys.version_info < (3, 14), reason="needs Python 3.14 or later")
+PY315 = pytest.mark.skipif(sys.version_info < (3, 15), reason="needs Python 3.15 or later")
 CPUS = len(os.sched_getaffinity(0))
 
 
@@ -53,14 +64,15 @@ def test_indexed_beside_its_listing_and_documented(companion):
 
 @pytest.mark.parametrize("companion", [c for c in NEW if COMPANIONS[c].python >= (3, 14)])
 def test_an_older_python_is_told_the_version_needed(companion):
-    assert COMPANIONS[companion].python == (3, 14)
-    if sys.version_info >= (3, 14):
+    needed = (3, 15) if companion == "4.13_taskgroup_cancel" else (3, 14)
+    assert COMPANIONS[companion].python == needed
+    if sys.version_info >= needed:
         pytest.skip("this Python runs it")
     run = run_listing(companion, timeout=30)
     assert run.returncode == 1, str(run)
     assert run.stdout == ""
     assert run.stderr.strip().count("\n") == 0, run.stderr
-    assert f"Listing {companion} needs Python 3.14 or later" in run.stderr
+    assert f"Listing {companion} needs Python {needed[0]}.{needed[1]} or later" in run.stderr
 
 
 # --- 2.8: one eager task ---------------------------------------------------------------------
@@ -408,3 +420,98 @@ def test_12_2_asyncio_ps_and_pstree_show_every_named_task_and_its_awaiter():
         assert sum(re.fullmatch(rf"        [├└]── \(T\) {name}", line) is not None
                    for line in tree_lines) == 1, tree
 
+
+
+# --- 4.13: the first request done cancels the group (3.15) ------------------------------------
+
+def without_addresses(lines: list[str]) -> tuple[list[str], list[float]]:
+    shape, seconds = async_timed_shape(lines)
+    return [re.sub(r" object at 0x[0-9a-f]+>", " object>", line) for line in shape], seconds
+
+
+@PY315
+@pytest.mark.listing("4.13_taskgroup_cancel")
+def test_4_13_the_first_request_done_cancels_the_other_two_before_main_goes_on(example_site):
+    example_site.reset()
+    url = example_site.url
+    run = ok(run_listing("4.13_taskgroup_cancel", env=example_site.env))
+    shape, seconds = without_addresses(run.lines)
+    session = "<aiohttp.client.ClientSession object>"
+    assert shape == ["starting main () {}",
+                     f"starting fetch_status ({session}, '{url}/?delay=0.1') {{}}",
+                     f"starting fetch_status ({session}, '{url}/?delay=1') {{}}",
+                     f"starting fetch_status ({session}, '{url}/?delay=1.5') {{}}",
+                     "finished fetch_status",  # the first done, then the two it cancelled,
+                     "finished fetch_status",  # all before main goes on (in 4.13 the two
+                     "finished fetch_status",  # come after main's own "finished" line)
+                     "Done task count: 1",
+                     "Cancelled task count: 2",
+                     "200",
+                     "finished main"]
+    assert run.stderr == ""  # no CancelledError, no traceback, no warning
+    winner, *cancelled, main = seconds
+    assert_about(winner, 0.1, late=0.35, what="the first request (?delay=0.1)")
+    # Cancelled the moment the first was done: not when the second is (1 s), nor before.
+    for other in cancelled:
+        assert_about(other - winner, 0, early=0, late=0.2, what="a slow request's cancel")
+    assert_about(main - winner, 0, early=0, late=0.2, what="main after the first request")
+    first_done = run.timed_lines[4][0]
+    assert_about(run.timed_lines[-1][0] - first_done, 0, early=0, late=0.2,
+                 what="from the first request done to main's end")
+    # The stand-in saw both slow requests dropped while in flight.
+    wait_until(lambda: example_site.stats() == {"started": 3, "completed": 1, "cancelled": 2},
+               10, f"the stand-in's counters (now {example_site.stats()})", interval=0.05)
+
+
+@PY315
+def test_4_13_what_taskgroup_cancel_does_to_the_body_the_caller_and_an_outside_cancel():
+    """The docstring's facts: the body is cancelled at its next await and the block exits
+    normally; a task calling cancel() is cancelled too and loses its result; a cancellation
+    from outside still escapes, even when the group was cancelled as well."""
+    async def body_cancelled() -> list[str]:
+        seen = []
+        async with asyncio.TaskGroup() as group:
+            group.create_task(asyncio.sleep(10))
+            group.cancel()
+            seen.append("after cancel()")
+            await asyncio.sleep(10)
+            seen.append("after the next await")
+        seen.append(f"after the block, cancelling() == {asyncio.current_task().cancelling()}")
+        return seen
+
+    assert asyncio.run(asyncio.wait_for(body_cancelled(), 5)) == [
+        "after cancel()", "after the block, cancelling() == 0"]
+
+    async def caller_cancelled() -> list[bool]:
+        async def winner(group: asyncio.TaskGroup) -> int:
+            group.cancel()
+            return 200
+
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(winner(group)), group.create_task(asyncio.sleep(10))]
+        return [task.cancelled() for task in tasks]
+
+    assert asyncio.run(asyncio.wait_for(caller_cancelled(), 5)) == [True, True]
+
+    async def escapes(cancelled_from_outside_too: bool) -> bool:
+        groups = []
+
+        async def inner() -> None:
+            async with asyncio.TaskGroup() as group:
+                groups.append(group)
+                group.create_task(asyncio.sleep(10))
+                await asyncio.sleep(10)
+
+        task = asyncio.create_task(inner())
+        await asyncio.sleep(0.01)  # inner's body is in its sleep
+        groups[0].cancel()
+        if cancelled_from_outside_too:
+            task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            return True
+        return False
+
+    assert asyncio.run(asyncio.wait_for(escapes(False), 5)) is False
+    assert asyncio.run(asyncio.wait_for(escapes(True), 5)) is True

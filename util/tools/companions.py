@@ -40,6 +40,7 @@ COMPANIONS = {
     "4.8_as_completed": Companion((3, 13), "async iteration over asyncio.as_completed"),
     "4.11_exceptiongroup": Companion((3, 11), "ExceptionGroup and except*"),
     "4.12_taskgroup": Companion((3, 11), "asyncio.TaskGroup"),
+    "4.13_taskgroup_cancel": Companion((3, 15), "asyncio.TaskGroup.cancel"),
     "5.7_taskgroup": Companion((3, 11), "asyncio.TaskGroup"),
     "6.4_terminate_workers": Companion((3, 14), "ProcessPoolExecutor.terminate_workers"),
     "6.5_max_tasks_per_child": Companion((3, 11), "max_tasks_per_child"),
