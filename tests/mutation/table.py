@@ -299,6 +299,44 @@ MUTANTS: list[Mutant] = [
       "sum(task.done() for task in tasks)", "counts finished tasks as cancelled ones"),
     M("4.13-all-completed", "return_when=asyncio.FIRST_COMPLETED",
       "return_when=asyncio.ALL_COMPLETED", "waits for all instead of the first to complete"),
+    M("4.13_taskgroup_cancel-no-cancel",
+      "            for fetcher in fetchers:\n"
+      "                fetcher.add_done_callback(lambda _: group.cancel())",
+      "            for fetcher in fetchers:\n"
+      "                pass",
+      "never cancels the group: it waits for all three requests"),
+    M("4.13_taskgroup_cancel-at-once", "fetcher.add_done_callback(lambda _: group.cancel())",
+      "group.cancel()", "cancels the group as soon as the requests start, before one is done"),
+    M("4.13_taskgroup_cancel-second-done", "lambda _: group.cancel()",
+      "lambda _: sum(f.done() for f in fetchers) >= 2 and group.cancel()",
+      "cancels once two requests are done instead of the first"),
+    M("4.13_taskgroup_cancel-late", "lambda _: group.cancel()",
+      "lambda _: asyncio.get_running_loop().call_later(0.5, group.cancel)",
+      "cancels the group half a second after the first request is done"),
+    M("4.13_taskgroup_cancel-in-the-winner",
+      "            fetchers = [group.create_task(fetch_status(session, f'{url}/?delay=0.1')),\n"
+      "                        group.create_task(fetch_status(session, f'{url}/?delay=1')),\n"
+      "                        group.create_task(fetch_status(session, f'{url}/?delay=1.5'))]\n"
+      "            for fetcher in fetchers:\n"
+      "                fetcher.add_done_callback(lambda _: group.cancel())",
+      "            async def first_wins(request):\n"
+      "                status = await request\n"
+      "                group.cancel()\n"
+      "                return status\n"
+      "            fetchers = [group.create_task(first_wins(fetch_status(session, address)))\n"
+      "                        for address in (f'{url}/?delay=0.1', f'{url}/?delay=1',\n"
+      "                                    f'{url}/?delay=1.5')]",
+      "cancels from inside the winning task, which is cancelled too and loses its 200"),
+    M("4.13_taskgroup_cancel-raise",
+      "            for fetcher in fetchers:\n"
+      "                fetcher.add_done_callback(lambda _: group.cancel())",
+      "            await asyncio.wait(fetchers, return_when=asyncio.FIRST_COMPLETED)\n"
+      "            raise asyncio.CancelledError",
+      "stops the group by raising CancelledError in its body: it escapes and ends the program"),
+    M("4.13_taskgroup_cancel-delay", "f'{url}/?delay=0.1'", "f'{url}/?delay=0.5'",
+      "the first request answers after 0.5 s instead of 0.1 s"),
+    M("4.13_taskgroup_cancel-count", "if not fetcher.cancelled()]", "if fetcher.done()]",
+      "counts every finished task as done, the cancelled ones included"),
     M("4.14-once", "        while pending:", "        if pending:",
       "waits once instead of until nothing is pending"),
     M("4.15-timeout", "asyncio.wait(fetchers, timeout=1)", "asyncio.wait(fetchers, timeout=4)",
