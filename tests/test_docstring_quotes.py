@@ -1,5 +1,5 @@
-"""Every output a listing's or companion's docstring quotes ("…" in its text) is what the program
-prints, so a quote cannot drift from the program.
+"""Every output a listing's or companion's docstring quotes ("…" in its text, or `…` right after
+"prints") is what the program prints, so a quote cannot drift from the program.
 
 Most quotes are checked against the text the module prints, read from its source (and util's,
 and its chapter's modules'): a quote must be one of their string literals, or an f-string's
@@ -23,7 +23,7 @@ from tests.support import free_port, run_listing
 from util.settings import REPO
 from util.tools import listing_index
 
-QUOTE = re.compile(r'"([^"]+)"')
+QUOTE = re.compile(r'"([^"]+)"|\bprints `([^`]+)`')  # "…", or `…` right after "prints"
 PLACEHOLDER = re.compile(r"\.\.\.|…|<[^<>]*>")
 HOLE = "\x00"
 
@@ -179,8 +179,8 @@ def unprinted_quotes() -> dict[str, list[str]]:
     """Each listing's quotes that its source does not print."""
     found = {}
     for info in listing_index.discover():
-        quotes = [quote for quote in QUOTE.findall(docstring(info.path))
-                  if not printed_by_the_source(quote, info.path.parent)]
+        quotes = [quote for match in QUOTE.finditer(docstring(info.path))
+                  if not printed_by_the_source(quote := match[1] or match[2], info.path.parent)]
         if quotes:
             found[info.id] = quotes
     return found
