@@ -158,10 +158,13 @@ def templates(path: Path) -> list[str]:
 
 
 @cache
-def printable(folder: Path) -> tuple[str, ...]:
-    """What the modules of a chapter folder (its Django project too) and util can print."""
+def printable(folder: Path) -> tuple[list[re.Pattern], list[str]]:
+    """What the modules of a chapter folder (its Django project too) and util can print: the
+    templates compiled, and their text without the escapes."""
     paths = [*folder.rglob("*.py"), *(REPO / "util").rglob("*.py")]
-    return tuple(template for path in paths for template in templates(path))
+    found = [template for path in paths for template in templates(path)]
+    return ([re.compile(template, re.DOTALL) for template in found],
+            [re.sub(r"\\(.)", r"\1", template) for template in found])
 
 
 def printed_by_the_source(quote: str, folder: Path) -> bool:
@@ -169,10 +172,9 @@ def printed_by_the_source(quote: str, folder: Path) -> bool:
     the quote stands for anything), or each of its pieces lies in one literal."""
     shown = PLACEHOLDER.sub(HOLE, quote)
     pieces = [piece for piece in shown.split(HOLE) if piece.strip()]
-    candidates = printable(folder)
-    return (any(re.fullmatch(template, shown, re.DOTALL) for template in candidates)
-            or all(any(piece in re.sub(r"\\(.)", r"\1", template) for template in candidates)
-                   for piece in pieces))
+    patterns, texts = printable(folder)
+    return (any(pattern.fullmatch(shown) for pattern in patterns)
+            or all(any(piece in text for text in texts) for piece in pieces))
 
 
 def unprinted_quotes() -> dict[str, list[str]]:
