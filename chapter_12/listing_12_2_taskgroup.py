@@ -17,9 +17,10 @@ Since: Python 3.11 (asyncio.TaskGroup, ExceptionGroup, except*).
 Why it is better: with create_task and gather a worker that crashes either takes main down
 while the other workers run on (gather does not cancel them) or, with bare create_task (12.3),
 dies silently while its queue fills up. In a TaskGroup nothing is left running or unnoticed, and
-raising an exception is the way to stop a group on purpose. What to watch out for: the
-cancelled cashiers are stopped wherever they are; here they are idle in get() because the
-producer waited for queue.join() first.
+raising an exception is the way to stop a group on purpose up to 3.14 (3.15 adds
+TaskGroup.cancel(), which ends it without an error: see 4.13_taskgroup_cancel). What to watch
+out for: the cancelled cashiers are stopped wherever they are; here they are idle in get()
+because the producer waited for queue.join() first.
 """
 import asyncio
 import sys
