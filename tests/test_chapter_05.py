@@ -1,8 +1,9 @@
-"""Chapter 5: asyncpg against a real Postgres (the session's throwaway server).
+"""Chapter 5: asyncpg against a real Postgres (the run's throwaway server).
 
 Every test that changes data makes its own database (make_database), so tests do not depend on
-each other's order; the read-only tests share one database filled through util.postgres.LOADERS
-(listings 5.3, 5.5 and 5.6), exactly as `python -m util run` fills the reader's.
+each other's order; the read-only tests share one database filled by the book's loaders
+(listings 5.3, 5.5 and 5.6, util.tools.book_databases), exactly as `python -m util run` fills
+the reader's.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Chapter 10: the microservices, the backend-for-frontend, retry and the circuit breaker.
 
 The services run as the reader runs them (`python -m chapter_10.listing_10_N`) on free ports,
-over throwaway databases of the session's Postgres filled by the book's SQL files (10.2, 10.3,
-through util.postgres.LOADERS) and chapter 5's listings. Real aiohttp clients ask them.
+over throwaway databases of the run's Postgres filled by the book's SQL files (10.2, 10.3,
+through util.tools.book_databases) and chapter 5's listings. Real aiohttp clients ask them.
 
 The backend-for-frontend (10.8) is tested twice: against stand-in services in this process,
 whose delays the tests choose (the catalog's timing matrix: a slow inventory for one product, a

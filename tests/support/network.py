@@ -1,5 +1,5 @@
-"""Ports and sockets for the tests: a free port, waiting for one, one connect-with-retry, one
-echo round trip."""
+"""Ports and sockets for the tests: waiting for a port, one connect-with-retry, `receive`, one
+echo round trip (a free port: util.tools.processes.free_port)."""
 from __future__ import annotations
 
 import socket

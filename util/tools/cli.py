@@ -1,4 +1,4 @@
-"""The command line, the reader's front door: `python -m util list|run|services`.
+"""The command line, the reader's front door: `python -m util list|run|trace|services|db|telnet`.
 
     python -m util list [CHAPTER]         every listing: number, caption, section, needs
     python -m util run N.M [ARGS...]      start what N.M needs, run it, stop what was started
