@@ -10,7 +10,6 @@ import contextlib
 import io
 import math
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -269,17 +268,14 @@ def quiet() -> Iterator[None]:
         yield
 
 
-def python() -> str:
-    return sys.executable
-
-
 def percentile(values: list[float], fraction: float) -> float:
-    """The value below which `fraction` of `values` lie (nearest rank)."""
+    """The smallest value at or below which `fraction` of `values` lie (nearest rank: the
+    median of 4 values is the 2nd, p99 of 100 the 99th); NaN for no values."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
-    return ordered[index]
+    rank = math.ceil(fraction * len(ordered) - 1e-9)  # 1e-9: 0.07 * 100 is 7.000000000000001
+    return ordered[min(len(ordered), max(1, rank)) - 1]
 
 
 def line(label: str, x: list[float], values: list[float]) -> Curve:

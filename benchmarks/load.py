@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-from benchmarks.common import BenchmarkError, Sample
+from benchmarks.common import BenchmarkError, Sample, percentile
 from util import settings
 from util.tools.processes import port_open, stop_process, wait_until
 
@@ -130,9 +130,8 @@ class Measured:
         values = self.latencies.get(name)
         if not values:
             return {}
-        p50 = sorted(v[0] for v in values)[len(values) // 2]
-        p99 = sorted(v[1] for v in values)[len(values) // 2]
-        extra = {"p50 (ms)": p50, "p99 (ms)": p99}
+        extra = {"p50 (ms)": percentile([p50 for p50, _ in values], 0.5),  # their medians
+                 "p99 (ms)": percentile([p99 for _, p99 in values], 0.5)}
         if self.failed.get(name):
             extra["clients failed"] = self.failed[name]
         return extra

@@ -14,6 +14,8 @@ import json
 import sys
 import time
 
+from benchmarks.common import percentile
+
 GRACE = 5.0  # seconds past the deadline an echo client may still wait for its line
 
 
@@ -77,10 +79,9 @@ async def main(kind: str, port: int, clients: int, seconds: float, path: str) ->
             await asyncio.gather(*[http_client(url, session, deadline, latencies)
                                    for _ in range(clients)])
     elapsed = (end or time.perf_counter()) - start
-    ordered = sorted(latencies) or [float("nan")]
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return {"count": len(latencies), "seconds": elapsed, "p50": pick(0.5), "p99": pick(0.99),
-            **outcome}
+    milliseconds = [latency * 1000 for latency in latencies]
+    return {"count": len(latencies), "seconds": elapsed, "p50": percentile(milliseconds, 0.5),
+            "p99": percentile(milliseconds, 0.99), **outcome}
 
 
 if __name__ == "__main__":

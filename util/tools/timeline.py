@@ -52,10 +52,6 @@ class Lane:
     tid: int = 0  # the track's id in the trace (a thread's, or the tracer's id of a task)
     coroutine: str = ""  # a task's coroutine
 
-    @property
-    def steps(self) -> list[Interval]:
-        return self.runs
-
     def ran(self) -> float:
         return sum(end - start for start, end in self.runs)
 
