@@ -21,10 +21,12 @@ common holds sizes, interleaved timing and the result records; services the stan
 Postgres; report the Markdown and the charts; machine the machine's description.
 """
 
-ORDER = ("sleeps", "requests", "postgres", "cpu", "threads", "servers", "loops", "queues")
+# every comparison's name (its module's NAME, the list above: tests/unit check both) and module,
+# in the report's order
 MODULES = {"sleeps": "sleeps", "requests": "web_requests", "postgres": "postgres",
            "cpu": "cpu", "threads": "threads", "servers": "servers", "loops": "loops",
            "queues": "queues"}
+ORDER = tuple(MODULES)
 
 
 def load(name: str):

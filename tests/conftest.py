@@ -193,8 +193,9 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_xdist_auto_num_workers(config):
     """`-n auto`: two workers per CPU (at most 16). Most tests wait on a listing's sleeps,
-    sockets and children, not the CPU: on 2 cores, 2 workers took 11 min, 4 took 6.5 min (the
-    machine 90% busy, Postgres included) and 6 no less, with more timing failures."""
+    sockets and children, not the CPU: on 2 cores, 4 workers took 60% of the time 2 took (the
+    machine 90% busy, Postgres included; README.md says how long a run takes) and 6 no less,
+    with more timing failures."""
     return min(16, 2 * len(os.sched_getaffinity(0)))
 
 

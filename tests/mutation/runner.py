@@ -283,7 +283,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", default=[], metavar="ID",
                         help="only this mutant (repeatable)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
-                        help="seconds per mutant; a timeout counts as killed (default 300)")
+                        help="seconds per mutant; a timeout counts as killed "
+                             "(default %(default).0f)")
     parser.add_argument("--save", type=Path, metavar="FILE",
                         help="write the report to FILE after every mutant")
     parser.add_argument("--combine", type=Path, nargs="+", metavar="REPORT",

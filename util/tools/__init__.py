@@ -2,6 +2,7 @@
 
     settings (in util)     every address, with its environment variable
     processes              one port check, one wait, one way to stop a process
+    errors                 ReaderError: a problem worded for the reader, one line, exit 2
     listing_index          the listings, read from their docstrings
     companions             today's companions: the Python each needs, checked when it starts
     example_site           the www.example.com stand-in: its control (start, stats, stop)
