@@ -89,15 +89,18 @@ def test_the_copy_leaves_out_git_venv_and_data():
 def test_combine_gathers_saved_reports_the_later_one_winning(tmp_path):
     first, second = MUTANTS[0], MUTANTS[1]
     one = tmp_path / "one.txt"
-    one.write_text(runner.report([runner.Outcome(first, "survived", 3.0),
-                                  runner.Outcome(second, "killed", 2.0, "test_x — assert 1")],
-                                 finished=True))
+    killed, survived = runner.Verdict.KILLED, runner.Verdict.SURVIVED
+    one.write_text(runner.report(runner.Tally([
+        runner.Outcome(first, survived, 3.0),
+        runner.Outcome(second, killed, 2.0, "test_x — assert 1")]), finished=True))
     two = tmp_path / "two.txt"
-    two.write_text(runner.report([runner.Outcome(first, "killed", 4.0, "test_y")], finished=True))
+    two.write_text(runner.report(runner.Tally([runner.Outcome(first, killed, 4.0, "test_y")]),
+                                 finished=True))
     outcomes = runner.combine([one, two])
     assert [(o.mutant.id, o.verdict, o.detail) for o in outcomes] == [
-        (first.id, "killed", "test_y"), (second.id, "killed", "test_x — assert 1")]
-    assert runner.report(outcomes, finished=True).endswith("mutants: 2 killed of 2\n")
+        (first.id, killed, "test_y"), (second.id, killed, "test_x — assert 1")]
+    assert runner.report(runner.Tally(outcomes), finished=True).endswith(
+        "mutants: 2 killed of 2\n")
 
 
 def test_sweep_stops_what_daemonized_out_of_a_killed_run_and_nothing_else(tmp_path):

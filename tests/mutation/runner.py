@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import enum
 import os
 import re
 import shutil
@@ -36,20 +37,45 @@ ASSERTION = re.compile(r"^E {3}(.*\S)", re.MULTILINE)
 PASSED = re.compile(r"\b\d+ passed\b")
 
 
+class Verdict(enum.StrEnum):
+    """What became of a mutant: the first word of its line in the report."""
+
+    KILLED = "killed"  # a test failed, or the run timed out
+    SURVIVED = "survived"  # every test passed: a mistake no test catches
+    EQUIVALENT = "equivalent"  # not run: the table says why no behaviour differs
+    SKIPPED = "skipped"  # every test of the listing skipped on this Python: not judged
+    STALE = "stale"  # its old text no longer occurs once: the table needs updating
+    ERROR = "error"  # pytest could not judge it
+
+    @property
+    def counted(self) -> bool:
+        """Whether it counts in "N killed of M"."""
+        return self in (Verdict.KILLED, Verdict.SURVIVED)
+
+    @property
+    def problem(self) -> bool:
+        return self in (Verdict.STALE, Verdict.ERROR)
+
+
+VERDICT_WIDTH = max(map(len, Verdict))  # the first column of a report line
+
+
 @dataclass
 class Outcome:
     mutant: Mutant
-    verdict: str  # killed, survived, skipped, stale, error, equivalent
+    verdict: Verdict
     seconds: float = 0.0
     detail: str = ""  # the assertion or the test that caught it; why it is stale; the error
 
     @property
     def killed(self) -> bool:
-        return self.verdict == "killed"
+        return self.verdict is Verdict.KILLED
 
-    def line(self) -> str:
+    def line(self, label: str = "") -> str:
+        """The report's line: the verdict (or `label`), the mutant, its time, the detail."""
         detail = f"  {self.detail}" if self.detail else ""
-        return f"{self.verdict:<10} {self.mutant.id:<34} {self.seconds:6.1f} s{detail}"
+        return (f"{label or self.verdict:<{VERDICT_WIDTH}} {self.mutant.id:<34} "
+                f"{self.seconds:6.1f} s{detail}")
 
 
 # --- the scratch copy ------------------------------------------------------------------------
@@ -170,10 +196,10 @@ def what_caught_it(output: str) -> str:
 
 def run_mutant(mutant: Mutant, copy: Path, timeout: float) -> Outcome:
     if mutant.equivalent:
-        return Outcome(mutant, "equivalent", detail=mutant.equivalent)
+        return Outcome(mutant, Verdict.EQUIVALENT, detail=mutant.equivalent)
     stale = stale_reason(mutant, copy)
     if stale:
-        return Outcome(mutant, "stale", detail=f"{stale}: update the table")
+        return Outcome(mutant, Verdict.STALE, detail=f"{stale}: update the table")
     path = copy / mutant.file
     original = path.read_text()
     started = time.monotonic()
@@ -185,61 +211,83 @@ def run_mutant(mutant: Mutant, copy: Path, timeout: float) -> Outcome:
         with contextlib.suppress(FileNotFoundError):
             shutil.rmtree(path.parent / "__pycache__")
     seconds = time.monotonic() - started
+    verdict, detail = judge(returncode, output, mutant.listing, timeout)
+    return Outcome(mutant, verdict, seconds, detail)
+
+
+def judge(returncode: int | None, output: str, listing: str, timeout: float
+          ) -> tuple[Verdict, str]:
+    """The verdict on a mutant's test run (exit code, None if it timed out), and its detail."""
     if returncode is None:
-        return Outcome(mutant, "killed", seconds, f"timed out after {timeout:.0f} s")
+        return Verdict.KILLED, f"timed out after {timeout:.0f} s"
     if returncode == 0 and not PASSED.search(output):
-        return Outcome(mutant, "skipped", seconds,
-                       "every test of the listing skipped on this Python: not judged")
+        return Verdict.SKIPPED, "every test of the listing skipped on this Python: not judged"
     if returncode == 0:
-        return Outcome(mutant, "survived", seconds)
+        return Verdict.SURVIVED, ""
     if returncode == 1:
-        return Outcome(mutant, "killed", seconds, what_caught_it(output))
+        return Verdict.KILLED, what_caught_it(output)
     if returncode == 2 and "error" in output.lower():  # the mutant broke collection
-        return Outcome(mutant, "killed", seconds, "collection: " + what_caught_it(output))
+        return Verdict.KILLED, "collection: " + what_caught_it(output)
     if returncode == 5:
-        return Outcome(mutant, "error", seconds, f"no test is marked listing({mutant.listing!r})")
+        return Verdict.ERROR, f"no test is marked listing({listing!r})"
     tail = " | ".join(output.strip().splitlines()[-3:])
-    return Outcome(mutant, "error", seconds, f"pytest exited {returncode}: {tail}")
+    return Verdict.ERROR, f"pytest exited {returncode}: {tail}"
 
 
 # --- the report -------------------------------------------------------------------------------
 
-def summary(outcomes: list[Outcome]) -> list[str]:
-    lines = []
-    chapters = sorted({chapter_of(outcome.mutant) for outcome in outcomes})
-    for chapter in chapters:
-        mine = [o for o in outcomes if chapter_of(o.mutant) == chapter]
-        counted = [o for o in mine if o.verdict in ("killed", "survived")]
-        killed = sum(o.killed for o in counted)
-        extra = {verdict: sum(o.verdict == verdict for o in mine)
-                 for verdict in ("equivalent", "skipped", "stale", "error")}
-        notes = ", ".join(f"{n} {verdict}" for verdict, n in extra.items() if n)
-        ratio = f"{100 * killed / len(counted):5.1f}%" if counted else "  -  "
-        lines.append(f"chapter {chapter:>2}: {killed:3} killed of {len(counted):3} {ratio}"
-                     + (f" ({notes})" if notes else ""))
-    return lines
+@dataclass
+class Tally:
+    """The outcomes counted once, for the saved report and the closing lines alike."""
+
+    outcomes: list[Outcome]
+
+    def of(self, verdict: Verdict) -> list[Outcome]:
+        return [o for o in self.outcomes if o.verdict is verdict]
+
+    @property
+    def problems(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.verdict.problem]
+
+    @property
+    def counted(self) -> list[Outcome]:
+        """The outcomes "N killed of M" counts: killed and survived."""
+        return [o for o in self.outcomes if o.verdict.counted]
+
+    @property
+    def score(self) -> str:
+        return f"{len(self.of(Verdict.KILLED))} killed of {len(self.counted)}"
+
+    def chapters(self) -> list[str]:
+        """A line per chapter: killed of counted, its ratio, the mutants not counted."""
+        lines = []
+        for chapter in sorted({chapter_of(o.mutant) for o in self.outcomes}):
+            mine = Tally([o for o in self.outcomes if chapter_of(o.mutant) == chapter])
+            killed, counted = len(mine.of(Verdict.KILLED)), len(mine.counted)
+            notes = ", ".join(f"{len(mine.of(verdict))} {verdict}" for verdict in Verdict
+                              if not verdict.counted and mine.of(verdict))
+            ratio = f"{100 * killed / counted:5.1f}%" if counted else "  -  "
+            lines.append(f"chapter {chapter:>2}: {killed:3} killed of {counted:3} {ratio}"
+                         + (f" ({notes})" if notes else ""))
+        return lines
 
 
-def report(outcomes: list[Outcome], finished: bool) -> str:
-    counted = [o for o in outcomes if o.verdict in ("killed", "survived")]
-    killed = sum(o.killed for o in counted)
-    survivors = [o for o in outcomes if o.verdict == "survived"]
-    problems = [o for o in outcomes if o.verdict in ("stale", "error")]
-    equivalent = [o for o in outcomes if o.verdict == "equivalent"]
+def report(tally: Tally, finished: bool) -> str:
     out = ["# python -m tests.mutation: " + ("finished" if finished else "running"), ""]
-    out += [*summary(outcomes), ""]
-    out += ["## survivors"] + [f"- {o.mutant.id}: {o.mutant.mistake}" for o in survivors]
-    out += ["", "## stale or errors"] + [f"- {o.mutant.id}: {o.detail}" for o in problems]
-    out += ["", "## equivalent"] + [f"- {o.mutant.id}: {o.detail}" for o in equivalent]
+    out += [*tally.chapters(), ""]
+    out += ["## survivors"] + [f"- {o.mutant.id}: {o.mutant.mistake}"
+                               for o in tally.of(Verdict.SURVIVED)]
+    out += ["", "## stale or errors"] + [f"- {o.mutant.id}: {o.detail}" for o in tally.problems]
+    out += ["", "## equivalent"] + [f"- {o.mutant.id}: {o.detail}"
+                                    for o in tally.of(Verdict.EQUIVALENT)]
     out += ["", "## skipped (the listing's tests need a newer Python)"]
-    out += [f"- {o.mutant.id}" for o in outcomes if o.verdict == "skipped"]
-    out += ["", "## every mutant"] + [o.line() for o in outcomes]
-    out += ["", f"mutants: {killed} killed of {len(counted)}"]
+    out += [f"- {o.mutant.id}" for o in tally.of(Verdict.SKIPPED)]
+    out += ["", "## every mutant"] + [o.line() for o in tally.outcomes]
+    out += ["", f"mutants: {tally.score}"]
     return "\n".join(out) + "\n"
 
 
-RESULT_LINE = re.compile(
-    r"^(killed|survived|skipped|stale|error|equivalent) +(\S+) +([\d.]+) s(?:  (.*))?$")
+RESULT_LINE = re.compile(rf"^({'|'.join(Verdict)}) +(\S+) +([\d.]+) s(?:  (.*))?$")
 
 
 def combine(reports: list[Path]) -> list[Outcome]:
@@ -251,7 +299,7 @@ def combine(reports: list[Path]) -> list[Outcome]:
         for line in path.read_text().splitlines():
             match = RESULT_LINE.match(line)
             if match and match[2] in by_id:
-                found[match[2]] = Outcome(by_id[match[2]], match[1], float(match[3]),
+                found[match[2]] = Outcome(by_id[match[2]], Verdict(match[1]), float(match[3]),
                                           match[4] or "")
     return [found[mutant.id] for mutant in MUTANTS if mutant.id in found]
 
@@ -305,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         list_mutants(mutants)
         return 0
     if args.combine:
-        combined = report(combine(args.combine), finished=True)
+        combined = report(Tally(combine(args.combine)), finished=True)
         if args.save:
             args.save.write_text(combined)
         print(combined, end="")
@@ -317,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.no_canary:
             canary = run_mutant(CANARY, copy, args.timeout)
-            print("canary     " + canary.line()[11:], flush=True)
+            print(canary.line(label="canary"), flush=True)
             if not canary.killed:
                 print("the canary survived: the tests did not run the scratch copy; stopping")
                 return 2
@@ -326,23 +374,21 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.append(outcome)
             print(outcome.line(), flush=True)
             if args.save:
-                args.save.write_text(report(outcomes, finished=False))
+                args.save.write_text(report(Tally(outcomes), finished=False))
     except KeyboardInterrupt:
         print("\ninterrupted", flush=True)
         return 130
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+    tally = Tally(outcomes)
     if args.save:
-        args.save.write_text(report(outcomes, finished=True))
+        args.save.write_text(report(tally, finished=True))
     print()
-    for line in summary(outcomes):
-        print(line)
-    survivors = [o.mutant.id for o in outcomes if o.verdict == "survived"]
-    problems = [o.mutant.id for o in outcomes if o.verdict in ("stale", "error")]
+    print(*tally.chapters(), sep="\n")
+    survivors, problems = tally.of(Verdict.SURVIVED), tally.problems
     if survivors:
-        print("survived: " + ", ".join(survivors))
+        print("survived: " + ", ".join(o.mutant.id for o in survivors))
     if problems:
-        print("stale or errors: " + ", ".join(problems))
-    counted = [o for o in outcomes if o.verdict in ("killed", "survived")]
-    print(f"mutants: {sum(o.killed for o in counted)} killed of {len(counted)}")
+        print("stale or errors: " + ", ".join(o.mutant.id for o in problems))
+    print(f"mutants: {tally.score}")
     return 1 if survivors or problems else 0
