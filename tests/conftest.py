@@ -29,6 +29,7 @@ from util.tools.example_site import ExampleSite
 from util.tools.postgres_client import Postgres
 
 WORK_TREE = pytest.StashKey[set]()
+UNIT = REPO / "tests" / "unit"  # the unit tier: `uv run pytest tests/unit` or `-m unit`
 STAND_IN_LATENCY = 0.5  # seconds: long enough that sequential and concurrent runs differ clearly
 
 
@@ -177,6 +178,22 @@ def pytest_addoption(parser):
                           "the mutation check (python -m tests.mutation) uses it")
 
 
+def unit_tier_only(config) -> bool:
+    """`pytest -m unit` or `pytest tests/unit…`: the unit tier alone (runs in this process)."""
+    if config.option.markexpr == "unit":
+        return True
+    paths = [config.invocation_params.dir / arg.split("::")[0] for arg in config.args]
+    return bool(paths) and all(path.resolve().is_relative_to(UNIT) for path in paths)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """`-m unit` collects tests/unit alone: importing the other modules would be for nothing."""
+    if config.option.markexpr == "unit" and not (
+            collection_path.is_relative_to(UNIT) or UNIT.is_relative_to(collection_path)):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     """--listing N.M: deselect every test not marked with one of the listings named."""
     wanted = set(config.getoption("listing"))
@@ -195,7 +212,10 @@ def pytest_xdist_auto_num_workers(config):
     """`-n auto`: two workers per CPU (at most 16). Most tests wait on a listing's sleeps,
     sockets and children, not the CPU: on 2 cores, 4 workers took 60% of the time 2 took (the
     machine 90% busy, Postgres included; README.md says how long a run takes) and 6 no less,
-    with more timing failures."""
+    with more timing failures. None for the unit tier alone: its seconds of work do not pay for
+    starting workers."""
+    if unit_tier_only(config):
+        return 0
     return min(16, 2 * len(os.sched_getaffinity(0)))
 
 

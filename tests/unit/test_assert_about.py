@@ -1,0 +1,51 @@
+"""assert_about, table by table: the window [expected - early, expected + late * TIMING_SLACK],
+open above with late=None, and a failure message that says what was measured and allowed."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support import timing
+from tests.support.timing import assert_about
+
+
+@pytest.mark.parametrize(("measured", "expected", "late", "early"), [
+    (1.0, 1.0, 0.5, 0.05),
+    (0.95, 1.0, 0.5, 0.05),  # at the early edge
+    (1.5, 1.0, 0.5, 0.05),  # at the late edge
+    (30.0, 1.0, None, 0.05),  # open above
+    (0.0, 0.0, 0.2, 0.05),  # "at most 0.2 s"
+    (0.7, 1.0, 0.5, 0.3),
+])
+def test_inside_the_window(measured, expected, late, early, monkeypatch):
+    monkeypatch.setattr(timing, "TIMING_SLACK", 1.0)
+    assert assert_about(measured, expected, late=late, early=early) == measured
+
+
+@pytest.mark.parametrize(("measured", "expected", "late", "early", "slack", "message"), [
+    (0.94, 1.0, 0.5, 0.05, 1.0,
+     "took 0.940 s, expected 1.0 s, window [0.95, 1.50] s (TIMING_SLACK=1)"),
+    (1.51, 1.0, 0.5, 0.05, 1.0,
+     "took 1.510 s, expected 1.0 s, window [0.95, 1.50] s (TIMING_SLACK=1)"),
+    (0.5, 1.0, None, 0.05, 1.0,
+     "took 0.500 s, expected 1.0 s, window [0.95, ∞] s (TIMING_SLACK=1)"),
+    (2.01, 1.0, 0.5, 0.05, 2.0,  # the slack widens late only
+     "took 2.010 s, expected 1.0 s, window [0.95, 2.00] s (TIMING_SLACK=2)"),
+    (0.94, 1.0, 0.5, 0.05, 2.0,
+     "took 0.940 s, expected 1.0 s, window [0.95, 2.00] s (TIMING_SLACK=2)"),
+])
+def test_outside_the_window(measured, expected, late, early, slack, message, monkeypatch):
+    monkeypatch.setattr(timing, "TIMING_SLACK", slack)
+    with pytest.raises(AssertionError) as raised:
+        assert_about(measured, expected, late=late, early=early)
+    assert str(raised.value).startswith(message)
+
+
+def test_what_it_measured_names_the_failure(monkeypatch):
+    monkeypatch.setattr(timing, "TIMING_SLACK", 1.0)
+    with pytest.raises(AssertionError, match=r"^the gap between the lines: took 3\.000 s"):
+        assert_about(3.0, 1.0, late=0.5, what="the gap between the lines")
+
+
+def test_the_slack_widens_late(monkeypatch):
+    monkeypatch.setattr(timing, "TIMING_SLACK", 2.0)
+    assert assert_about(1.99, 1.0, late=0.5) == 1.99
