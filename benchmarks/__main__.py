@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import signal
 import sys
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from benchmarks import ORDER, load
 from benchmarks.common import BenchmarkError, Progress, Size
 from benchmarks.services import Services, parse_address
 from util import settings
+from util.tools import stop_signals
 
 FULL_OUT = settings.REPO / "benchmarks" / "results"
 QUICK_OUT = settings.DATA_DIR / "benchmarks" / "quick"
@@ -51,10 +51,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt  # SIGTERM: unwind like Ctrl-C, so every finally block runs
-
-
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -77,7 +73,7 @@ def _main(argv: list[str] | None) -> int:
     out = args.out or (QUICK_OUT if size.level != "full" else FULL_OUT)
     address = parse_address(args.postgres) if args.postgres else None
     with contextlib.suppress(ValueError):  # not the main thread
-        signal.signal(signal.SIGTERM, _terminate)
+        stop_signals.interrupt_on_sigterm()  # every finally block runs, as on Ctrl-C
 
     from benchmarks import machine, report
 

@@ -23,6 +23,7 @@ import pytest
 
 from tests.support import REPO, free_port, unique_database_name
 from tests.support.run_wide import RUN_FOLDER, run_folder, run_lock
+from util.tools import stop_signals
 from util.tools.book_databases import BOOK_DATABASES, copy_database, ensure_database
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.example_site import ExampleSite
@@ -229,11 +230,7 @@ def pytest_configure(config):
         os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="asyncio-book-tests-")
         # SIGTERM (a CI job cancelled) ends the run as Ctrl-C does, so pytest_unconfigure
         # still stops the run's Postgres
-        signal.signal(signal.SIGTERM, _interrupt)
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+        stop_signals.interrupt_on_sigterm()
 
 
 def pytest_unconfigure(config):

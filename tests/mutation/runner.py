@@ -28,8 +28,9 @@ from pathlib import Path
 import psutil
 
 from tests.mutation.table import CANARY, MUTANTS, Mutant, chapter_of
+from util.settings import REPO
+from util.tools import stop_signals
 
-REPO = Path(__file__).resolve().parents[2]
 SKIPPED = (".git", ".venv", ".data")
 DEFAULT_TIMEOUT = 300.0
 FAILED_TEST = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
@@ -342,10 +343,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     mutants = select(args.chapter, args.only)
@@ -358,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
             args.save.write_text(combined)
         print(combined, end="")
         return 0
-    signal.signal(signal.SIGTERM, _terminate)  # clean up on kill PID as on Ctrl-C
+    stop_signals.interrupt_on_sigterm()  # clean up on kill PID as on Ctrl-C
     outcomes: list[Outcome] = []
     copy = make_copy()
     print(f"scratch copy: {copy}", flush=True)

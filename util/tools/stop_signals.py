@@ -5,7 +5,8 @@ that whatever util started is stopped however it is asked to stop.
 always), so `with` blocks unwind and stop what they started. An exception raised while Python
 runs a `__del__` is dropped, so the signal is also noted: `check()` raises it again at the next
 step. `deferred()`: inside it the three wait until the block ends (a server coming up, a
-half-made data folder), then act as outside.
+half-made data folder), then act as outside. `interrupt_on_sigterm()`: from then on SIGTERM
+raises KeyboardInterrupt.
 """
 from __future__ import annotations
 
@@ -46,6 +47,17 @@ def _note_and_raise(signum, frame):
             return  # Python would print the exception and drop it: check() raises it soon
         frame = frame.f_back
     raise _exception(signum)
+
+
+def interrupt_on_sigterm() -> None:
+    """From now on SIGTERM unwinds as Ctrl-C does (KeyboardInterrupt), for a program whose
+    clean-up already runs on Ctrl-C: pytest, the mutation check, the benchmarks. Main thread
+    only (ValueError elsewhere)."""
+    signal.signal(signal.SIGTERM, _keyboard_interrupt)
+
+
+def _keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def check() -> None:
