@@ -1,6 +1,6 @@
 """The latency proxy (util.tools.latency_proxy) and `--latency`: a round trip takes twice the
 one-way latency, order is kept (jitter included), an end on either side reaches the other,
-and buffering is bounded.
+buffering is bounded, and `util run N.M --latency MS` slows a listing's round trips to Postgres.
 
 The proxy's own tests run it in the test's event loop, beside the servers and clients they use.
 """
@@ -12,8 +12,9 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from tests.support import assert_about
+from tests.support import assert_about, ok, run_program
 from util.tools.latency_proxy import CHUNK, QUEUE_CHUNKS, LatencyProxy
+from util.tools.processes import port_open
 
 LATENCY = 0.05  # one way, seconds
 
@@ -224,3 +225,31 @@ def test_a_receiver_that_stops_reading_stops_the_proxy_reading_from_the_sender()
     peak = asyncio.run(run())
     assert peak <= (QUEUE_CHUNKS + 2) * CHUNK, f"the proxy held {peak} bytes at most"
     assert received == pattern * (total // len(pattern))
+
+
+def test_run_with_latency_slows_each_round_trip_to_postgres(products_db):
+    """5.15 streams 1,000 products 50 at a time: through a proxy 25 ms away, one round trip
+    (50 ms) separates each batch of 50 printed lines, where without it they follow at once."""
+    result = ok(run_program("util", "run", "5.15", "--latency", "25", env=products_db.env,
+                            timeout=120))
+    assert "[util] latency proxy, 25 ms each way (a round trip 50 ms): Postgres through " \
+           "127.0.0.1:" in result.stderr
+    times = [when for when, _line in result.timed_lines]
+    assert len(times) == 1000
+    gaps = [times[n] - times[n - 1] for n in range(50, 1000, 50)]
+    # stamped as the test reads the pipe: a line read late makes the gap after it look short
+    assert_about(times[-1] - times[49], 19 * 0.05, early=0.01, late=None, what="19 batches")
+    assert_about(min(gaps), 0.05, early=0.01, late=0.03, what="the quickest batch")
+    port = int(result.stderr.partition("Postgres through 127.0.0.1:")[2].split()[0].strip(","))
+    assert not port_open("127.0.0.1", port), "the proxy is stopped with the run"
+
+
+@pytest.mark.parametrize("latency, message", [
+    ("-1", "--latency -1: give a number of milliseconds from 0 up"),
+    ("fast", "--latency 'fast' is not a number of milliseconds"),
+    ("inf", "--latency inf: give a number of milliseconds from 0 up"),
+])
+def test_a_bad_latency_is_one_clear_line(latency, message):
+    result = run_program("util", "run", "2.9", "--latency", latency)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [f"error: {message}"]

@@ -59,6 +59,8 @@ SAME_FIGURES = [
     (r"под Python (3\.\d+) и библиотеки (\d{4}) года",
      r"written for Python (3\.\d+) and the libraries of (\d{4})"),
     (r"завершается с кодом (\d+)", r"exits with code (\d+)"),
+    (r"выполняемый по одному, ждёт (\d+) мс, и все вместе они идут больше (\d+) с",
+     r"each query run one by one waits (\d+) ms, and together they take over (\d+) s"),
 ]
 FULL_VERSION = re.compile(r"(?<![\w.])\d+\.\d+\.\d+(?!\w|\.\d)")
 

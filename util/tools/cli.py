@@ -2,6 +2,8 @@
 
     python -m util list [CHAPTER]         every listing: number, caption, section, needs
     python -m util run N.M [ARGS...]      start what N.M needs, run it, stop what was started
+        --latency MS                      ... with Postgres and the stand-in MS ms away (also
+                                          for trace and services up)
     python -m util trace N.M [ARGS...]    the same run under a tracer: trace file, timeline PNG
     python -m util services up|down|status
     python -m util db reset [DATABASE]    make the book's databases again, fully loaded
@@ -39,19 +41,45 @@ def list_listings(chapter_text: str | None, russian: bool = False) -> int:
     return 0
 
 
-def run_listing(listing_id: str | None, args: list[str]) -> int:
+def run_listing(listing_id: str | None, args: list[str], latency: str | None = None) -> int:
     if listing_id is None:
         raise ReaderError("which listing? write it like `python -m util run 2.9`")
+    found, args = leading_options(args, ("--latency",))
+    latency_ms = _milliseconds(found.get("--latency", latency))
     info = listing_index.find(listing_id)
     # from here on SIGTERM and SIGHUP unwind as Ctrl-C does: what was started is stopped
-    with stop_signals.raised(), RunEnvironment.for_listing(info, _to_stderr) as started:
+    with (stop_signals.raised(),
+          RunEnvironment.for_listing(info, _to_stderr, latency_ms) as started):
         command = [sys.executable, "-m", info.module, *args]
-        with stop_signals.forwarded_to(lambda: subprocess.Popen(command)) as child:
+        environ = os.environ | started.env
+        with stop_signals.forwarded_to(lambda: subprocess.Popen(command, env=environ)) as child:
             returncode = child.wait()
         started.remind()
         if returncode == 0:
             started.listing_succeeded()
     return 128 - returncode if returncode < 0 else returncode
+
+
+def leading_options(args: list[str], names: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
+    """util's own options (`NAME VALUE` or `NAME=VALUE`) right after the listing's number, as in
+    `util run 5.8 --latency 1`: {NAME: VALUE}, and the listing's arguments after them."""
+    found = {}
+    while args and (name := args[0].partition("=")[0]) in names:
+        if "=" in args[0]:
+            found[name], args = args[0].partition("=")[2], args[1:]
+        elif len(args) > 1:
+            found[name], args = args[1], args[2:]
+        else:
+            raise ReaderError(f"{name} needs a value, e.g. `{name} 1`")
+    return found, args
+
+
+def _milliseconds(text: str | None) -> float | None:
+    if text is None:
+        return None
+    from util.tools.latency import milliseconds
+
+    return milliseconds(text)
 
 
 DATABASE_NAMES = ("products", "cart", "favorites")  # book_databases' names (imported when used)
@@ -88,14 +116,20 @@ def build_parser():
     show.add_argument("--ru", action="store_true",
                       help="with the Russian edition's section title and page")
     run = commands.add_parser("run", help="run a listing with what it needs")
+    latency = {"metavar": "MS", "help": "Postgres and the example.com stand-in MS ms away, "
+               "through a latency proxy (also accepted right after the listing's number)"}
+    run.add_argument("--latency", **latency)
     run.add_argument("listing", nargs="?", help="the book's number, e.g. 2.9")
     run.add_argument("args", nargs=argparse.REMAINDER)
     traced = commands.add_parser("trace", help="run a listing under a tracer, draw its timeline")
-    traced.add_argument("--seconds", type=float, help="stop the listing after this long (30)")
+    traced.add_argument("--seconds", help="stop the listing after this long (30)")
+    traced.add_argument("--latency", **latency)
     traced.add_argument("listing", help="the book's number, e.g. 2.9")
     traced.add_argument("args", nargs=argparse.REMAINDER)
     service = commands.add_parser("services", help="keep the services running")
     service.add_argument("action", choices=["up", "down", "status"])
+    service.add_argument("--latency", metavar="MS", help="with `up`: a latency proxy in front "
+                         "of Postgres and the stand-in (it prints the variables to set)")
     database = commands.add_parser("db", help="the book's databases")
     database.add_argument("action", choices=["reset"])
     database.add_argument("database", nargs="?", choices=DATABASE_NAMES,
@@ -115,11 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "list":
             return list_listings(options.chapter, options.ru)
         if options.command == "run":
-            return run_listing(options.listing, options.args)
+            return run_listing(options.listing, options.args, options.latency)
         if options.command == "trace":
             from util.tools import trace
 
-            return trace.main(options.listing, options.args, options.seconds)
+            found, args = leading_options(options.args, ("--seconds", "--latency"))
+            seconds = found.get("--seconds", options.seconds)
+            return trace.main(options.listing, args, seconds and trace.parse_seconds(seconds),
+                              _milliseconds(found.get("--latency", options.latency)))
         if options.command == "telnet":
             from util.tools import telnet
 
@@ -129,7 +166,13 @@ def main(argv: list[str] | None = None) -> int:
             return reset_databases(names)
         from util.tools import background_services
 
-        getattr(background_services, options.action)()
+        latency_ms = _milliseconds(options.latency)
+        if latency_ms is not None and options.action != "up":
+            raise ReaderError("--latency goes with `services up` (`down` stops the proxy too)")
+        if options.action == "up":
+            background_services.up(latency_ms=latency_ms)
+        else:
+            getattr(background_services, options.action)()
         return 0
     except ReaderError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -41,7 +41,8 @@ class RunEnvironment:
     """
 
     def __init__(self, needs: tuple[Need, ...], module: str, announce=print,
-                 listens: str | None = None, listing_id: str | None = None):
+                 listens: str | None = None, listing_id: str | None = None,
+                 latency_ms: float | None = None):
         self.needs = needs
         self.module = module  # the listing about to run: loaders stop before it
         self.announce = announce
@@ -53,6 +54,9 @@ class RunEnvironment:
         self.peers: list[subprocess.Popen] = []
         self.peer_logs: dict[str, Path] = {}  # listing id -> where its output goes
         self.databases: dict[str, str] = {}  # book name -> database used
+        self.latency_ms = latency_ms  # --latency: a proxy delays Postgres and the stand-in
+        self.proxies = None  # the LatencyProxies this run started
+        self.env: dict[str, str] = {}  # the variables for what it starts (the proxy's)
         starters = {"example-site": self._example_site, "postgres": self._postgres,
                     "data": self._data, "peer": self._peers,
                     "microservices": self._microservices}
@@ -65,12 +69,20 @@ class RunEnvironment:
         self._starters = starters
 
     @classmethod
-    def for_listing(cls, info: ListingInfo, announce=print) -> RunEnvironment:
-        return cls(info.needs, info.module, announce, info.listens, info.id)
+    def for_listing(cls, info: ListingInfo, announce=print,
+                    latency_ms: float | None = None) -> RunEnvironment:
+        return cls(info.needs, info.module, announce, info.listens, info.id, latency_ms)
 
     def __enter__(self) -> RunEnvironment:
         self._check_what_the_reader_brings()
         try:
+            if self.latency_ms is not None:  # first: the peers started below go through it
+                from util.tools import latency
+
+                kinds = {need.kind for need in self.needs}
+                with stop_signals.deferred():  # raised while it starts, it would be left running
+                    self.proxies = latency.for_needs(kinds, self.latency_ms, self.announce)
+                self.env = self.proxies.env if self.proxies else {}
             for need in self.needs:
                 if need.kind in self._starters:
                     self._starters[need.kind](need.args)
@@ -84,6 +96,9 @@ class RunEnvironment:
         with stop_signals.deferred():  # a second Ctrl-C must not leave half of it running
             while self.peers:
                 stop_process(self.peers.pop())
+            if self.proxies is not None:
+                self.proxies.stop()
+                self.proxies = None
             if self.example_site is not None:
                 self.example_site.stop()
                 self.example_site = None
@@ -176,7 +191,8 @@ class RunEnvironment:
             with stop_signals.deferred(), open(log, "wb") as output:  # a running peer's log is kept
                 process = subprocess.Popen(
                     [sys.executable, "-u", "-m", peer.module], cwd=settings.REPO,
-                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+                    env=os.environ | self.env, stdin=subprocess.DEVNULL, stdout=output,
+                    stderr=subprocess.STDOUT)
                 self.peers.append(process)
             try:
                 wait_until(lambda pid=process.pid: listening_ports(pid), 15,

@@ -49,16 +49,15 @@ def command(module: str, args: list[str], output: Path) -> list[str]:
             "-m", "util.tools.trace_target", module, *args]
 
 
-def main(listing_id: str, args: list[str], seconds: float | None = None) -> int:
-    """`util trace N.M [--seconds S] [ARGS...]`: `--seconds` may also follow the number."""
-    if args[:1] == ["--seconds"] and len(args) > 1:
-        seconds, args = _seconds(args[1]), args[2:]
-    elif args and args[0].startswith("--seconds="):
-        seconds, args = _seconds(args[0].partition("=")[2]), args[1:]
-    return trace_listing(listing_id, args, DEFAULT_SECONDS if seconds is None else seconds)
+def main(listing_id: str, args: list[str], seconds: float | None = None,
+         latency_ms: float | None = None) -> int:
+    """`util trace N.M [--seconds S] [--latency MS] [ARGS...]` (the command line reads the
+    options, before the number or right after it)."""
+    return trace_listing(listing_id, args, DEFAULT_SECONDS if seconds is None else seconds,
+                         latency_ms=latency_ms)
 
 
-def _seconds(text: str) -> float:
+def parse_seconds(text: str) -> float:
     try:
         return float(text)
     except ValueError:
@@ -66,7 +65,7 @@ def _seconds(text: str) -> float:
 
 
 def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFAULT_SECONDS,
-                  picture: bool = True) -> int:
+                  picture: bool = True, latency_ms: float | None = None) -> int:
     """Trace one listing; print one line saying where the trace and its timeline are."""
     info = listing_index.find(listing_id)
     check_tracer()
@@ -77,11 +76,12 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
     output = folder / f"{info.path.stem}.json"
     output.unlink(missing_ok=True)
     stopped = False
-    with stop_signals.raised(), RunEnvironment.for_listing(info, _to_stderr) as started:
+    with (stop_signals.raised(),
+          RunEnvironment.for_listing(info, _to_stderr, latency_ms) as started):
         finished = output.with_suffix(".finished")
         finished.unlink(missing_ok=True)
         traced = command(info.module, args, output)
-        environ = os.environ | {FINISHED: str(finished)}
+        environ = os.environ | started.env | {FINISHED: str(finished)}
         try:
             with stop_signals.forwarded_to(
                     lambda: subprocess.Popen(traced, cwd=settings.REPO, env=environ)) as child:
