@@ -14,7 +14,11 @@ Differs from the book: an optional argument sets how many texts to encrypt
 throwaway GnuPG home (chapter_13/gnupg_home.py: GNUPGHOME a temporary folder, with no
 random_seed file and no keyring, its gpg-agent started once before the run and stopped after,
 the folder removed), not in ~/.gnupg, where 100 gpg at once wait on each other's locks ("gpg:
-waiting for lock ...") and the run leaves ~/.gnupg and a gpg-agent behind. The gpg command and
+waiting for lock ...") and the run leaves ~/.gnupg and a gpg-agent behind. Before the run the
+agent is also asked once for its passphrase-hashing count, as a reader's long-running agent has
+been: a fresh agent works it out by timing itself (about 1 s of CPU), once for every gpg asking
+at the same time, which made 20 texts take 6-22 s and could leave the agent busy for a minute
+after the run; after the run it is killed if it has not exited within 5 s. The gpg command and
 the printed output are the book's.
 """
 import asyncio
