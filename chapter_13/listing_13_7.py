@@ -5,9 +5,12 @@ Section 13.1.2. Needs: nothing.
 What to watch: 100 gpg processes are started at once, each encrypting a random 1,000-letter
 text with a passphrase; "Total time: ..." is printed, then the list of 100 encrypted bytes
 objects (one long line). All of them compete for the CPUs at the same time; 13.8 adds a limit.
-Each gpg spends about 0.3 s of CPU deriving the key from the passphrase, so 100 of them take
-about 15 s on an idle 2-core machine (100 x 0.3 s / 2 cores); measured: 52 s on a 2-core machine
-busy with other work. Requires GnuPG 2.x (`gpg`, Debian package gnupg) on PATH.
+Each gpg spends about 0.2 s of CPU, nearly all of it hashing the passphrase into the key, so 100
+of them need about 18 s of CPU (15-20 s in 20 runs, GnuPG 2.2 and 2.4): about 10 s on an idle
+2-core machine, and as long as other work leaves them CPU on a busy one (measured 17-51 s with
+the load average at 35-64). 13.8's semaphore of 2 needs the same CPU, so on 2 cores it takes as
+long, not less. The program ends 1-2 s after its output, while gpg-agent stops. Requires
+GnuPG 2.x (`gpg`, Debian package gnupg) on PATH.
 
 Differs from the book: an optional argument sets how many texts to encrypt
 (`python -m chapter_13.listing_13_7 10`); the default is the book's 100. Also: gpg runs in a
