@@ -9,7 +9,8 @@ run(size, progress, services) -> common.Comparison:
 
     sleeps     N concurrent delay() waits, default loop vs uvloop (ch. 2, 14)
     requests   sequential requests, thread pools, aiohttp gather vs the stand-in (ch. 1, 4, 7)
-    postgres   sequential queries vs asyncpg pools of 1 … 12, and 6.15's processes (ch. 5, 6)
+    postgres   sequential queries vs asyncpg pools of 1 … 12, also with the server behind a
+               latency proxy 0.5 to 2 ms away, and 6.15's processes (ch. 5, 6)
     cpu        map-reduce and counting: one process vs process, thread and (3.14+)
                interpreter pools (ch. 6)
     threads    threads for pure-Python vs hashlib and NumPy work, the GIL (ch. 1, 7)
