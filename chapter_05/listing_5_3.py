@@ -4,9 +4,11 @@ Section 5.4. Needs: postgres (products).
 
 What to watch: the statements run strictly one after another (the tables depend on each other
 through foreign keys); execute() returns the status tag Postgres sends back (for a string of
-several statements, that of the last one). The listing is not idempotent: a second run prints
-the five CREATE TABLE lines again, then fails with UniqueViolationError on product_size_pkey,
-which is also what you see if the database was already set up (e.g. by `python -m util run`).
+several statements, that of the last one). The listing is not idempotent: run directly
+(`python -m chapter_05.listing_5_3`) a second time, or on a database already set up (as
+`python -m util services up` leaves it, schema and data), it prints the five CREATE TABLE lines
+again, then fails with UniqueViolationError on product_size_pkey. `python -m util run 5.3`
+instead gives every run the empty database the book starts from, so each of its runs succeeds.
 
 Differs from the book: the seven names are imported explicitly instead of with a star import;
 the address comes from util.settings and the database name from PRODUCTS_DB (default products).

@@ -7,6 +7,7 @@ the reader's.
 """
 from __future__ import annotations
 
+import ast
 import asyncio
 import random
 import re
@@ -17,7 +18,16 @@ import time
 import asyncpg
 import pytest
 
-from tests.support import REPO, assert_about, free_port, listing_env, ok, run_listing
+from tests.support import (
+    REPO,
+    assert_about,
+    free_port,
+    listing_env,
+    ok,
+    run_listing,
+    run_program,
+    unique_database_name,
+)
 
 WORDS = (REPO / "chapter_05" / "common_words.txt").read_text(encoding="ascii").splitlines()
 PRODUCT_LINE = re.compile(r"^<Record product_id=(\d+) product_name='([a-z ]+)'>$")
@@ -220,12 +230,15 @@ def test_5_2_statements_build_the_book_schema(make_database):
     assert_book_schema(database)
 
 
+FIRST_RUN_5_3 = ["Creating the product database...", *["CREATE TABLE"] * 5, "INSERT 0 1",
+                 "INSERT 0 1", "Finished creating the product database!"]
+
+
 @pytest.mark.listing("5.3")
 def test_5_3_creates_the_schema_and_fails_on_a_second_run(make_database):
     database = make_database("products")
     first = ok(run_listing("5.3", env=database.env))
-    assert first.lines == ["Creating the product database...", *["CREATE TABLE"] * 5,
-                           "INSERT 0 1", "INSERT 0 1", "Finished creating the product database!"]
+    assert first.lines == FIRST_RUN_5_3
     assert_book_schema(database)
 
     second = run_listing("5.3", env=database.env)
@@ -235,6 +248,36 @@ def test_5_3_creates_the_schema_and_fails_on_a_second_run(make_database):
            'constraint "product_size_pkey"' in second.stderr
     assert "Key (product_size_id)=(1) already exists." in second.stderr
     assert_book_schema(database)  # nothing changed
+
+
+@pytest.mark.listing("5.3")
+def test_5_3_under_util_run_succeeds_every_time_and_directly_fails_on_a_full_database(
+        postgres, make_database, tmp_path):
+    """`util run 5.3` gives each run an empty database, so a second run prints what the first
+    did; run directly on a database already set up (as `util services up` leaves it), 5.3
+    fails at once, as a second direct run does (above). The docstring and the README row say
+    which is which."""
+    name = unique_database_name("products_5_3")
+    env = postgres.env() | {"PRODUCTS_DB": name, "ASYNCIO_DATA_DIR": str(tmp_path),
+                            "EXAMPLE_PORT": str(free_port())}
+    try:
+        for _ in range(2):
+            run = run_program("util", "run", "5.3", env=env, timeout=120)
+            assert run.returncode == 0, str(run)
+            assert run.lines == FIRST_RUN_5_3
+    finally:
+        asyncio.run(postgres.drop_database(name))
+    full = run_listing("5.3", env=make_database("products", load=True).env)
+    assert full.returncode == 1, str(full)
+    assert 'violates unique constraint "product_size_pkey"' in full.stderr
+    docstring = " ".join(ast.get_docstring(ast.parse(
+        (REPO / "chapter_05" / "listing_5_3.py").read_text())).split())
+    assert "`python -m util run 5.3` instead gives every run the empty database" in docstring
+    assert "on a database already set up (as `python -m util services up` leaves it" in docstring
+    row = next(line for line in (REPO / "chapter_05" / "README.md").read_text().splitlines()
+               if line.startswith("| [5.3]("))
+    assert "`python -m util run 5.3` succeeds every time" in row
+    assert "or at once on the full database of `util services up`" in row
 
 
 # --- 5.4 - 5.6: filling the database ------------------------------------------------------
