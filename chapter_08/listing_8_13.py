@@ -3,12 +3,16 @@
 Section 8.6. Needs: nothing. Listens: SERVICE_PORT.
 
 What to watch: start it, then run the chat client (8.14) in two or more terminals, or use
-`nc 127.0.0.1 9000` (plain nc: its lines end with LF alone, where telnet's CR would become part
-of the name) and send `CONNECT <name>` first. A newcomer gets "Welcome! <n> user(s)
-are online!", everybody gets "<name> connected!", and every line a user sends reaches all users,
-the sender included, as "<name>: <line>". When a user leaves, the others get "<name> has left the
-chat", but the user is only dropped when a later message to it fails (stderr: "Could not write to
-client."). A user silent for 60 s is disconnected (stderr: "Error reading from client."). A first
+`python -m util telnet --lf 9000` or `nc 127.0.0.1 9000` (lines ending in LF alone: the server
+strips only the LF from `CONNECT <name>`, so telnet's CR would stay in the name and a terminal
+would show "alice\r connected!" as " connected!") and send `CONNECT <name>` first. A newcomer
+gets "Welcome! <n> user(s) are online!", everybody gets "<name> connected!", and every line a
+user sends reaches all users, the sender included, as "<name>: <line>". When a user leaves, the
+others get "<name> has left the chat", but the user is only dropped when a later message to it
+fails: stderr then shows "Could not write to client." with a ConnectionResetError traceback and,
+as the book's _remove_user awaits wait_closed(), which raises the failed write's error again,
+"Error closing client writer, ignoring." with a BrokenPipeError traceback (on every Python).
+A user silent for 60 s is disconnected (stderr: "Error reading from client."). A first
 line other than CONNECT is logged ("Got invalid command from client, disconnecting.") and the
 connection closed. The server prints "CONNECTED <reader> <writer>" for every connection. Stop it
 with Ctrl-C: once on Python 3.11 and from 3.13.15 and 3.14.7 (and on 3.15), where serve_forever

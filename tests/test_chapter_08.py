@@ -651,6 +651,10 @@ def test_8_13_chat_transcript():
 
         asyncio.run(main())
         assert server.stderr.count("Could not write to client.") == 1
+        # then _remove_user's wait_closed() raises the failed write's error again, logged too
+        wait_for_stderr(server, "Error closing client writer, ignoring.")
+        assert server.stderr.count("Error closing client writer, ignoring.") == 1
+        assert "BrokenPipeError: [Errno 32] Broken pipe" in server.stderr, server.stderr
         run = stop_with_ctrl_c(server, clients_connected=True)  # alice is never dropped
     connected = [line for line in run.lines if line.startswith("CONNECTED")]
     assert len(connected) == 2 == len(run.lines)

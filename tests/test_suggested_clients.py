@@ -2,9 +2,11 @@
 
 The book talks to its servers with telnet, which ends lines with CR LF; plain `nc` sends a bare
 LF, which 3.2, 3.3 and the "boom" of 3.8 and 3.10 never see as a line end. The docs therefore
-suggest `python -m util telnet [HOST] PORT` (util/tools/telnet.py) or `nc -C`. The commands are
-read out of the docs, so the test follows them: each one is run, as a reader would, against each
-listing it is suggested for, and must get the listing's answer.
+suggest `python -m util telnet [HOST] PORT` (util/tools/telnet.py) or `nc -C`; README.md says
+once which client goes with which server (`--lf`, LF alone, for 8.13's chat, which would keep
+telnet's CR in a name; `nc -N` with a file for 11.12's upload), and every server's docs follow
+it. The commands are read out of the docs, so the test follows them: each one is run, as a
+reader would, against each listing it is suggested for, and must get the listing's answer.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from util.settings import REPO
 from util.tools import companions, listing_index
 from util.tools.processes import Timeout, listening_ports, wait_until
 
-COMMAND = re.compile(r"`(python -m util telnet(?: [\w.]+)? \d+|nc(?: -\w+)* [\w.]+ \d+"
+COMMAND = re.compile(r"`(python -m util telnet(?: --lf)?(?: [\w.]+)? \d+|nc(?: -\w+)* [\w.]+ \d+"
                      r"(?: < \w+)?)`")
 PLAIN_NC = re.compile(r"`nc (?:(?!-C|-N)[^`])*\d+`")  # nc with neither CR LF nor a file upload
 BOOK_PORTS = {"8000": "SERVER_PORT", "9000": "SERVICE_PORT"}
@@ -57,7 +59,8 @@ SCENARIOS = {
     "4.1": Scenario(send="test\n", server=(r"b'test\r\n'", "Closed connection"), closes=True),
     "7.1": ECHO,
     "8.12": Scenario(client=("Welcome! 1 user(s) are online!", "hello")),
-    "8.13": Scenario(send="CONNECT alice\nhello\n", client=("Welcome!", "alice: hello\n")),
+    "8.13": Scenario(send="CONNECT alice\nhello\n",
+                     client=("Welcome!", "\nalice connected!\n", "\nalice: hello\n")),
     "11.12": Scenario(server=(r"b'hello\n'",), closes=True),
     "14.2": Scenario(server=(r"Got message b'hello\r\n' from",), broken_since=(3, 13)),
     "14.2_fixed": Scenario(server=(r"Got message b'hello\r\n' from",)),
@@ -123,11 +126,31 @@ def _docs_of_chapters(*chapters: int):
 def test_no_doc_suggests_a_client_that_sends_a_bare_lf_to_a_server_waiting_for_cr_lf():
     """The servers of chapters 3 and 4 end a line at CR LF, and `nc HOST PORT` ends lines with LF
     alone: their docs say util's telnet, which sends CR LF on every OS, or `nc -C`. (Chapter
-    8's chat server wants LF alone: plain `nc` is right there, and is run below.)"""
+    8's chat server wants LF alone: `util telnet --lf` or plain `nc`, both run below.)"""
     offenders = [f"{path.relative_to(REPO)}: {match}" for path, text in _docs_of_chapters(3, 4)
                  for match in PLAIN_NC.findall(_flat(text))]
     assert not [path for path, text in _docs_of_chapters(3, 4) if "`nc 127.0.0.1 8000`" in text]
     assert offenders == []
+
+
+UPLOADS = {"11.12": "nc -N 127.0.0.1 9000 < somefile"}  # a file, not typed lines
+
+
+def test_readme_says_once_which_client_each_server_takes_and_the_docs_follow_it():
+    """README.md: util telnet for the book's socket servers, with --lf for the ones it names,
+    nc -N with a file for an upload. Every line server's docs suggest util telnet as it says, so
+    the test below runs util telnet, as the README has it, against each of them."""
+    readme = _flat((REPO / "README.md").read_text(encoding="utf-8"))
+    lf = set(re.findall(r"(\d+\.\d+)'s chat server, which would keep telnet's CR", readme))
+    assert lf == {"8.13"}, "the servers README.md sends `util telnet --lf` to"
+    found = suggestions()
+    for listing, command in UPLOADS.items():
+        assert f"`{command}`" in readme and found[listing] == {command}
+    for listing in set(SCENARIOS) - set(UPLOADS):
+        telnets = {command for command in found[listing]
+                   if command.startswith("python -m util telnet")}
+        assert telnets, f"{listing}: its docs suggest no `python -m util telnet`"
+        assert all(("--lf" in command) == (listing in lf) for command in telnets), telnets
 
 
 def test_every_suggested_command_has_a_scenario_here():

@@ -8,6 +8,7 @@
     python -m util services up|down|status
     python -m util db reset [DATABASE]    make the book's databases again, fully loaded
     python -m util telnet [HOST] PORT     a line client sending CR LF, as the book's telnet
+        --lf                              ... ending lines with LF alone (8.13's chat server)
 """
 from __future__ import annotations
 
@@ -135,6 +136,8 @@ def build_parser():
     database.add_argument("database", nargs="?", choices=DATABASE_NAMES,
                           help="one of them (all three if none is named)")
     talk = commands.add_parser("telnet", help="talk to a server line by line, as telnet does")
+    talk.add_argument("--lf", action="store_true",
+                      help="end lines with LF alone, as plain nc does (8.13's chat server)")
     talk.add_argument("address", nargs="+", metavar="[HOST] PORT")
     return parser
 
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "telnet":
             from util.tools import telnet
 
-            return telnet.main(options.address)
+            return telnet.main(options.address, options.lf)
         if options.command == "db":
             names = [options.database] if options.database else list(DATABASE_NAMES)
             return reset_databases(names)

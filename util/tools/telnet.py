@@ -2,11 +2,13 @@
 
 The book talks to its socket servers with telnet, which sends every line with CR LF; several of
 them (3.2, 3.3, the "boom" of 3.8 and 3.10) wait for exactly that, so plain `nc`, which sends a
-bare LF, leaves them waiting. This client works on every OS, from a terminal or a pipe: it reads
-lines from standard input and sends each with CR LF, writes what the server sends to standard
-output as it arrives, and ends with one line on standard error: when the server closes, or after
-the end of input (Ctrl-D, or the end of a pipe; it first waits a moment for the last answers),
-or on Ctrl-C. A refused connection is one line and exit status 2.
+bare LF, leaves them waiting. 8.13's chat server is the other way round: it strips only the LF
+from `CONNECT <name>`, so telnet's CR stays in the name; `--lf` ends each line with LF alone, as
+plain `nc` does, for it. This client works on every OS, from a terminal or a pipe: it reads
+lines from standard input and sends each with CR LF (or LF), writes what the server sends to
+standard output as it arrives, and ends with one line on standard error: when the server
+closes, or after the end of input (Ctrl-D, or the end of a pipe; it first waits a moment for the
+last answers), or on Ctrl-C. A refused connection is one line and exit status 2.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import time
 
 DEFAULT_HOST = "127.0.0.1"
 QUIET_AFTER_EOF = 1.0  # seconds of silence from the server, after the end of input, to stop
+CR_LF = b"\r\n"
 
 
 def parse_address(words: list[str]) -> tuple[str, int]:
@@ -33,25 +36,27 @@ def parse_address(words: list[str]) -> tuple[str, int]:
     return host, int(port)
 
 
-def _send_lines(connection: socket.socket, ended: threading.Event) -> None:
-    """Standard input to the server, one line at a time with CR LF. os.read, not sys.stdin:
-    this thread may still be waiting when the program ends, and must hold no lock then."""
+def _send_lines(connection: socket.socket, ended: threading.Event, line_end: bytes) -> None:
+    """Standard input to the server, one line at a time ending in `line_end`. os.read, not
+    sys.stdin: this thread may still be waiting when the program ends, and must hold no lock
+    then."""
     pending = b""
     try:
         while chunk := os.read(sys.stdin.fileno(), 4096):
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                connection.sendall(line.rstrip(b"\r") + b"\r\n")
+                connection.sendall(line.rstrip(b"\r") + line_end)
         if pending:
-            connection.sendall(pending.rstrip(b"\r") + b"\r\n")
+            connection.sendall(pending.rstrip(b"\r") + line_end)
     except OSError:
         pass  # the server has gone: the receiving side says so
     finally:
         ended.set()
 
 
-def talk(host: str, port: int, quiet_after_eof: float = QUIET_AFTER_EOF) -> int:
+def talk(host: str, port: int, quiet_after_eof: float = QUIET_AFTER_EOF,
+         line_end: bytes = CR_LF) -> int:
     try:
         connection = socket.create_connection((host, port), timeout=10)
     except ConnectionResetError:  # accepted, then reset before connect() looked (14.10 exits)
@@ -70,7 +75,8 @@ def talk(host: str, port: int, quiet_after_eof: float = QUIET_AFTER_EOF) -> int:
               file=sys.stderr)
     connection.settimeout(0.1)
     input_ended = threading.Event()
-    threading.Thread(target=_send_lines, args=(connection, input_ended), daemon=True).start()
+    threading.Thread(target=_send_lines, args=(connection, input_ended, line_end),
+                     daemon=True).start()
     last_heard = time.monotonic()  # the server's last answer, or the end of input if later
     eof_seen = False
     out = sys.stdout.buffer
@@ -100,10 +106,10 @@ def talk(host: str, port: int, quiet_after_eof: float = QUIET_AFTER_EOF) -> int:
         connection.close()
 
 
-def main(words: list[str]) -> int:
+def main(words: list[str], lf: bool = False) -> int:
     try:
         host, port = parse_address(words)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return talk(host, port)
+    return talk(host, port, line_end=b"\n" if lf else CR_LF)
