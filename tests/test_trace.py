@@ -2,7 +2,7 @@
 its PNG timeline and one line saying where they are.
 
 Every test gives the CLI its own free ports and data folder (as tests/test_cli.py does), and
-reads the trace back with util.tools.timeline, the module that draws it.
+reads the trace back with util.tools.timeline, the model util.tools.timeline_drawing draws.
 """
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
-"""timeline's interval arithmetic, table by table: the calls a track's lane is drawn from (the
-top-level ones), the union of intervals, and intervals less the holes a wait makes in them."""
+"""timeline's interval arithmetic (util.tools.intervals), table by table: the calls a track's
+lane is drawn from (the top-level ones), the union of intervals, and intervals less the holes a
+wait makes in them."""
 from __future__ import annotations
 
 import pytest
 
-from util.tools.timeline import _minus, _running, _top_level, _union
+from util.tools import intervals
+from util.tools.timeline import _running
 
 
 @pytest.mark.parametrize(("track", "top"), [
@@ -18,10 +20,10 @@ from util.tools.timeline import _minus, _running, _top_level, _union
     ([(0, 1, "a"), (1, 2, "b")], [(0, 1, "a"), (1, 2, "b")]),  # touching: two calls
 ], ids=["none", "one", "order", "nested", "two-nested", "same-start", "overlap", "touching"])
 def test_top_level_calls(track, top):
-    assert _top_level(track) == top
+    assert intervals.top_level(track) == top
 
 
-@pytest.mark.parametrize(("intervals", "union"), [
+@pytest.mark.parametrize(("given", "union"), [
     ([], []),
     ([(0, 1)], [(0, 1)]),
     ([(2, 3), (0, 1)], [(0, 1), (2, 3)]),
@@ -30,11 +32,11 @@ def test_top_level_calls(track, top):
     ([(0, 5), (1, 2), (3, 4)], [(0, 5)]),  # contained ones vanish
     ([(0, 1), (4, 5), (0.5, 4.5)], [(0, 5)]),  # one bridges two
 ])
-def test_union(intervals, union):
-    assert _union(intervals) == union
+def test_union(given, union):
+    assert intervals.union(given) == union
 
 
-@pytest.mark.parametrize(("intervals", "holes", "left"), [
+@pytest.mark.parametrize(("given", "holes", "left"), [
     ([(0, 10)], [], [(0, 10)]),
     ([], [(0, 1)], []),
     ([(0, 10)], [(2, 3)], [(0, 2), (3, 10)]),  # a hole inside splits it
@@ -48,8 +50,8 @@ def test_union(intervals, union):
     ([(0, 2), (1, 3)], [(10, 11)], [(0, 3)]),  # intervals merged first; a hole outside
     ([(2, 3)], [(0, 2), (3, 4)], [(2, 3)]),  # holes that only touch it
 ])
-def test_minus(intervals, holes, left):
-    assert _minus(intervals, holes) == left
+def test_minus(given, holes, left):
+    assert intervals.minus(given, holes) == left
 
 
 def test_a_thread_runs_in_its_calls_less_its_waits():

@@ -1,4 +1,4 @@
-"""A VizTracer trace as lanes (what ran when), and its compact PNG timeline.
+"""A VizTracer trace as lanes: what ran when, and where it held the event loop too long.
 
 `load(path)` reads the trace `util trace` saved (util.tools.trace) into a `Trace`: one `Lane`
 per asyncio task (the tracer's async log gives each task a track of its own), per thread and per
@@ -16,7 +16,7 @@ asyncio.run) and the threads of its child watcher are left out: they are in the 
 in the picture.
 
 Steps that held the event loop longer than asyncio debug mode's slow-callback threshold (0.1 s)
-are the trace's `slow` stretches. `draw(trace, path)` draws it all with matplotlib (Agg).
+are the trace's `slow` stretches. util.tools.timeline_drawing draws it all as a PNG.
 """
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from util.tools.trace_target import TASK_CREATED, TASK_ENDED, UVLOOP_REPLACED
+from util.tools import trace_events
+from util.tools.intervals import Interval, minus, top_level
 
 SLOW_STEP = 0.1  # seconds: asyncio debug mode's loop.slow_callback_duration
-MAX_LANES = 30  # lanes drawn; the trace file has them all
 ASYNCIO_THREAD = re.compile(r"asyncio-waitpid-\d+")  # the child watcher's threads (3.11)
 ASYNCIO_INTERNALS = {"BaseEventLoop.shutdown_asyncgens", "BaseEventLoop.shutdown_default_executor"}
 WAITING = re.compile(  # calls in which a thread or process waits rather than runs
@@ -36,8 +36,6 @@ WAITING = re.compile(  # calls in which a thread or process waits rather than ru
     r"|_thread\.(lock|RLock)\.acquire|_multiprocessing\.SemLock\.acquire"
     r"|_queue\.SimpleQueue\.get|posix\.(read|waitpid|wait|wait4)|_winapi\.\w*Wait\w*)$")
 FUNCTION = re.compile(r"^(?P<name>[^ (]+)")
-
-Interval = tuple[float, float]
 
 
 @dataclass
@@ -91,40 +89,26 @@ def load(path: Path | str) -> Trace:
 
 
 def build(events: list[dict], overflowed: bool = False) -> Trace:
-    process_names: dict[int, str] = {}
-    thread_names: dict[tuple[int, int], str] = {}
-    calls: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
-    created: dict[tuple[int, str], tuple[float, str]] = {}
-    ended: dict[tuple[int, str], tuple[float, str, str]] = {}
-    internal: set[tuple[int, str]] = set()  # tasks running asyncio's own coroutines
-    uvloop_replaced = False
-    for event in events:
-        phase, pid, tid = event.get("ph"), event.get("pid"), event.get("tid")
-        if phase == "M":
-            name = (event.get("args") or {}).get("name", "")
-            if event.get("name") == "process_name":
-                process_names[pid] = name
-            elif event.get("name") == "thread_name":
-                thread_names[pid, tid] = name
-        elif phase == "X":
-            start = event["ts"] / 1e6
-            calls.setdefault((pid, tid), []).append(
-                (start, start + event.get("dur", 0) / 1e6, event.get("name", "")))
-        elif phase in ("i", "I"):
-            args, when = event.get("args") or {}, event["ts"] / 1e6
-            if event.get("name") == TASK_CREATED:
-                created[pid, args.get("task", "")] = (when, args.get("coro", ""))
-                if args.get("asyncio"):
-                    internal.add((pid, args.get("task", "")))
-            elif event.get("name") == TASK_ENDED:
-                ended[pid, args.get("task", "")] = (when, args.get("outcome", "done"),
-                                                    args.get("error", ""))
-            elif event.get("name") == UVLOOP_REPLACED:
-                uvloop_replaced = True
-    if not calls:
-        return Trace([], [], 0.0, 0.0, uvloop_replaced, overflowed)
+    """The lanes of a trace's events, on a clock that starts with the first lane."""
+    found = trace_events.parse(events)
+    if not found.calls:
+        return Trace([], [], 0.0, 0.0, found.uvloop_replaced, overflowed)
+    lanes, slow = _lanes(found)
+    start = min(lane.alive[0] for lane in lanes)
+    end = max(lane.alive[1] for lane in lanes)
+    for lane in lanes:
+        _shift(lane, start)
+    slow = [Stretch(s.start - start, s.end - start, s.lane)
+            for s in sorted(slow, key=lambda s: s.start)]
+    return Trace(lanes, slow, 0.0, end - start, found.uvloop_replaced, overflowed)
+
+
+def _lanes(found: trace_events.Events) -> tuple[list[Lane], list[Stretch]]:
+    """The main process's event loop, tasks and threads, then the child processes, each kind
+    in the order they started; and the stretches that held the loop longer than SLOW_STEP."""
+    calls, thread_names = found.calls, found.thread_names
     main_pid = min(calls, key=lambda key: min(call[0] for call in calls[key]))[0]
-    task_names = {name for pid, name in created if pid == main_pid}
+    task_names = {name for pid, name in found.created if pid == main_pid}
 
     def is_task(pid: int, tid: int) -> bool:
         name = thread_names.get((pid, tid), "")
@@ -138,8 +122,9 @@ def build(events: list[dict], overflowed: bool = False) -> Trace:
             continue
         name = thread_names.get((pid, tid), f"thread {tid}")
         if is_task(pid, tid):
-            lane = _task_lane(pid, name, track, created.get((pid, name)), ended.get((pid, name)))
-            if lane.coroutine in ASYNCIO_INTERNALS or (pid, name) in internal:
+            lane = _task_lane(pid, name, track, found.created.get((pid, name)),
+                              found.ended.get((pid, name)))
+            if lane.coroutine in ASYNCIO_INTERNALS or (pid, name) in found.internal:
                 continue
             task_lanes.append(lane)
             slow += [Stretch(start, end, lane.label) for start, end in lane.runs
@@ -151,19 +136,11 @@ def build(events: list[dict], overflowed: bool = False) -> Trace:
         slow += _slow_callbacks(calls[lane.pid, lane.tid], lane.label, slow)
     for pid in sorted({pid for pid, _tid in calls if pid != main_pid}):
         tracks = [track for (p, _tid), track in calls.items() if p == pid]
-        name = process_names.get(pid, "process")
+        name = found.process_names.get(pid, "process")
         process_lanes.append(_process_lane(pid, name, [c for track in tracks for c in track]))
-    task_lanes.sort(key=lambda lane: lane.alive[0])
-    thread_lanes.sort(key=lambda lane: lane.alive[0])
-    process_lanes.sort(key=lambda lane: lane.alive[0])
-    lanes = loop_lanes + task_lanes + thread_lanes + process_lanes
-    start = min(lane.alive[0] for lane in lanes)
-    end = max(lane.alive[1] for lane in lanes)
-    for lane in lanes:
-        _shift(lane, start)
-    slow = [Stretch(s.start - start, s.end - start, s.lane)
-            for s in sorted(slow, key=lambda s: s.start)]
-    return Trace(lanes, slow, 0.0, end - start, uvloop_replaced, overflowed)
+    for kind in (task_lanes, thread_lanes, process_lanes):
+        kind.sort(key=lambda lane: lane.alive[0])
+    return loop_lanes + task_lanes + thread_lanes + process_lanes, slow
 
 
 def _shift(lane: Lane, origin: float) -> None:
@@ -177,48 +154,9 @@ def _function(call_name: str) -> str:
     return match["name"] if match else call_name
 
 
-def _top_level(track: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
-    """The calls on a track that no other call on it encloses, in time order."""
-    top, reach = [], float("-inf")
-    for start, end, name in sorted(track, key=lambda call: (call[0], -call[1])):
-        if start >= reach:
-            top.append((start, end, name))
-            reach = end
-        elif end > reach:  # overlaps without nesting (clock rounding): extend
-            top[-1] = (top[-1][0], end, top[-1][2])
-            reach = end
-    return top
-
-
-def _union(intervals: list[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _minus(intervals: list[Interval], holes: list[Interval]) -> list[Interval]:
-    result, holes = [], _union(holes)
-    for start, end in _union(intervals):
-        for hole_start, hole_end in holes:
-            if hole_end <= start or hole_start >= end:
-                continue
-            if hole_start > start:
-                result.append((start, hole_start))
-            start = max(start, hole_end)
-            if start >= end:
-                break
-        if start < end:
-            result.append((start, end))
-    return result
-
-
 def _task_lane(pid: int, name: str, track, created, ended) -> Lane:
-    steps = [(start, end) for start, end, _name in _top_level(track)]
-    coroutine = created[1] if created else (_function(_top_level(track)[0][2]) if track else "")
+    steps = [(start, end) for start, end, _name in top_level(track)]
+    coroutine = created[1] if created else (_function(top_level(track)[0][2]) if track else "")
     first = created[0] if created else steps[0][0]
     last = steps[-1][1] if steps else first
     marks = [(first, "created")]
@@ -231,9 +169,9 @@ def _task_lane(pid: int, name: str, track, created, ended) -> Lane:
 
 
 def _running(track) -> list[Interval]:
-    busy = [(start, end) for start, end, _name in _top_level(track)]
+    busy = [(start, end) for start, end, _name in top_level(track)]
     waits = [(start, end) for start, end, name in track if WAITING.match(_function(name))]
-    return _minus(busy, waits)
+    return minus(busy, waits)
 
 
 def _thread_lane(pid: int, tid: int, name: str, track) -> Lane:
@@ -265,77 +203,3 @@ def _slow_callbacks(track, label: str, task_steps: list[Stretch]) -> list[Stretc
                 found.append(Stretch(start, end, label))
     return found
 
-
-COLOURS = {"loop": "#8c8c8c", "task": "#3b75af", "thread": "#519e3e", "process": "#ef8636"}
-SLOW_COLOUR = "#d62728"
-MARKS = {"created": (">", "#2ca02c"), "done": ("o", "#222222"), "cancelled": ("x", "#ff7f0e"),
-         "raised": ("X", SLOW_COLOUR)}
-
-
-def draw(trace: Trace, path: Path | str, title: str = "", max_lanes: int = MAX_LANES) -> Path:
-    """Draw the trace's lanes as a PNG timeline: bars where each ran, a thin line while it
-    waited, marks where tasks were created and ended, the slow steps in red."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    lanes = trace.lanes[:max_lanes]
-    hidden = len(trace.lanes) - len(lanes)
-    top, bottom = 0.35, 0.85 + (0.2 if hidden else 0)  # inches: the title; ticks and legend
-    height = top + bottom + 0.26 * max(len(lanes), 1) + 0.2
-    figure = Figure(figsize=(9, height), dpi=80)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    span = max(trace.seconds, 1e-3)
-    for row, lane in enumerate(lanes):
-        y = len(lanes) - 1 - row
-        axes.hlines(y, *lane.alive, color="#c8c8c8", linewidth=1, zorder=1)
-        normal = [(s, e - s) for s, e in lane.runs
-                  if not (lane.kind == "task" and e - s > SLOW_STEP)]
-        slow = [(s, e - s) for s, e in lane.runs if lane.kind == "task" and e - s > SLOW_STEP]
-        minimum = span / 400  # the shortest step still shows, as a tick
-        axes.broken_barh([(s, max(w, minimum)) for s, w in normal], (y - 0.3, 0.6),
-                         facecolors=COLOURS[lane.kind], zorder=2)
-        if slow:
-            axes.broken_barh(slow, (y - 0.3, 0.6), facecolors=SLOW_COLOUR, zorder=2)
-        for when, what in lane.marks:
-            marker, colour = MARKS[what.split()[0]]
-            axes.plot(when, y, marker=marker, color=colour, markersize=5, zorder=3,
-                      linestyle="none")
-    for stretch in trace.slow:
-        axes.axvspan(stretch.start, stretch.end, color=SLOW_COLOUR, alpha=0.08, zorder=0)
-    axes.set_yticks(range(len(lanes)))
-    axes.set_yticklabels([_short(lane.label) for lane in reversed(lanes)], fontsize=8)
-    axes.set_ylim(-0.7, max(len(lanes), 1) - 0.3)
-    axes.set_xlim(-span * 0.01, span * 1.01)
-    axes.set_xlabel("seconds", fontsize=8)
-    axes.tick_params(axis="x", labelsize=8)
-    axes.grid(axis="x", color="#eeeeee", zorder=0)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    if title:
-        axes.set_title(title, fontsize=9, loc="left")
-    legend = [Patch(color=COLOURS[kind], label=kind) for kind in COLOURS
-              if any(lane.kind == kind for lane in lanes)]
-    if trace.slow:
-        legend.append(Patch(color=SLOW_COLOUR, label=f"held the loop > {SLOW_STEP * 1000:g} ms"))
-    kinds = {what.split()[0] for lane in lanes for _when, what in lane.marks}
-    legend += [Line2D([], [], marker=MARKS[what][0], color=MARKS[what][1], linestyle="none",
-                      markersize=5, label=what) for what in MARKS if what in kinds]
-    figure.subplots_adjust(left=2.5 / 9, right=0.98, top=1 - top / height,
-                           bottom=bottom / height)
-    if legend:
-        figure.legend(handles=legend, fontsize=7, loc="lower center", ncol=len(legend),
-                      bbox_to_anchor=(0.5 + 1.2 / 9, (0.02 + (0.2 if hidden else 0)) / height),
-                      frameon=False)
-    if hidden:
-        figure.text(0.01, 0.04 / height, f"… and {hidden} more lanes (all are in the trace file)",
-                    fontsize=7, color="#555555")
-    path = Path(path)
-    figure.savefig(path, dpi=80)
-    return path
-
-
-def _short(label: str, width: int = 42) -> str:
-    return label if len(label) <= width else label[:width - 1] + "…"

@@ -166,7 +166,7 @@ def report(info: listing_index.ListingInfo, output: Path, bounded: float | None,
            picture: bool) -> str:
     """The one line a reader gets: where the trace and its timeline are, and how to open the
     trace offline."""
-    from util.tools import timeline
+    from util.tools import timeline, timeline_drawing
 
     trace = timeline.load(output)
     notes = []
@@ -180,7 +180,7 @@ def report(info: listing_index.ListingInfo, output: Path, bounded: float | None,
     line = f"[util] trace of {info.id}: {shown}"
     if picture:
         image = output.with_suffix(".png")
-        timeline.draw(trace, image, title=f"Listing {info.id} — {info.caption}")
+        timeline_drawing.draw(trace, image, title=f"Listing {info.id} — {info.caption}")
         line += f", timeline {_shown(image)}"
     line += f"; open it offline with `uv run vizviewer {shown}`"
     if notes:
