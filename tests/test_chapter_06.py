@@ -48,6 +48,7 @@ from tests.support import (
     module_name,
     ok,
     run_listing,
+    startup_shim,
     wait_until,
 )
 from tests.support.run_wide import run_folder, run_lock
@@ -147,7 +148,7 @@ def shim(tmp_path):
     shim; .log() reads the interpreters it saw start: [(pid, ppid, command line)]."""
     folder = tmp_path / "shim"
     folder.mkdir()
-    (folder / "sitecustomize.py").write_text(SHIM, encoding="utf-8")
+    loads_shim = startup_shim(folder, SHIM)
     log = tmp_path / "interpreters.log"
 
     class Shim:
@@ -155,7 +156,7 @@ def shim(tmp_path):
         def env(start_method: str | None = None, widen: float | None = None,
                 trace: tuple[str, ...] = (),
                 slow: dict[str, float] | None = None) -> dict[str, str]:
-            env = {"PYTHONPATH": f"{folder}{os.pathsep}{REPO}", "CH06_LOG": str(log)}
+            env = loads_shim | {"CH06_LOG": str(log)}
             if start_method:
                 env["CH06_START_METHOD"] = start_method
             if widen:

@@ -42,6 +42,7 @@ from tests.support import (
     receive,
     run_listing,
     start_server,
+    startup_shim,
     wait_for_stderr,
     wait_until,
 )
@@ -691,10 +692,9 @@ def test_8_13_a_silent_user_is_disconnected_after_60_s_scaled_to_1_s(tmp_path):
     """The listing's own 60 s idle timeout, run with every asyncio.wait_for timeout scaled by
     1/60 (a start-up shim in the child: the listing is unchanged): a user who stays silent is
     dropped one scaled minute after joining; one who speaks every half-minute stays."""
-    (tmp_path / "sitecustomize.py").write_text(TIMEOUT_SHIM, encoding="utf-8")
     port = free_port()
     env = {"SERVER_HOST": HOST, "SERVICE_PORT": str(port), "CH08_TIMEOUT_SCALE": str(1 / 60),
-           "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+           **startup_shim(tmp_path, TIMEOUT_SHIM)}
     with Listing("8.13", env=env) as server:
         server.wait_until_listening(port)
 
@@ -730,10 +730,9 @@ def room_with_a_reader_who_stalls(tmp_path, scale: float):
     """8.13_bounded_queue with its timeouts times `scale` (TIMEOUT_SHIM); alice, whose every
     byte received a thread collects, and bob, with a small receive buffer, who never reads
     after joining. Yields (server, alice's socket, what alice received)."""
-    (tmp_path / "sitecustomize.py").write_text(TIMEOUT_SHIM, encoding="utf-8")
     port = free_port()
     env = {"SERVER_HOST": HOST, "SERVICE_PORT": str(port), "CH08_TIMEOUT_SCALE": str(scale),
-           "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+           **startup_shim(tmp_path, TIMEOUT_SHIM)}
     with Listing("8.13_bounded_queue", env=env) as server, \
             socket.socket() as bob:
         server.wait_until_listening(port)

@@ -41,6 +41,7 @@ from tests.support import (
     module_name,
     ok,
     run_listing,
+    startup_shim,
     wait_until,
 )
 
@@ -693,9 +694,8 @@ if "chapter_13.listing_13_13" in sys.orig_argv:
 def test_13_14_types_each_word_only_after_its_prompt(tmp_path, child):
     """Unbuffered, the child's echoes arrive as chunks of their own, before the prompt: the
     listing must not take them for it."""
-    (tmp_path / "sitecustomize.py").write_text(ORDER_SHIM, encoding="utf-8")
     log = tmp_path / "input.log"
-    env = child | {"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}", "CH13_INPUT_LOG": str(log)}
+    env = child | startup_shim(tmp_path, ORDER_SHIM) | {"CH13_INPUT_LOG": str(log)}
     run = ok(run_listing("13.14", env=env, timeout=60))
     assert_echo_transcript(bytes_lines(run))
     assert log.read_text(encoding="utf-8").splitlines() == ["waited for the prompt"] * 5

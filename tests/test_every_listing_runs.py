@@ -12,12 +12,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, listing_env
+from tests.support import free_port, http_get, listing_env
 from util.settings import REPO
 from util.tools.processes import port_open, wait_until
 
@@ -84,11 +83,6 @@ class Util:
         return self.process.returncode
 
 
-def get(url: str, timeout: float = 30) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.status, response.read().decode()
-
-
 def test_util_list_shows_every_listing_the_readmes_list():
     result = subprocess.run([sys.executable, "-m", "util", "list"], cwd=REPO, env=listing_env(),
                             capture_output=True, text=True, timeout=60)
@@ -123,7 +117,8 @@ def test_util_run_9_10_serves_the_page_with_9_9_and_stops(util_env):
         url = run.wait_for_line(r"(http://[\d.]+:\d+/)")[1]
         assert url.endswith(f":{util_env['WEB_PORT']}/")
         assert port_open("127.0.0.1", int(util_env["SERVER_PORT"])), "9.9 runs beside it"
-        status, page = get(url)
+        response = http_get(url, timeout=30)
+        status, page = response.status, response.text
         assert status == 200
         assert "<title>Starlette Web Sockets</title>" in page
         assert f"ws://localhost:{util_env['SERVER_PORT']}/counter" in page
@@ -143,7 +138,8 @@ def test_util_run_9_11_serves_the_django_project_and_prints_its_urls(util_env):
         assert f"url=http://127.0.0.1:{util_env['EXAMPLE_PORT']}" in url
         wait_until(lambda: port_open("127.0.0.1", int(util_env["SERVER_PORT"])), 60,
                    "uvicorn listens", give_up=lambda: run.process.poll() is not None)
-        status, page = get(url)
+        response = http_get(url, timeout=30)
+        status, page = response.status, response.text
         assert status == 200
         assert page.count("<tr>") >= 10, page  # a row per request (and a header row)
     finally:

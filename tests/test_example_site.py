@@ -6,55 +6,44 @@ import re
 import signal
 import socket
 import time
-import urllib.error
-import urllib.request
 
 import aiohttp
 
-from tests.support import Program, Timeout, wait_until
-
-
-def get(url: str) -> tuple[int, str, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
+from tests.support import Program, Timeout, http_get, wait_until
 
 
 def test_stand_in_serves_example_domain_after_its_latency(example_site):
     start = time.monotonic()
-    status, body, headers = get(example_site.url + "/any/path")
+    response = http_get(example_site.url + "/any/path")
     elapsed = time.monotonic() - start
-    assert status == 200
-    assert "<h1>Example Domain</h1>" in body
-    assert headers["X-Stub"] == "yes"
+    assert response.status == 200
+    assert "<h1>Example Domain</h1>" in response.text
+    assert response.headers["X-Stub"] == "yes"
     assert 0.45 <= elapsed < 1.5
 
 
 def test_stand_in_latency_and_status_per_request(example_site):
     start = time.monotonic()
-    status, _, _ = get(example_site.url + "/?delay=0.05&status=503")
-    assert status == 503
+    assert http_get(example_site.url + "/?delay=0.05&status=503").status == 503
     assert time.monotonic() - start < 0.4
-    assert get(example_site.url + "/?delay=soon")[0] == 400
-    assert get(example_site.url + "/?status=42")[0] == 400
+    assert http_get(example_site.url + "/?delay=soon").status == 400
+    assert http_get(example_site.url + "/?status=42").status == 400
 
 
 def test_stand_in_serves_pages_with_absolute_links_for_a_crawler(example_site):
-    _, body, _ = get(example_site.url + "/?delay=0&links=2&relative=1")
+    body = http_get(example_site.url + "/?delay=0&links=2&relative=1").text
     assert re.findall(r'href="([^"]+)"', body) == [
         f"{example_site.url}/1?links=2", f"{example_site.url}/2?links=2", "/rel"]
-    _, body, _ = get(example_site.url + "/1?delay=0&links=2")
+    body = http_get(example_site.url + "/1?delay=0&links=2").text
     assert re.findall(r'href="([^"]+)"', body) == [
         f"{example_site.url}/1/1?links=2", f"{example_site.url}/1/2?links=2"]
-    _, plain, _ = get(example_site.url + "/?delay=0")
+    plain = http_get(example_site.url + "/?delay=0").text
     assert "href" not in plain
 
 
 def test_stand_in_counts_started_completed_and_cancelled(example_site):
     example_site.reset()
-    get(example_site.url + "/?delay=0")
+    http_get(example_site.url + "/?delay=0")
     with socket.create_connection(("127.0.0.1", example_site.port)) as client:
         client.sendall(b"GET /?delay=5 HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.3)
@@ -112,6 +101,6 @@ def test_stand_in_stops_cleanly_on_sigterm(example_site_factory):
 
 
 def test_stats_are_json(example_site):
-    status, body, _ = get(example_site.url + "/__stats")
-    assert status == 200
-    assert set(json.loads(body)) == {"started", "completed", "cancelled"}
+    response = http_get(example_site.url + "/__stats")
+    assert response.status == 200
+    assert set(json.loads(response.body)) == {"started", "completed", "cancelled"}

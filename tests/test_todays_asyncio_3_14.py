@@ -35,6 +35,7 @@ from tests.support import (
     listing_env,
     ok,
     run_listing,
+    startup_shim,
     wait_until,
 )
 from util.tools import listing_index as listings
@@ -176,12 +177,11 @@ os.kill = kill
 @pytest.mark.parametrize("how, signum", [("terminated", "SIGTERM"), ("killed", "SIGKILL")])
 def test_6_4_workers_are_stopped_after_1_s_instead_of_finishing_the_big_count(how, signum,
                                                                              tmp_path):
-    (tmp_path / "sitecustomize.py").write_text(WORKERS_SHIM, encoding="utf-8")
     signal_log = tmp_path / "signals.log"
     args = ("kill",) if how == "killed" else ()
     run = ok(run_listing("6.4_terminate_workers", *args, timeout=60,
-                         env={"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}",
-                              "CH06_SIGNAL_LOG": str(signal_log)}))
+                         env=startup_shim(tmp_path, WORKERS_SHIM)
+                         | {"CH06_SIGNAL_LOG": str(signal_log)}))
     results = [line for line in run.lines if not line.startswith("Finished counting")]
     assert results == ["[shim] map called", "1", "3", "5", "22",
                        f"Gave up after 1 s: {how} {CPUS} worker process(es)",
@@ -337,8 +337,7 @@ def test_6_10_the_method_named_works_the_same_whatever_the_default(default, meth
                                                                     seen, tmp_path):
     """Every shared object comes from the chosen context: one from a default fork context
     would make spawn and forkserver fail (RuntimeError, the docstring's watch-out)."""
-    (tmp_path / "sitecustomize.py").write_text(DEFAULT_SHIM, encoding="utf-8")
-    env = {"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}", "CH06_DEFAULT_START_METHOD": default}
+    env = startup_shim(tmp_path, DEFAULT_SHIM) | {"CH06_DEFAULT_START_METHOD": default}
     run = ok(run_listing("6.10_start_method", method, env=env, timeout=60))
     assert run.lines == [f"Default start method: {default}; using {method}",
                          f"Parent of the children: {parent}",

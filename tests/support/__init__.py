@@ -1,7 +1,8 @@
 """What the tests share, one job a module:
 
 - processes: running a module as a reader does (`Program`, `Listing`, `run_program`,
-  `run_listing`, `Run`, `ok`, `listing_env`, `module_name`);
+  `run_listing`, `Run`, `ok`, `listing_env`, `module_name`, `startup_shim`);
+- http: `http_get`, one GET whatever its status (a `Response`);
 - network: waiting for a port, `connect` with retries, `echo` (free ports: util.tools.processes);
 - databases: `unique_database_name`, for the Postgres a run's workers share;
 - run_wide: the folder and locks a run's xdist workers share (import tests.support.run_wide);
@@ -16,6 +17,7 @@
 """
 from tests.support.async_timed import async_timed_shape, main_seconds
 from tests.support.databases import unique_database_name
+from tests.support.http import Response, http_get
 from tests.support.network import connect, echo, receive, wait_for_port
 from tests.support.processes import (
     REPO,
@@ -28,12 +30,14 @@ from tests.support.processes import (
     run_listing,
     run_program,
     start_server,
+    startup_shim,
 )
 from tests.support.timing import assert_about
 from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wait_until
 from util.tools.processes import free_port
 
-__all__ = ["REPO", "Listing", "Program", "Run", "Timeout", "assert_about", "async_timed_shape",
-           "connect", "echo", "free_port", "listing_env", "main_seconds", "module_name", "ok",
-           "receive", "run_listing", "run_program", "start_server", "unique_database_name",
-           "wait_for_port", "wait_for_stderr", "wait_for_stdout", "wait_until"]
+__all__ = ["REPO", "Listing", "Program", "Response", "Run", "Timeout", "assert_about",
+           "async_timed_shape", "connect", "echo", "free_port", "http_get", "listing_env",
+           "main_seconds", "module_name", "ok", "receive", "run_listing", "run_program",
+           "start_server", "startup_shim", "unique_database_name", "wait_for_port",
+           "wait_for_stderr", "wait_for_stdout", "wait_until"]

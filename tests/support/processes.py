@@ -51,6 +51,13 @@ def listing_env(env: dict[str, str] | None = None) -> dict[str, str]:
     return base | (env or {})
 
 
+def startup_shim(folder: Path, source: str) -> dict[str, str]:
+    """Run `source` at the start of every Python a listing starts, the listing unchanged: it
+    becomes folder/sitecustomize.py, first on PYTHONPATH. The environment that loads it."""
+    (folder / "sitecustomize.py").write_text(source, encoding="utf-8")
+    return {"PYTHONPATH": f"{folder}{os.pathsep}{REPO}"}
+
+
 @dataclass
 class Run:
     stdout: str
