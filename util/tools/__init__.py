@@ -1,8 +1,8 @@
 """The project's own tooling, one job per module (the book's API is `util` itself):
 
     settings (in util)     every address, with its environment variable
-    processes              one port check, one wait, one way to stop a process
-    errors                 ReaderError: a problem worded for the reader, one line, exit 2
+    processes              one port check, one wait, one way to stop a process, its exit status
+    errors                 ReaderError, ServiceError: a problem worded for the reader, exit 2
     listing_index          the listings, read from their docstrings
     companions             today's companions: the Python each needs, checked when it starts
     example_site           the www.example.com stand-in: its control (start, stats, stop)
@@ -12,6 +12,8 @@
     book_databases         the book's databases: their names, variables and loaders
     latency_proxy          a TCP proxy holding each byte for a one-way latency (chapter 8's streams)
     latency                `--latency MS`: the proxy in front of Postgres and the stand-in
+    reader_checks          what the reader brings to a run: a free port, a terminal, a display
+    peer_listings          the listings a listing talks to, started until they listen, stopped
     run_environment        what one listing run needs, started and stopped around it
     stop_signals           Ctrl-C, SIGTERM, SIGHUP as exceptions: what util starts, it stops
     background_services    `services up|down|status`: the same services, kept running

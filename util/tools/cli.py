@@ -19,7 +19,8 @@ import sys
 
 from util.tools import listing_index, stop_signals
 from util.tools.errors import ReaderError
-from util.tools.run_environment import RunEnvironment
+from util.tools.processes import exit_status
+from util.tools.run_environment import RunEnvironment, to_stderr
 
 
 def list_listings(chapter_text: str | None, russian: bool = False) -> int:
@@ -50,7 +51,7 @@ def run_listing(listing_id: str | None, args: list[str], latency: str | None = N
     info = listing_index.find(listing_id)
     # from here on SIGTERM and SIGHUP unwind as Ctrl-C does: what was started is stopped
     with (stop_signals.raised(),
-          RunEnvironment.for_listing(info, _to_stderr, latency_ms) as started):
+          RunEnvironment.for_listing(info, to_stderr, latency_ms) as started):
         command = [sys.executable, "-m", info.module, *args]
         environ = os.environ | started.env
         with stop_signals.forwarded_to(lambda: subprocess.Popen(command, env=environ)) as child:
@@ -58,7 +59,7 @@ def run_listing(listing_id: str | None, args: list[str], latency: str | None = N
         started.remind()
         if returncode == 0:
             started.listing_succeeded()
-    return 128 - returncode if returncode < 0 else returncode
+    return exit_status(returncode)
 
 
 def leading_options(args: list[str], names: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
@@ -93,16 +94,12 @@ def reset_databases(book_names: list[str]) -> int:
     from util.tools.book_databases import BOOK_DATABASES, reset
 
     postgres = (listing_index.Need("postgres"),)
-    with stop_signals.raised(), RunEnvironment(postgres, "util.db", _to_stderr) as started:
+    with stop_signals.raised(), RunEnvironment(postgres, "util.db", to_stderr) as started:
         for name in book_names:
             ran = asyncio.run(reset(started.server, name))
             print(f"database {BOOK_DATABASES[name].configured_name!r}: made again as the book "
                   f"has it ({', '.join(ran)})")
     return 0
-
-
-def _to_stderr(line: str) -> None:
-    print(line, file=sys.stderr)
 
 
 def build_parser():

@@ -1,4 +1,4 @@
-"""Processes and ports: one port check, one wait, one way to stop a process."""
+"""Processes and ports: one port check, one wait, one way to stop a process, its exit status."""
 from __future__ import annotations
 
 import itertools
@@ -99,3 +99,8 @@ def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
     process.wait()
+
+
+def exit_status(returncode: int) -> int:
+    """A child's returncode as a shell reports it: 128 + N for one killed by signal N."""
+    return 128 - returncode if returncode < 0 else returncode

@@ -2,35 +2,21 @@
 
 A listing's `Needs:` line (util.tools.listing_index) names what it needs; `RunEnvironment` starts
 each, in order, and stops exactly what it started. An unknown need is an error, so a typo in a
-docstring cannot go unnoticed.
+docstring cannot go unnoticed. What the reader brings (a free port, a terminal, a display) is
+checked first (util.tools.reader_checks); the listings it talks to are util.tools.peer_listings.
 """
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-from pathlib import Path
 
 from util import settings
-from util.tools import stop_signals
-from util.tools.errors import ReaderError
-from util.tools.listing_index import ListingInfo, Need, find
-from util.tools.processes import (
-    Timeout,
-    listening_ports,
-    module_listening,
-    port_open,
-    stop_process,
-    wait_until,
-)
+from util.tools import reader_checks, stop_signals
+from util.tools.errors import ServiceError
+from util.tools.listing_index import ListingInfo, Need
+from util.tools.peer_listings import PeerListings
 
 CHAPTER_10_SERVICES = ("10.7", "10.1", "10.5", "10.6")  # what the need `microservices` starts
-NEEDS_WITHOUT_SERVICES = {"tty", "display"}  # what the reader brings: checked, not started
-
-
-class ServiceError(ReaderError):
-    """Something a listing needs could not be started."""
 
 
 class RunEnvironment:
@@ -51,8 +37,7 @@ class RunEnvironment:
         self.example_site = None  # an ExampleSite this run started
         self.embedded_postgres = None  # an EmbeddedPostgres this run started
         self.server = None  # the Postgres in use
-        self.peers: list[subprocess.Popen] = []
-        self.peer_logs: dict[str, Path] = {}  # listing id -> where its output goes
+        self.peers = PeerListings(announce)  # the listings it talks to
         self.databases: dict[str, str] = {}  # book name -> database used
         self.latency_ms = latency_ms  # --latency: a proxy delays Postgres and the stand-in
         self.proxies = None  # the LatencyProxies this run started
@@ -61,9 +46,9 @@ class RunEnvironment:
                     "data": self._data, "peer": self._peers,
                     "microservices": self._microservices}
         unknown = [str(need) for need in needs
-                   if need.kind not in starters and need.kind not in NEEDS_WITHOUT_SERVICES]
+                   if need.kind not in starters and need.kind not in reader_checks.NEEDS]
         if unknown:
-            known = ", ".join(sorted([*starters, *NEEDS_WITHOUT_SERVICES]))
+            known = ", ".join(sorted([*starters, *reader_checks.NEEDS]))
             raise ServiceError(f"{module} needs {', '.join(unknown)}, which util does not know "
                                f"(known needs: {known})")
         self._starters = starters
@@ -74,7 +59,7 @@ class RunEnvironment:
         return cls(info.needs, info.module, announce, info.listens, info.id, latency_ms)
 
     def __enter__(self) -> RunEnvironment:
-        self._check_what_the_reader_brings()
+        reader_checks.check(self.needs, self.listens, self.listing_id)
         try:
             if self.latency_ms is not None:  # first: the peers started below go through it
                 from util.tools import latency
@@ -94,8 +79,7 @@ class RunEnvironment:
 
     def __exit__(self, *exc_info) -> None:
         with stop_signals.deferred():  # a second Ctrl-C must not leave half of it running
-            while self.peers:
-                stop_process(self.peers.pop())
+            self.peers.stop()
             if self.proxies is not None:
                 self.proxies.stop()
                 self.proxies = None
@@ -105,23 +89,6 @@ class RunEnvironment:
             if self.embedded_postgres is not None:
                 self.embedded_postgres.stop()
                 self.embedded_postgres = None
-
-    def _check_what_the_reader_brings(self) -> None:
-        """The listing's own port free, a terminal, a display: one clear line if one is
-        missing, before anything is started."""
-        if self.listens is not None:
-            port = getattr(settings, self.listens)
-            if port_open(settings.SERVER_HOST, port):
-                raise ServiceError(f"port {port} ({self.listens}) is in use by another program: "
-                                   f"set {self.listens} to a free port")
-        kinds = {need.kind for need in self.needs}
-        if "tty" in kinds and not _stdin_is_a_terminal():
-            raise ServiceError(f"listing {self.listing_id} reads the keys you type: run it in a "
-                               f"terminal, with nothing piped or redirected into it")
-        if "display" in kinds and (missing := display_missing()):
-            raise ServiceError(f"listing {self.listing_id} opens a window, but {missing}: run it "
-                               f"in a desktop session, or in a virtual display with `xvfb-run -a "
-                               f"uv run python -m util run {self.listing_id}`")
 
     def _example_site(self, _args: tuple[str, ...]) -> None:
         from util.tools.example_site import ExampleSite
@@ -174,42 +141,11 @@ class RunEnvironment:
         for line in result.stdout.splitlines():
             self.announce(f"[util] {line}")
 
-    def _peers(self, listing_ids: tuple[str, ...]) -> None:
-        """Start the listings this one talks to (the chat server for its client), each in the
-        background with its output in the data folder, and wait until each listens."""
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        for listing_id in listing_ids:
-            stop_signals.check()
-            peer = find(listing_id)
-            log = settings.DATA_DIR / f"{peer.path.stem}.log"
-            self.peer_logs[listing_id] = log
-            if peer.listens and (pid := module_listening(peer.module, peer.port())):
-                self.announce(f"[util] listing {listing_id} ({peer.caption}) already runs on "
-                              f"port {peer.port()} (pid {pid}): using it")
-                continue
-            # a stop signal while it starts waits until it is known (in self.peers), to be stopped
-            with stop_signals.deferred(), open(log, "wb") as output:  # a running peer's log is kept
-                process = subprocess.Popen(
-                    [sys.executable, "-u", "-m", peer.module], cwd=settings.REPO,
-                    env=os.environ | self.env, stdin=subprocess.DEVNULL, stdout=output,
-                    stderr=subprocess.STDOUT)
-                self.peers.append(process)
-            try:
-                wait_until(lambda pid=process.pid: listening_ports(pid), 15,
-                           f"listing {listing_id} listens", interval=0.05,
-                           give_up=lambda p=process: p.poll() is not None)
-            except Timeout:
-                stop_process(process)
-                last = (log.read_text(errors="replace").strip().splitlines() or ["?"])[-1]
-                raise ServiceError(f"listing {listing_id} did not start: {last}") from None
-            self.announce(f"[util] started listing {listing_id} ({peer.caption}); "
-                          f"its output goes to {log}")
-
     def remind(self) -> None:
         """After the listing (whose screen may have wiped util's first lines): where the output
         of the listings it talked to is."""
         named = {arg for need in self.needs if need.kind == "peer" for arg in need.args}
-        for listing_id, log in self.peer_logs.items():
+        for listing_id, log in self.peers.logs.items():
             if listing_id in named:
                 self.announce(f"[util] the output of listing {listing_id} is in {log}")
 
@@ -219,6 +155,9 @@ class RunEnvironment:
         and filled first."""
         self._postgres(("products", "favorites", "cart"))
         self._peers(CHAPTER_10_SERVICES)
+
+    def _peers(self, listing_ids: tuple[str, ...]) -> None:
+        self.peers.start(listing_ids, self.env)
 
     def listing_succeeded(self) -> None:
         """Record that the listing, if it fills a database (5.3), has now done so."""
@@ -234,48 +173,7 @@ class RunEnvironment:
                 asyncio.run(record_loader_run(self.server, database, self.module))
 
 
-def _stdin_is_a_terminal() -> bool:
-    try:
-        return os.isatty(sys.stdin.fileno())
-    except (AttributeError, OSError, ValueError):
-        return False
 
-
-def display_missing() -> str | None:
-    """Why Tk could not open a window here (None if it can): on X11 systems DISPLAY must name
-    an X server that answers; macOS and Windows have their own display."""
-    if sys.platform in ("darwin", "win32"):
-        return None
-    display = os.environ.get("DISPLAY", "")
-    if not display:
-        return "DISPLAY is not set"
-    import shutil
-
-    if shutil.which("xdpyinfo"):
-        try:
-            answered = subprocess.run(["xdpyinfo"], stdin=subprocess.DEVNULL,
-                                      capture_output=True, timeout=5).returncode == 0
-        except subprocess.TimeoutExpired:
-            answered = False
-    else:
-        answered = _x_server_answers(display)
-    return None if answered else f"the X server of DISPLAY={display} does not answer"
-
-
-def _x_server_answers(display: str) -> bool:
-    """Connect to the X server's socket ("[host]:N[.screen]": a local socket, or TCP 6000+N)."""
-    host, _, rest = display.rpartition(":")
-    number = rest.split(".")[0]
-    if not number.isdigit():
-        return False
-    if host and host != "unix":
-        return port_open(host, 6000 + int(number))
-    for address in (f"/tmp/.X11-unix/X{number}", f"\0/tmp/.X11-unix/X{number}"):
-        with socket.socket(socket.AF_UNIX) as probe:
-            probe.settimeout(2)
-            try:
-                probe.connect(address)
-                return True
-            except OSError:
-                continue
-    return False
+def to_stderr(line: str) -> None:
+    """util's own lines (`announce`) on stderr: stdout is the listing's."""
+    print(line, file=sys.stderr)

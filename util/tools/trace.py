@@ -29,7 +29,8 @@ from pathlib import Path
 from util import settings
 from util.tools import listing_index, stop_signals
 from util.tools.errors import ReaderError
-from util.tools.run_environment import RunEnvironment
+from util.tools.processes import exit_status
+from util.tools.run_environment import RunEnvironment, to_stderr
 from util.tools.trace_target import FINISHED
 
 DEFAULT_SECONDS = 30.0
@@ -77,7 +78,7 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
     output.unlink(missing_ok=True)
     stopped = False
     with (stop_signals.raised(),
-          RunEnvironment.for_listing(info, _to_stderr, latency_ms) as started):
+          RunEnvironment.for_listing(info, to_stderr, latency_ms) as started):
         finished = output.with_suffix(".finished")
         finished.unlink(missing_ok=True)
         traced = command(info.module, args, output)
@@ -93,10 +94,10 @@ def trace_listing(listing_id: str, args: list[str], seconds: float | None = DEFA
     if not output.exists() or output.stat().st_size == 0:
         raise ReaderError(f"listing {info.id} left no trace (it exited with {returncode} "
                           "before VizTracer could save one)")
-    _to_stderr(report(info, output, seconds if stopped else None, picture))
+    to_stderr(report(info, output, seconds if stopped else None, picture))
     if stopped:
         return 0
-    return 128 - returncode if returncode < 0 else returncode
+    return exit_status(returncode)
 
 
 def check_tracer() -> None:
@@ -110,10 +111,6 @@ def check_tracer() -> None:
             f"{sys.version.split()[0]} ({error}): `uv sync` installs it, building it from "
             f"source where no wheel exists, which needs a C compiler and Python's headers "
             f"(on Debian python{version}-dev)") from None
-
-
-def _to_stderr(line: str) -> None:
-    print(line, file=sys.stderr)
 
 
 def _wait(child: subprocess.Popen, seconds: float | None, finished: Path) -> tuple[int, bool]:
