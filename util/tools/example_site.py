@@ -15,7 +15,7 @@ from pathlib import Path
 
 from util import settings
 from util.tools.errors import ReaderError
-from util.tools.processes import Timeout, port_open, stop_process, wait_until
+from util.tools.processes import port_open, stop_process, wait_for_start
 
 DEFAULT_LATENCY = 0.1  # seconds before each answer, like a real site
 SERVER_MODULE = "util.tools.example_site_server"
@@ -87,17 +87,10 @@ class ExampleSite:
                 cwd=settings.REPO, stdin=subprocess.DEVNULL, stdout=output,
                 stderr=output if log else subprocess.PIPE, start_new_session=log is not None)
         site = cls(host, port, process, latency)
-        try:
-            wait_until(site.answers, 15, "the example.com stand-in answers",
-                       interval=0.05, give_up=lambda: process.poll() is not None)
-        except BaseException as error:  # a Timeout, or Ctrl-C while it starts
-            stop_process(process)
-            if not isinstance(error, Timeout):
-                raise
-            output = log.read_bytes() if log else process.stderr.read()
-            lines = output.decode(errors="replace").strip().splitlines()
-            raise ExampleSiteError(lines[-1] if lines
-                                   else "the example.com stand-in did not start") from None
+        failure = wait_for_start(process, site.answers, "example.com stand-in", log,
+                                 interval=0.05)
+        if failure:
+            raise ExampleSiteError(failure)
         return site
 
     def stop(self) -> None:

@@ -15,7 +15,12 @@ from pathlib import Path
 
 from util import settings
 from util.tools.errors import ReaderError
-from util.tools.processes import Timeout, free_port, listening_ports, stop_process, wait_until
+from util.tools.processes import (
+    free_port,
+    listening_ports,
+    stop_process,
+    wait_for_start,
+)
 
 MODULE = "util.tools.latency_proxy"
 SERVICE_OF_NEED = {"postgres": "postgres", "microservices": "postgres",
@@ -89,17 +94,10 @@ class LatencyProxies:
                                        start_new_session=log is not None)
         proxies = cls(process, latency_ms, chosen)
         wanted = {r.port for r in chosen}
-        try:
-            wait_until(lambda: wanted <= listening_ports(process.pid), 15,
-                       "the latency proxy listens", interval=0.02,
-                       give_up=lambda: process.poll() is not None)
-        except BaseException as error:  # a Timeout, or Ctrl-C while it starts
-            stop_process(process)
-            if not isinstance(error, Timeout):
-                raise
-            output = log.read_bytes() if log else process.stderr.read()
-            lines = output.decode(errors="replace").strip().splitlines()
-            raise ReaderError(lines[-1] if lines else "the latency proxy did not start") from None
+        failure = wait_for_start(process, lambda: wanted <= listening_ports(process.pid),
+                                 "latency proxy", log)
+        if failure:
+            raise ReaderError(failure)
         return proxies
 
     @property

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
@@ -99,6 +100,24 @@ def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
     process.wait()
+
+
+def wait_for_start(process: subprocess.Popen, ready, what: str, log: Path | None,
+                   interval: float = 0.02) -> str | None:
+    """Wait up to 15 s for `ready()` while `process` runs. None once it is ready; if it exited
+    or never got ready, stop it and return its last line of output (from `log`, or from its
+    stderr pipe), or "the WHAT did not start". Ctrl-C while waiting stops it too."""
+    try:
+        wait_until(ready, 15, f"the {what}", interval=interval,
+                   give_up=lambda: process.poll() is not None)
+        return None
+    except BaseException as error:  # a Timeout, or Ctrl-C while it starts
+        stop_process(process)
+        if not isinstance(error, Timeout):
+            raise
+    output = log.read_bytes() if log else process.stderr.read()
+    lines = output.decode(errors="replace").strip().splitlines()
+    return lines[-1] if lines else f"the {what} did not start"
 
 
 def exit_status(returncode: int) -> int:
