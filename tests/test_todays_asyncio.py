@@ -36,6 +36,7 @@ from tests.support import (
     free_port,
     main_seconds,
     ok,
+    receive,
     run_listing,
     wait_until,
 )
@@ -45,17 +46,6 @@ from util.tools.companions import COMPANIONS, refusal
 
 PY312 = pytest.mark.skipif(sys.version_info < (3, 12), reason="needs Python 3.12 or later")
 PY313 = pytest.mark.skipif(sys.version_info < (3, 13), reason="needs Python 3.13 or later")
-
-def read_until(client: socket.socket, text: bytes, timeout: float = 10) -> bytes:
-    client.settimeout(timeout)
-    data = b""
-    while text not in data:
-        chunk = client.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
 
 def gap(run, first: str, second: str) -> float:
     return run.arrivals(second)[0] - run.arrivals(first)[0]
@@ -306,7 +296,7 @@ def test_3_10_close_clients_ends_every_idle_connection_at_once():
     with Listing("3.10_close_clients", env={"SERVER_PORT": str(port)}) as server:
         clients = [connect(port, server=server) for _ in range(3)]
         clients[0].sendall(b"hello\r\n")
-        assert read_until(clients[0], b"hello\r\n") == b"hello\r\n"
+        assert receive(clients[0], b"hello\r\n") == b"hello\r\n"
         wait_until(lambda: server.stdout.count("Got a connection") == 3, 10, "3 connections")
         stopped = time.monotonic()
         server.send_signal(signal.SIGTERM)
@@ -331,18 +321,18 @@ def test_3_10_a_client_that_does_not_read_is_aborted_after_the_grace_period():
         stuck = connect(port, server=server)
         stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         stuck.setblocking(False)
-        sent = 0
-        deadline = time.monotonic() + 20
-        # Send without reading until the echoes back up: the handler is stuck in drain().
-        while time.monotonic() < deadline and sent < 64 * 1024 * 1024:
+
+        def full() -> bool:
             try:
-                sent += stuck.send(b"x" * 65536)
+                stuck.send(b"x" * 65536)
+                return False
             except BlockingIOError:
-                time.sleep(0.2)
-                try:
-                    sent += stuck.send(b"x" * 65536)
-                except BlockingIOError:
-                    break
+                return True
+
+        # Send without reading until the echoes back up (full twice, 0.2 s apart): the
+        # handler is stuck in drain().
+        wait_until(lambda: full() and (time.sleep(0.2) or full()), 20, "the echoes backed up",
+                   interval=0)
         stopped = time.monotonic()
         server.send_signal(signal.SIGINT)
         run = server.wait(timeout=15)
@@ -575,11 +565,11 @@ def test_8_13_a_client_that_stops_reading_is_dropped_and_the_others_keep_chattin
     with Listing("8.13_bounded_queue", env={"SERVICE_PORT": str(port)}) as server:
         alice = connect(port, server=server)
         alice.sendall(b"CONNECT alice\n")
-        assert b"Welcome! 1 user(s) are online!" in read_until(alice, b"alice connected!\n")
+        assert b"Welcome! 1 user(s) are online!" in receive(alice, b"alice connected!\n")
         bob = connect(port, server=server)
         bob.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         bob.sendall(b"CONNECT bob\n")
-        read_until(alice, b"bob connected!\n")
+        receive(alice, b"bob connected!\n")
         # Alice floods the room; bob never reads. Alice reads everything in a thread.
         received = bytearray()
         done = threading.Event()
@@ -883,7 +873,7 @@ def test_14_4_uvloop_by_loop_factory_without_a_policy():
         assert server.read_line(timeout=20) == "Running on uvloop.Loop"
         client = connect(port, server=server)
         client.sendall(b"hello uvloop\n")
-        assert read_until(client, b"\n") == b"hello uvloop\n"
+        assert receive(client, b"\n") == b"hello uvloop\n"
         client.settimeout(5)
         assert client.recv(100) == b""
         client.close()

@@ -45,16 +45,29 @@ def connect(port: int, host: str = "127.0.0.1", timeout: float = 20,
         raise AssertionError(f"{error}\n{server or ''}") from None
 
 
-def receive(client: socket.socket, size: int, timeout: float = 5) -> bytes:
-    """Exactly `size` bytes, or fewer if the peer closes first; fails after `timeout`."""
+def receive(client: socket.socket, until: int | bytes, timeout: float = 5) -> bytes:
+    """Read `until` bytes (an int), or up to and including the first `until` text (bytes) and
+    not a byte past it; fewer if the peer closes first. Fails if nothing ends the read within
+    `timeout` s, showing what came."""
     client.settimeout(timeout)
     data = b""
-    while len(data) < size:
-        chunk = client.recv(size - len(data))
+    while len(data) < until if isinstance(until, int) else until not in data:
+        try:
+            chunk = client.recv(until - len(data) if isinstance(until, int)
+                                else len(until) - _overlap(data, until))
+        except TimeoutError:
+            raise AssertionError(f"no {until!r} within {timeout} s; received {data!r}") from None
         if not chunk:
             break
         data += chunk
     return data
+
+
+def _overlap(data: bytes, text: bytes) -> int:
+    """The length of the longest end of `data` that begins `text`: reading len(text) minus it
+    can complete `text` and never reads past it."""
+    return next((k for k in range(min(len(data), len(text) - 1), 0, -1)
+                 if data.endswith(text[:k])), 0)
 
 
 def echo(client: socket.socket, message: bytes, timeout: float = 5) -> bytes:
