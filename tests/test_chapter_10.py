@@ -2,7 +2,7 @@
 
 The services run as the reader runs them (`python -m chapter_10.listing_10_N`) on free ports,
 over throwaway databases of the run's Postgres filled by the book's SQL files (10.2, 10.3,
-through util.tools.book_databases) and chapter 5's listings. Real aiohttp clients ask them.
+through util.tools.book_databases) and chapter 5's listings. tests.support's http_get asks them.
 
 The backend-for-frontend (10.8) is tested twice: against stand-in services in this process,
 whose delays the tests choose (the catalog's timing matrix: a slow inventory for one product, a
@@ -19,9 +19,9 @@ import socket
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-import aiohttp
 import asyncpg
 import pytest
 from aiohttp import web
@@ -31,6 +31,7 @@ from tests.support import (
     Program,
     assert_about,
     free_port,
+    http_get,
     ok,
     run_listing,
     run_program,
@@ -49,20 +50,10 @@ FAVORITE_ROWS = [(1, 1), (1, 2), (1, 3), (3, 1), (3, 2), (3, 3)]
 
 # --- helpers -------------------------------------------------------------------------------
 
-async def aget(url: str, timeout: float = 15) -> tuple[int, object, float]:
-    """GET with a fresh aiohttp session: (status, JSON or text body, seconds)."""
-    start = time.monotonic()
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
-        async with session.get(url) as response:
-            if response.content_type == "application/json":
-                body = await response.json()
-            else:
-                body = await response.text()
-            return response.status, body, time.monotonic() - start
-
-
-def get(url: str, timeout: float = 15) -> tuple[int, object, float]:
-    return asyncio.run(aget(url, timeout))
+def get(url: str) -> tuple[int, object, float]:
+    """tests.support's http_get as these tests unpack it: (status, JSON or text, seconds)."""
+    response = http_get(url, timeout=15)
+    return response.status, response.content(), response.seconds
 
 
 def connections_to(database) -> int:
@@ -145,13 +136,11 @@ def small_products_db(make_database):
 @pytest.mark.listing("10.1")
 def test_10_1_inventory_answers_a_number_after_a_random_delay_of_up_to_2_seconds():
     with service("10.1", "INVENTORY_PORT") as (_, port):
-        async def ask_many():
-            urls = [f"http://127.0.0.1:{port}/products/{n}/inventory" for n in range(39)]
-            urls.append(f"http://127.0.0.1:{port}/products/abc/inventory")  # not checked
-            return await asyncio.gather(*(aget(url) for url in urls))
-
+        urls = [f"http://127.0.0.1:{port}/products/{n}/inventory" for n in range(39)]
+        urls.append(f"http://127.0.0.1:{port}/products/abc/inventory")  # not checked
         start = time.monotonic()
-        answers = asyncio.run(ask_many())
+        with ThreadPoolExecutor(len(urls)) as pool:  # all 40 asked at once
+            answers = list(pool.map(get, urls))
         total = time.monotonic() - start
     for status, body, _ in answers:
         assert status == 200
