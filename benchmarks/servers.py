@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
-from importlib import metadata
 
 from benchmarks.common import (
     Comparison,
@@ -28,6 +26,7 @@ from benchmarks.common import (
     interleave,
 )
 from benchmarks.load import Measured, have_wrk, http_load, server
+from util.tools.gunicorn_options import no_control_socket
 from util.tools.processes import free_port
 
 NAME = "servers"
@@ -36,14 +35,6 @@ CHAPTERS = "9"
 CLAIM = ("An aiohttp or ASGI server on one event loop serves the database-backed /brands "
          "endpoint at more requests per second than Flask, even with several worker "
          "processes (9.1.4, measured with wrk).")
-
-
-def no_control_socket() -> list[str]:
-    """gunicorn 25.1+ opens a control socket for gunicornc, without XDG_RUNTIME_DIR in
-    ~/.gunicorn/, which it leaves behind: a benchmark needs none (older gunicorns have none,
-    nor the option)."""
-    version = tuple(int(part) for part in re.findall(r"\d+", metadata.version("gunicorn"))[:2])
-    return ["--no-control-socket"] if version >= (25, 1) else []
 
 
 def commands(cores: int) -> dict[str, tuple[list[str], str]]:

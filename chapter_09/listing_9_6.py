@@ -10,13 +10,15 @@ the same for you and gunicorn logs "Listening at: http://127.0.0.1:8000" and
 "Using worker: sync".
 
 Differs from the book: `python -m chapter_09.listing_9_6` runs gunicorn (sys.executable -m
-gunicorn) bound to util.settings SERVER_HOST:SERVER_PORT (127.0.0.1:8000).
+gunicorn) bound to util.settings SERVER_HOST:SERVER_PORT (127.0.0.1:8000), with no control
+socket (gunicorn 25.1+ would open one in ~/.gunicorn/ and leave that folder behind).
 """
 import os
 import sys
 from pathlib import Path
 
 from util import settings
+from util.tools.gunicorn_options import no_control_socket
 
 
 def application(env, start_response):
@@ -28,4 +30,4 @@ if __name__ == "__main__":
     os.execv(sys.executable, [sys.executable, "-m", "gunicorn",
                               "--chdir", str(Path(__file__).resolve().parent.parent),
                               "--bind", f"{settings.SERVER_HOST}:{settings.SERVER_PORT}",
-                              "chapter_09.listing_9_6"])
+                              *no_control_socket(), "chapter_09.listing_9_6"])

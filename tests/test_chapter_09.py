@@ -301,9 +301,14 @@ def test_wsgi_application_called_directly():
 
 
 @pytest.mark.listing("9.6")
-def test_wsgi_application_under_gunicorn_answers_every_path():
+def test_wsgi_application_under_gunicorn_answers_every_path(tmp_path, monkeypatch):
+    """... and leaves the reader's home untouched (gunicorn 25.1+ made ~/.gunicorn/ for a
+    control socket)."""
     port = free_port()
-    with serve("9.6", port, {"SERVER_PORT": str(port)}) as server:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    with serve("9.6", port, {"SERVER_PORT": str(port), "HOME": str(home)}) as server:
         for method, path in [("GET", "/"), ("GET", "/any/path?x=1"), ("POST", "/form")]:
             response = requests.request(method, f"http://127.0.0.1:{port}{path}",
                                         timeout=TIMEOUT)
@@ -313,6 +318,8 @@ def test_wsgi_application_under_gunicorn_answers_every_path():
         run = stopped(server, signal.SIGTERM)
     assert f"Listening at: http://127.0.0.1:{port}" in run.stderr
     assert "Using worker: sync" in run.stderr
+    assert "Control socket" not in run.stderr
+    assert list(home.iterdir()) == [], "gunicorn wrote into HOME"
 
 
 @pytest.mark.listing("9.7")
