@@ -68,6 +68,21 @@ def test_embedded_postgres_refuses_a_port_in_use(tmp_path):
             server.start()
 
 
+def test_embedded_postgres_that_cannot_start_says_why_not_an_old_log_line(tmp_path):
+    """A data folder the server cannot use (here not a real one; as root, one the server user
+    cannot open, as a folder made by another system's Postgres user was): the error gives
+    pg_ctl's reason, where it used to quote the last lines of an earlier run's log."""
+    data = tmp_path / "pg"
+    data.mkdir(mode=0o700)
+    (data / "PG_VERSION").write_text("18\n")
+    (data / "server.log").write_text("LOG:  database system is shut down\n")
+    server = EmbeddedPostgres(port=free_port(), data_dir=data)
+    with pytest.raises(PostgresError, match=r"did not start: \S") as raised:
+        server.start()
+    assert "database system is shut down" not in str(raised.value)
+    assert not server.listening()
+
+
 def test_a_failing_loader_drops_the_database_it_created(postgres, monkeypatch):
     monkeypatch.setitem(BOOK_DATABASES, "demo", DEMO)
     name = f"test_demo_{uuid.uuid4().hex[:8]}"

@@ -72,13 +72,16 @@ class EmbeddedPostgres(Postgres):
         if self.fast:
             options += (" -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
                         " -c max_connections=300")  # one server for every test worker
+        log = self.data_dir / "server.log"
+        logged = log.stat().st_size if log.exists() else 0
         result = self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data_dir),
-                           "-l", str(self.data_dir / "server.log"), "-o", options, timeout=90)
+                           "-l", str(log), "-o", options, timeout=90)
         if result.returncode != 0:
-            log = self.data_dir / "server.log"
-            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+            # pg_ctl's own complaint, and what the server logged this time (not an old run's end)
+            new = log.read_bytes()[logged:].decode(errors="replace") if log.exists() else ""
+            lines = [*result.stderr.strip().splitlines(), *new.strip().splitlines()[-3:]]
             raise PostgresError("embedded Postgres did not start: "
-                                + " | ".join(tail or [result.stderr.strip()]))
+                                + " | ".join(lines or ["pg_ctl gave no reason"]))
 
     def stop(self) -> None:
         if self.initialized():
