@@ -9,7 +9,7 @@ in time it is killed and reaped (no orphan process, no zombie), and the timeout,
 the group, cancels the other encryptions, which kill their own gpg: the run ends with
 "Encryption timed out: every gpg killed" and exit code 1. Try it with a timeout too short to
 succeed: `python -m util run 13.8_taskgroup 20 0.001`. Arguments: how many texts (default the
-book's 1000) and the timeout in seconds.
+book's 1000, minutes on 2 cores, as in 13.8) and the timeout in seconds.
 
 What changed: asyncio.TaskGroup instead of gather, asyncio.timeout around communicate()
 instead of no bound at all, and a `finally` that kills the process if it is still running and
