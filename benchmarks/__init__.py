@@ -30,8 +30,9 @@ MODULES = {"sleeps": "sleeps", "requests": "web_requests", "postgres": "postgres
 ORDER = tuple(MODULES)
 
 
-def load(name: str):
-    """The module of comparison `name`."""
+def comparison_module(name: str):
+    """The module of comparison `name` (not `load`: the submodule benchmarks.load, once
+    imported, would take that attribute of the package)."""
     import importlib
 
     return importlib.import_module(f"benchmarks.{MODULES[name]}")

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import ORDER, load
+from benchmarks import ORDER, comparison_module
 from benchmarks.common import BenchmarkError, Progress, Size
 from benchmarks.services import Services, parse_address
 from util import settings
@@ -89,7 +89,7 @@ def _main(argv: list[str] | None) -> int:
             bar = tqdm(total=0, unit="call", dynamic_ncols=True, file=sys.stderr)
         try:
             for name in names:
-                module = load(name)
+                module = comparison_module(name)
                 if bar is not None:
                     bar.set_description(name)
                 begun = time.perf_counter()

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from benchmarks import ORDER, load, report
+from benchmarks import ORDER, comparison_module, report
 from benchmarks.common import Comparison, Size
 from benchmarks.load import server
 from benchmarks.services import PRODUCTS, Services
@@ -77,7 +77,7 @@ def test_comparison_at_tiny_size(name, services, tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    comparison = load(name).run(Size("tiny"), None, services)
+    comparison = comparison_module(name).run(Size("tiny"), None, services)
     assert list(home.iterdir()) == [], "the benchmark wrote into HOME"
     monkeypatch.undo()
     assert comparison.name == name
@@ -85,7 +85,7 @@ def test_comparison_at_tiny_size(name, services, tmp_path, monkeypatch):
 
 
 def cpu_report(tmp_path) -> tuple[Comparison, str]:
-    comparison = load("cpu").run(Size("tiny"))
+    comparison = comparison_module("cpu").run(Size("tiny"))
     check(comparison, tmp_path)
     return comparison, (tmp_path / "report.md").read_text()
 
@@ -166,7 +166,7 @@ def test_a_loops_cell_that_fails_is_recorded_and_the_rest_reported(tmp_path):
     """One side's load goes to a port where nothing listens (connection refused): its cells are
     recorded as not measured, saying why, while the real 3.8 server's cells are measured, and
     the report and chart are still written."""
-    loops = load("loops")
+    loops = comparison_module("loops")
     with contextlib.ExitStack() as stack, socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))  # held but not listening: every connection is refused
         dead = taken.getsockname()[1]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from benchmarks import MODULES, ORDER, load
+from benchmarks import MODULES, ORDER, comparison_module
 from util.settings import REPO
 from util.tools import cli, trace
 from util.tools.book_databases import BOOK_DATABASES
@@ -40,8 +40,8 @@ def test_cli_database_names_are_the_book_databases():
 
 @pytest.mark.parametrize("name", ORDER)
 def test_each_benchmark_module_names_itself_as_the_package_does(name):
-    assert load(name).NAME == name
-    assert load(name).__name__ == f"benchmarks.{MODULES[name]}"
+    assert comparison_module(name).NAME == name
+    assert comparison_module(name).__name__ == f"benchmarks.{MODULES[name]}"
 
 
 def test_the_package_docstring_lists_the_benchmarks_in_order():
