@@ -197,14 +197,13 @@ def test_4_3_it_is_the_10_ms_request_timeout_not_the_1_s_session_timeout():
         def serve():
             connection, _ = listener.accept()
             with connection:
+                times["accepted"] = time.monotonic()
                 connection.settimeout(10)
                 request = b""
-                while b"\r\n\r\n" not in request:
-                    request += connection.recv(4096)
-                times["request"] = time.monotonic()
-                times["path"] = request.split(b" ")[1].decode()
-                while connection.recv(4096):
-                    pass
+                while chunk := connection.recv(4096):
+                    request += chunk
+                    if b"\r\n\r\n" in request and "path" not in times:
+                        times["path"] = request.split(b" ")[1].decode()
                 times["closed"] = time.monotonic()
 
         thread = threading.Thread(target=serve, daemon=True)
@@ -213,10 +212,12 @@ def test_4_3_it_is_the_10_ms_request_timeout_not_the_1_s_session_timeout():
         thread.join(10)
     assert run.returncode == 1, run
     assert run.stderr.splitlines()[-1] == "TimeoutError"
-    assert times["path"] == "/?delay=2"
-    # 10 ms plus however long a loaded machine takes to run the client: still clearly under
-    # the session's 1 s
-    assert times["closed"] - times["request"] < 0.8, times
+    # On a loaded machine the 10 ms can run out while the request is still being written: the
+    # server then sees the connection close with no request, which the 1 s would not do either.
+    assert times.get("path", "/?delay=2") == "/?delay=2"
+    # 10 ms plus however long a loaded machine takes to run the client, from the moment the
+    # connection was made: still clearly under the session's 1 s
+    assert times["closed"] - times["accepted"] < 0.8, times
 
 
 # --- 4.4, 4.5: tasks in list comprehensions ----------------------------------------------------
@@ -277,8 +278,8 @@ def test_4_6_a_thousand_requests_through_a_100_connection_pool(example_site):
     assert example_site.stats() == {"started": 1000, "completed": 1000, "cancelled": 0}
     # ...never more than 100 at a time (aiohttp's default pool), and 100 at once at times...
     assert max(in_flight) == 100, in_flight
-    # ...so they went out in about 10 waves: ~10 L, far from 1 L (no limit) and 1,000 L.
-    assert 9.5 * latency <= main_seconds(lines) < 30 * latency
+    # ...so they went out in 10 waves: 10 L, not 7 (a pool of 150), 1 (no limit) or 1,000.
+    assert_about(main_seconds(lines), 10 * latency, early=0.5 * latency, late=1.5)
 
 
 @pytest.mark.listing("4.7")
