@@ -7,7 +7,8 @@ sends exactly "boom" with CR LF (`python -m util telnet 8000`, or telnet). Nothi
 client's task has died, so it gets no more echoes, while the server and the other clients carry on.
 asyncio only reports it, as "Task exception was never retrieved" with the traceback on stderr, when
 the dead task is garbage-collected: in CPython usually at once, but if something still referenced
-the task, not until shutdown. Listing 3.8 (variant: logged error) handles it.
+the task, not until shutdown. The collection also closes that client's socket, so the client
+usually sees its connection closed at once (telnet: "Connection closed by foreign host."). Listing 3.8 (variant: logged error) handles it.
 
 When a client half-closes (shuts down its sending side, as `nc -N` does at the end of its
 input), echo's loop ends but the connection is never closed: the server keeps its side open,

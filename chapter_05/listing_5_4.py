@@ -5,6 +5,8 @@ Section 5.4. Needs: postgres (products).
 What to watch: execute() inserts two brands with DEFAULT ids; fetch() returns a list of
 asyncpg Records, read by column name. On a fresh database it prints ids 1 and 2; every further
 run adds two more rows (and the 100 brands of listing 5.5 are listed too once it has run).
+`util run 5.4` gives it the loaded products database, so there the 100 brands come first and
+the two new ones after them.
 
 Differs from the book: the address comes from util.settings, the database from PRODUCTS_DB.
 """

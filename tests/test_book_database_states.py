@@ -52,6 +52,11 @@ def test_the_loaders_run_again_and_again_each_on_the_state_the_book_gives_it(pos
     assert streamed.returncode == 0, streamed
     assert "[util]" not in streamed.stderr, "nothing to do: the database is complete"
     assert len(streamed.lines) == 1_000
+    brands = cli("run", "5.4", env=products, timeout=60)
+    assert brands.returncode == 0, brands
+    # 5.4 is given the complete database too: the book's 100 brands, then the two it inserts
+    assert len(brands.lines) == 102, brands
+    assert brands.lines[100:] == ["id: 101, name: Levis", "id: 102, name: Seven"]
 
 
 def test_created_is_said_once_and_only_when_made(postgres, products):
