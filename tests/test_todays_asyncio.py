@@ -32,6 +32,7 @@ import pytest
 from chapter_13.listing_13_8_taskgroup import kill_and_wait
 from tests.support import (
     Listing,
+    assert_about,
     connect,
     free_port,
     main_seconds,
@@ -153,7 +154,7 @@ def test_2_8_eager_task_starts_inside_create_task():
     # The book's 2.8 prints the type first; an eager task prints "sleeping" inside create_task.
     assert run.lines == ["sleeping for 3 second(s)", "<class '_asyncio.Task'>",
                          "finished sleeping for 3 second(s)", "3"]
-    assert 2.4 <= gap(run, "<class '_asyncio.Task'>", "3") <= 4.0
+    assert_about(gap(run, "<class '_asyncio.Task'>", "3"), 3, early=0.1, late=0.9)
 
 
 @PY312
@@ -200,7 +201,9 @@ def test_2_9_eager_task_that_never_suspends_is_done_when_create_task_returns():
                          *["finished sleeping for 3 second(s)"] * 3,
                          "cached result: 42"]
     # ...while the real waits still overlap: 3 s, not 9.
-    assert 2.4 <= run.seconds <= 6
+    took = (run.arrivals("finished sleeping for 3 second(s)")[-1]
+            - run.arrivals("sleeping for 3 second(s)")[0])
+    assert_about(took, 3, early=0.1, late=0.9)
 
 
 @pytest.mark.listing("2.12_timeout")
@@ -208,7 +211,7 @@ def test_2_12_timeout_cancels_the_awaited_task_and_says_it_expired():
     run = ok(run_listing("2.12_timeout"))
     assert run.lines == ["sleeping for 2 second(s)", "Got a timeout!",
                          "Was the task cancelled? True", "Did the timeout expire? True"]
-    assert 0.8 <= gap(run, "sleeping for 2 second(s)", "Got a timeout!") <= 1.6
+    assert_about(gap(run, "sleeping for 2 second(s)", "Got a timeout!"), 1, early=0.1, late=0.4)
 
 
 @pytest.mark.listing("2.12_timeout")
@@ -229,9 +232,10 @@ def test_2_13_rescheduled_deadline_lets_the_task_finish_without_a_timeout():
                          "Still making progress: deadline moved to 11 s",
                          "finished sleeping for 10 second(s)", "10"]
     start = "sleeping for 10 second(s)"
-    assert 3.5 <= gap(run, start, "Still making progress: deadline moved to 11 s") <= 4.8
+    assert_about(gap(run, start, "Still making progress: deadline moved to 11 s"), 4,
+                 early=0.1, late=0.8)
     # Past the original 5 s deadline without a timeout: the reschedule took effect.
-    assert 9.2 <= gap(run, start, "10") <= 11.5
+    assert_about(gap(run, start, "10"), 10, early=0.1, late=1)
 
 
 @pytest.mark.listing("2.21_runner")
@@ -284,9 +288,10 @@ def test_3_9_ctrl_c_cancels_main_which_cleans_up_with_awaits():
     assert run.lines == ["sleeping for 10 second(s)", "Got a SIGINT!", "Cleaning up...",
                          "Cleanup finished.", "Interrupted."]
     # The cleanup could await: half a second between its two lines, and no traceback.
-    assert 0.35 <= gap(run, "Cleaning up...", "Cleanup finished.") <= 1.5
+    assert_about(gap(run, "Cleaning up...", "Cleanup finished."), 0.5, early=0.1, late=0.2)
     assert "Traceback" not in run.stderr
-    assert run.seconds < 5
+    # Ctrl-C came right after the first line: the 10 s sleep is not waited for.
+    assert_about(gap(run, "sleeping for 10 second(s)", "Interrupted."), 0.5, early=0.1, late=1)
 
 
 @PY313
@@ -303,12 +308,13 @@ def test_3_10_close_clients_ends_every_idle_connection_at_once():
         for client in clients:
             client.settimeout(5)
             assert client.recv(100) == b""  # closed by the server, not by us
+        closed = time.monotonic() - stopped
         run = server.wait(timeout=10)
     assert run.returncode == 0, run
     assert "Shutting down: no new connections" in run.lines
     assert "Aborted" not in run.stdout
     # The book gives three idle clients 2 s each, one after another (6 s); here all at once.
-    assert time.monotonic() - stopped < 1.5
+    assert_about(closed, 0, late=1, what="every client closed")
     for client in clients:
         client.close()
 
@@ -333,13 +339,13 @@ def test_3_10_a_client_that_does_not_read_is_aborted_after_the_grace_period():
         # handler is stuck in drain().
         wait_until(lambda: full() and (time.sleep(0.2) or full()), 20, "the echoes backed up",
                    interval=0)
-        stopped = time.monotonic()
         server.send_signal(signal.SIGINT)
         run = server.wait(timeout=15)
         stuck.close()
     assert run.returncode == 0, run
     assert "Aborted the clients still connected after 2 s" in run.lines
-    assert 1.6 <= time.monotonic() - stopped <= 5
+    assert_about(gap(run, "Shutting down: no new connections",
+                     "Aborted the clients still connected after 2 s"), 2, early=0.1, late=1)
 
 
 @pytest.mark.listing("3.10_close_clients")
@@ -400,7 +406,8 @@ def test_4_6_taskgroup_a_failure_cancels_the_rest_and_nothing_outlives_main(exam
     assert len(finished) == 1000 and len(main_done) == 1
     assert max(finished) < main_done[0]
     assert not any(line.startswith("[") for line in run.lines)
-    assert run.seconds < 30
+    # At once: not the 10 waves of 0.5 s the 1,000 requests would take.
+    assert_about(main_seconds(run.lines), 0, late=1)
 
 
 @PY313
@@ -411,7 +418,7 @@ def test_4_8_async_as_completed_yields_the_original_tasks(example_site):
     assert sorted(results[:2]) == ["fast-1: 200", "fast-2: 200"]
     assert results[2] == "slow: 200"
     fast = max(run.arrivals("fast-1: 200") + run.arrivals("fast-2: 200"))
-    assert 8 <= run.arrivals("slow: 200")[0] - fast <= 11.5
+    assert_about(run.arrivals("slow: 200")[0] - fast, 9, early=0.2, late=1.5)  # 10 s, 1 s
 
 
 @pytest.mark.listing("4.11_exceptiongroup")
@@ -423,7 +430,7 @@ def test_4_11_both_errors_arrive_together_and_the_good_request_is_cancelled(exam
                      "  NonHttpUrlClientError: python://bad2",
                      "Good request cancelled: True"]
     assert "200" not in re.sub(r"0x[0-9a-f]+", "", run.stdout)  # (an address may hold 200)
-    assert main_seconds(run.lines) < 1.0  # no wait for the good request's round trip
+    assert_about(main_seconds(run.lines), 0, late=0.4)  # not the good request's 0.5 s
 
 
 @pytest.mark.listing("4.11_exceptiongroup")
@@ -464,7 +471,7 @@ def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_
     assert "NonHttpUrlClientError: python://bad.com" in run.stderr
     # The two slow requests were cancelled in their 3 s delay: never reached the server.
     assert example_site.stats()["started"] == 0
-    assert main_seconds(run.lines) < 1.0  # not the 3 s of the slow requests' delay
+    assert_about(main_seconds(run.lines), 0, late=1)  # not the slow requests' 3 s
 
 
 # --- chapter 5 ----------------------------------------------------------------------------------
@@ -475,7 +482,8 @@ def test_5_7_timeout_cancels_the_query_on_the_server(make_database):
     run = ok(run_listing("5.7_taskgroup", env=database.env))
     assert run.lines == ["Got 2 results, 6 columns each", "Query timed out after 1 s",
                          "Server still running pg_sleep: False"]
-    assert 0.8 <= gap(run, "Got 2 results, 6 columns each", "Query timed out after 1 s") <= 2.5
+    assert_about(gap(run, "Got 2 results, 6 columns each", "Query timed out after 1 s"), 1,
+                 early=0.1, late=0.4)
 
 
 # --- chapter 6 ----------------------------------------------------------------------------------
@@ -528,9 +536,9 @@ def test_7_6_executor_shutdown_is_bounded_while_the_thread_runs_on():
     assert "did not finishing joining its threads within 1 seconds" in run.stderr
     closed = run.arrivals("Loop closed after 1.5 s")[0]
     gave_up = run.arrivals("Gave up waiting after 0.5 s")[0]
-    assert 0.8 <= closed - gave_up <= 1.6
+    assert_about(closed - gave_up, 1, early=0.1, late=0.4)  # shutdown's 1 s timeout
     # The abandoned thread still ran to its end: the process exits at about 3 s.
-    assert run.seconds - gave_up >= 2.0
+    assert_about(run.seconds - gave_up, 2.5, early=0.1, late=None)
 
 
 @PY312
@@ -549,11 +557,11 @@ def test_7_6_the_shutdown_timeout_is_honoured_from_3_13():
     finally:
         loop.close()
     if sys.version_info >= (3, 13):
-        assert took < 1.0
+        assert_about(took, 0.2, late=0.5)
         assert [str(warning.message) for warning in caught] == [
             "The executor did not finishing joining its threads within 0.2 seconds."]
     else:
-        assert took >= 1.4
+        assert_about(took, 1.5, early=0.1, late=0.5)
         assert caught == []
 
 
@@ -664,11 +672,13 @@ def test_11_10_barrier_releases_everyone_when_the_last_arrives_twice():
         assert len(performing) == 3 and len(waiting) == 3
         # Nobody performs before the last one arrives, then all three together.
         assert min(performing) >= max(waiting)
-        assert max(performing) - min(performing) < 0.3
-        assert max(waiting) - min(waiting) >= 1.5  # they did arrive at different times
+        assert_about(max(performing) - min(performing), 0, late=0.3)
+        # They arrive 1 s apart (rounds 1 and 2 alike) and the barrier trips at 3 s and 7 s;
+        # the first line ("Worker 0 waiting", round 1) comes at 1 s.
+        assert_about(max(waiting) - min(waiting), 2, early=0.1, late=0.5)
         first_wait = run.timed_lines[0][0]
-        assert trip - 1.0 <= min(performing) - first_wait + 1.0 <= trip + 1.5
-    assert 7 <= run.seconds <= 12
+        assert_about(min(performing) - first_wait, trip - 1, early=0.1, late=0.5)
+    assert_about(run.timed_lines[-1][0] - first_wait, 7, early=0.1, late=0.5)  # 1 s of work
 
 
 # --- chapter 12 ---------------------------------------------------------------------------------
@@ -686,8 +696,8 @@ def test_12_1_shutdown_wakes_every_waiting_cashier():
     assert set(run.lines[-3:]) == set(going_home)
     times = [when for when, line in run.timed_lines if line in going_home]
     last_customer = max(when for when, line in run.timed_lines if "finished checking" in line)
-    assert max(times) - min(times) < 0.3
-    assert min(times) - last_customer < 0.5
+    assert_about(max(times) - min(times), 0, late=0.3)
+    assert_about(min(times) - last_customer, 0, late=0.5)
 
 
 @pytest.mark.listing("12.2_taskgroup")
@@ -697,7 +707,8 @@ def test_12_2_raising_in_the_group_stops_every_cashier():
     put = sum(line == "Customer put in line!" for line in run.lines)
     finished = sum("finished checking out customer" in line for line in run.lines)
     assert put == finished  # the queue was served before the store closed
-    assert 2.5 <= run.seconds < 90
+    # Open 3 s (no line marks when it opened: the start-up only adds), then the queue served.
+    assert_about(run.seconds, 3, early=0, late=None)
 
 
 @pytest.mark.listing("12.2_taskgroup")
@@ -782,7 +793,8 @@ def test_14_1_a_marked_wrapper_runs_as_a_coroutine():
     assert run.lines.count("Finished sleeping!") == 3
     assert "Calling coroutine_function" in run.lines
     assert "never awaited" not in run.stderr
-    assert 0.8 <= gap(run, "Hello from a regular function!", "Finished sleeping!") <= 1.6
+    assert_about(gap(run, "Hello from a regular function!", "Finished sleeping!"), 1,
+                 early=0.1, late=0.4)
 
 @pytest.mark.listing("14.1_markcoroutinefunction")
 def test_14_1_the_old_private_flag_and_asyncio_iscoroutinefunction_per_python():
