@@ -73,8 +73,7 @@ def service(listing: str, port_variable: str, env: dict | None = None):
         assert running.read_line() == "(Press CTRL+C to quit)"
         yield running, port
         if running.running():
-            result = running.stop(signal.SIGINT)
-            assert result.returncode == 0, str(result)
+            result = ok(running.stop(signal.SIGINT))
             assert "Traceback" not in result.stderr, str(result)
 
 
@@ -382,8 +381,7 @@ def bff(env: dict[str, str]):
         running.wait_for_port(port)
         assert running.read_line() == BANNER.format(port=port)
         yield running, lambda: get(f"http://127.0.0.1:{port}/products/all")
-        result = running.stop(signal.SIGINT)
-        assert result.returncode == 0, str(result)
+        ok(running.stop(signal.SIGINT))
 
 
 def measured(stand_in: StandIns, products_all, delays: dict[str, float]):
@@ -568,7 +566,7 @@ def test_util_run_10_8_starts_the_four_services_with_their_databases_and_stops_t
             status, body, _ = get(f"http://127.0.0.1:{ports['SERVICE_PORT']}/products/all")
             assert all(port_open("127.0.0.1", port) for port in ports.values())
             result = cli.stop(signal.SIGINT, timeout=30)
-        assert result.returncode == 0, str(result)
+        ok(result)
         for port in ports.values():
             assert not port_open("127.0.0.1", port), f"port {port} closed after Ctrl-C"
         messages = result.stderr.splitlines()

@@ -23,6 +23,7 @@ from tests.support import (
     assert_about,
     free_port,
     listing_env,
+    ok,
     run_listing,
     run_program,
     unique_database_name,
@@ -54,8 +55,7 @@ def assert_clean_error(result, message: str) -> None:
 
 
 def test_list_shows_every_listing_of_chapters_1_and_2_in_book_order(cli_env):
-    result = cli("list", env=cli_env)
-    assert result.returncode == 0, result
+    result = ok(cli("list", env=cli_env))
     ids = [line.split()[0] for line in result.lines]
     numbered = [i for i in ids if re.fullmatch(r"[12]\.\d+", i)]
     assert numbered == [f"1.{n}" for n in range(1, 9)] + [f"2.{n}" for n in range(1, 25)]
@@ -89,8 +89,7 @@ def test_list_into_a_reader_that_stops_early_ends_quietly(cli_env):
 
 
 def test_run_2_9_prints_what_the_book_shows_in_about_3_seconds(cli_env):
-    result = cli("run", "2.9", env=cli_env)
-    assert result.returncode == 0, result
+    result = ok(cli("run", "2.9", env=cli_env))
     assert result.lines == (["sleeping for 3 second(s)"] * 3
                             + ["finished sleeping for 3 second(s)"] * 3)
     assert result.stderr == ""  # nothing started, nothing to say
@@ -101,8 +100,7 @@ def test_run_2_9_prints_what_the_book_shows_in_about_3_seconds(cli_env):
 
 
 def test_run_1_7_starts_the_stand_in_and_stops_it_afterwards(cli_env):
-    result = cli("run", "1.7", env=cli_env)
-    assert result.returncode == 0, result
+    result = ok(cli("run", "1.7", env=cli_env))
     assert result.lines[:2] == ["200", "200"]
     assert re.fullmatch(r"Running synchronously took \d+\.\d{4} seconds\.", result.lines[2])
     assert "[util] started the example.com stand-in" in result.stderr
@@ -110,8 +108,7 @@ def test_run_1_7_starts_the_stand_in_and_stops_it_afterwards(cli_env):
 
 
 def test_run_passes_arguments_and_returns_the_listings_exit_code(cli_env):
-    result = cli("run", "2.14", "--unexpected", env=cli_env)
-    assert result.returncode == 0, result
+    result = ok(cli("run", "2.14", "--unexpected", env=cli_env))
     assert result.lines[0] == "Is my_future done? False"
 
 
@@ -174,8 +171,7 @@ def cli_postgres(cli_env):
 
 def test_run_5_7_on_an_empty_machine_starts_postgres_loads_products_and_reuses_it(
         cli_env, cli_postgres):
-    first = cli("run", "5.7", env=cli_env, timeout=180)
-    assert first.returncode == 0, first
+    first = ok(cli("run", "5.7", env=cli_env, timeout=180))
     assert first.stderr.splitlines() == [
         f"[util] starting the embedded Postgres on 127.0.0.1:{cli_postgres.port} "
         f"(data in {cli_postgres.data_dir})",
@@ -183,21 +179,18 @@ def test_run_5_7_on_an_empty_machine_starts_postgres_loads_products_and_reuses_i
         "[util] filled database 'products' with chapter_05.listing_5_3, "
         "chapter_05.listing_5_5, chapter_05.listing_5_6"]
     assert not cli_postgres.listening(), "stopped after the listing"
-    second = cli("run", "5.7", env=cli_env, timeout=60)
-    assert second.returncode == 0, second
+    second = ok(cli("run", "5.7", env=cli_env, timeout=60))
     assert "database" not in second.stderr, "the data is reused"
     assert second.stdout == first.stdout
 
 
 def test_run_5_3_on_an_empty_machine_builds_the_schema_itself_then_5_7_fills_the_rest(
         cli_env, cli_postgres):
-    schema = cli("run", "5.3", env=cli_env, timeout=120)
-    assert schema.returncode == 0, schema
+    schema = ok(cli("run", "5.3", env=cli_env, timeout=120))
     assert "[util] created database 'products'" in schema.stderr
     assert "filled" not in schema.stderr, "5.3 itself builds the schema, as in the book"
     assert schema.lines[-1] == "Finished creating the product database!"
-    query = cli("run", "5.7", env=cli_env, timeout=120)
-    assert query.returncode == 0, query
+    query = ok(cli("run", "5.7", env=cli_env, timeout=120))
     assert ("[util] filled database 'products' with chapter_05.listing_5_5, "
             "chapter_05.listing_5_6") in query.stderr
     again = cli("run", "5.3", env=cli_env, timeout=60)
@@ -210,8 +203,7 @@ def test_run_uses_a_postgres_already_listening_as_docker_compose_would_provide(
         postgres, cli_env):
     env = cli_env | postgres.env() | {"PRODUCTS_DB": unique_database_name("products")}
     try:
-        result = cli("run", "5.7", env=env, timeout=120)
-        assert result.returncode == 0, result
+        result = ok(cli("run", "5.7", env=env, timeout=120))
         assert "embedded" not in result.stderr
         assert f"[util] created database '{env['PRODUCTS_DB']}'" in result.stderr
         assert postgres.listening(), "a server the CLI did not start is left running"
@@ -233,8 +225,7 @@ def test_services_up_status_down(cli_env):
                             data_dir=Path(cli_env["ASYNCIO_DATA_DIR"]) / "postgres")
     example_port = int(cli_env["EXAMPLE_PORT"])
     try:
-        up = cli("services", "up", env=cli_env, timeout=180)
-        assert up.returncode == 0, up
+        ok(cli("services", "up", env=cli_env, timeout=180))
         assert port_open("127.0.0.1", example_port) and port_open("127.0.0.1", data.port)
         status = cli("services", "status", env=cli_env)
         assert status.lines == [
@@ -242,12 +233,11 @@ def test_services_up_status_down(cli_env):
             f"postgres (127.0.0.1:{data.port}): the embedded server listening"]
         listing = run_listing("1.7", env={"EXAMPLE_URL": f"http://127.0.0.1:{example_port}"})
         assert listing.lines[:2] == ["200", "200"]
-        products = run_listing("5.7", env={"PGPORT": cli_env["PGPORT"]})  # the book's way
-        assert products.returncode == 0, products
+        ok(run_listing("5.7", env={"PGPORT": cli_env["PGPORT"]}))  # the book's way
     finally:
         down = cli("services", "down", env=cli_env)
         data.stop()
-    assert down.returncode == 0, down
+    ok(down)
     assert not port_open("127.0.0.1", example_port)
     assert not port_open("127.0.0.1", data.port)
     assert cli("services", "status", env=cli_env).lines == [
@@ -257,13 +247,11 @@ def test_services_up_status_down(cli_env):
 
 def test_run_6_7_makes_the_ngram_data_first_and_reuses_it(cli_env):
     env = cli_env | {"NGRAM_FILE": str(Path(cli_env["ASYNCIO_DATA_DIR"]) / "ngrams")}
-    first = cli("run", "6.7", env=env, timeout=120)
-    assert first.returncode == 0, first
+    first = ok(cli("run", "6.7", env=env, timeout=120))
     assert re.fullmatch(rf"\[util\] made {env['NGRAM_FILE']}: [\d,]+ lines \(seed \d+\); "
                         r"Aardvark appears 15209 times\n", first.stderr), first.stderr
     assert re.fullmatch(r"\d+\.\d{4}", first.stdout.strip())
-    second = cli("run", "6.7", env=env, timeout=120)
-    assert second.returncode == 0, second
+    second = ok(cli("run", "6.7", env=env, timeout=120))
     assert second.stderr == "", "the data is made once"
 
 
@@ -292,8 +280,7 @@ def test_run_3_8_then_nc_echoes_each_typed_line_as_the_book_describes(cli_env):
 
 def test_util_runs_from_a_chapter_folder(cli_env):
     """The project is installed in its environment: no PYTHONPATH, any working directory."""
-    result = run_program("util", "run", "5.1", env=cli_env, cwd=REPO / "chapter_05")
-    assert result.returncode == 0, result
+    result = ok(run_program("util", "run", "5.1", env=cli_env, cwd=REPO / "chapter_05"))
     assert re.fullmatch(r"Connected! Postgres version is ServerVersion\(major=18, .*\)",
                         result.lines[-1]), result
 

@@ -310,7 +310,7 @@ def test_3_10_close_clients_ends_every_idle_connection_at_once():
             assert client.recv(100) == b""  # closed by the server, not by us
         closed = time.monotonic() - stopped
         run = server.wait(timeout=10)
-    assert run.returncode == 0, run
+    ok(run)
     assert "Shutting down: no new connections" in run.lines
     assert "Aborted" not in run.stdout
     # The book gives three idle clients 2 s each, one after another (6 s); here all at once.
@@ -342,7 +342,7 @@ def test_3_10_a_client_that_does_not_read_is_aborted_after_the_grace_period():
         server.send_signal(signal.SIGINT)
         run = server.wait(timeout=15)
         stuck.close()
-    assert run.returncode == 0, run
+    ok(run)
     assert "Aborted the clients still connected after 2 s" in run.lines
     assert_about(gap(run, "Shutting down: no new connections",
                      "Aborted the clients still connected after 2 s"), 2, early=0.1, late=1)
@@ -615,7 +615,7 @@ def test_8_13_a_client_that_stops_reading_is_dropped_and_the_others_keep_chattin
         bob.close()
         run = server.stop(signal.SIGINT, timeout=10)
         alice.close()
-    assert run.returncode == 0, run
+    ok(run)
     assert "Traceback" not in run.stderr
 
 
@@ -643,7 +643,7 @@ def test_9_2_appkey_app_serves_brands_without_a_not_app_key_warning(make_databas
                 brands = ast.literal_eval(response.read().decode())
             assert len(brands) == 100 and set(brands[0]) == {"brand_id", "brand_name"}
             run = app.stop(signal.SIGINT, timeout=15)
-        assert run.returncode == 0, run
+        ok(run)
         assert run.lines[0] == "Creating database pool."
         assert run.lines[-1] == "Destroying database pool."
         stderr[listing] = run.stderr
@@ -828,7 +828,7 @@ def test_14_2_each_connection_runs_in_its_own_context():
         names = {b"one\n": first.getsockname(), b"two\n": second.getsockname()}
         first.close()
         second.close()
-    assert run.returncode == 0, run
+    ok(run)
     messages = [line for line in run.lines if line.startswith("Got message")]
     for word, address in names.items():
         expected = f"Got message {word!r} from {address!r}"
@@ -890,7 +890,7 @@ def test_14_4_uvloop_by_loop_factory_without_a_policy():
         assert client.recv(100) == b""
         client.close()
         run = server.stop(signal.SIGINT, timeout=10)
-    assert run.returncode == 0, run
+    ok(run)
     assert "DeprecationWarning" not in run.stderr
 
 

@@ -24,6 +24,7 @@ from tests.support import (
     assert_about,
     free_port,
     listing_env,
+    ok,
     run_program,
     wait_for_port,
 )
@@ -77,8 +78,7 @@ def overlap(lanes: list[timeline.Lane]) -> float:
 
 
 def test_2_9_three_task_lanes_alive_3_seconds_together(trace_env):
-    result = trace("2.9", env=trace_env)
-    assert result.returncode == 0, result
+    result = ok(trace("2.9", env=trace_env))
     assert result.lines == (["sleeping for 3 second(s)"] * 3
                             + ["finished sleeping for 3 second(s)"] * 3)
     traced = assert_saved(trace_env, "listing_2_9", result)
@@ -96,8 +96,7 @@ def test_2_9_three_task_lanes_alive_3_seconds_together(trace_env):
 
 def test_2_20_each_blocking_request_holds_the_loop_and_is_highlighted(trace_env, example_site):
     env = trace_env | example_site.env  # the stand-in answers after 0.5 s
-    result = trace("2.20", env=env)
-    assert result.returncode == 0, result
+    result = ok(trace("2.20", env=env))
     traced = assert_saved(env, "listing_2_20", result)
     requests = [lane for lane in traced.of_kind("task")
                 if lane.coroutine == "get_example_status"]
@@ -115,8 +114,7 @@ def test_2_20_each_blocking_request_holds_the_loop_and_is_highlighted(trace_env,
 
 def test_a_thread_pool_of_chapter_7_shows_its_workers_running_together(trace_env):
     env = trace_env | {"PASSWORD_COUNT": "200"}  # enough hashing that each worker shows
-    result = trace("7.17", env=env)
-    assert result.returncode == 0, result
+    result = ok(trace("7.17", env=env))
     traced = assert_saved(env, "listing_7_17", result)
     workers = [lane for lane in traced.of_kind("thread") if lane.ran() > 0.05]
     assert len(workers) >= 2, traced.lanes
@@ -128,8 +126,7 @@ def test_a_thread_pool_of_chapter_7_shows_its_workers_running_together(trace_env
 
 
 def test_a_process_pool_of_chapter_6_shows_its_children(trace_env):
-    result = trace("--seconds", "240", "6.5", env=trace_env, timeout=300)
-    assert result.returncode == 0, result
+    result = ok(trace("--seconds", "240", "6.5", env=trace_env, timeout=300))
     assert result.lines[-1] == "100000000"
     traced = assert_saved(trace_env, "listing_6_5", result)
     children = traced.of_kind("process")
@@ -141,8 +138,7 @@ def test_a_process_pool_of_chapter_6_shows_its_children(trace_env):
 
 def test_a_task_that_raises_and_the_ones_cancelled_are_marked(trace_env, example_site):
     env = trace_env | example_site.env
-    result = trace("4.12_taskgroup", env=env)
-    assert result.returncode == 0, result
+    result = ok(trace("4.12_taskgroup", env=env))
     traced = assert_saved(env, "listing_4_12_taskgroup", result)
     ends = [what for lane in traced.of_kind("task") for _when, what in lane.marks[1:]]
     assert any(what.startswith("raised ") for what in ends), ends
@@ -168,8 +164,7 @@ def test_a_trace_prints_no_warning_from_the_projects_own_code(trace_env, number,
     the project's files: on 3.14+ the uvloop stand-in once subclassed the deprecated
     asyncio.DefaultEventLoopPolicy on every run. 14.4 is the listing that installs uvloop."""
     env = trace_env | {"PYTHONWARNINGS": "always::DeprecationWarning"}
-    result = trace(*bound, number, env=env)
-    assert result.returncode == 0, result
+    result = ok(trace(*bound, number, env=env))
     the_trace_line(result)
     ours = [match.group(0) for match in WARNING.finditer(result.stderr)
             if Path(match["path"]).resolve().is_relative_to(REPO)
@@ -246,7 +241,7 @@ def test_every_chapter_can_be_traced_for_a_few_seconds(trace_env, example_site, 
     bound = ("--seconds", "6")  # before the number or after it, as a reader may write it
     result = trace(*bound, number, env=env) if int(chapter) % 2 else trace(number, *bound, env=env)
     line = the_trace_line(result)
-    assert result.returncode == 0, result
+    ok(result)
     traced = assert_saved(env, f"listing_{chapter}_{rest.replace('.', '_')}", result)
     assert traced.lanes, line
     if number in {"3.8", "9.1", "14.4"}:  # servers: stopped at the bound
