@@ -238,7 +238,7 @@ def test_3_3_blocking_server_serves_one_client_at_a_time(serve):
     a.sendall(b"a2\r\n")
     assert read_within(a, 0.7) is None, "the server is blocked in accept(): no echo yet"
     b = server.connect()
-    assert receive(a, 4) == b"a2\r\n", "a new client unblocks accept(), then A is served"
+    assert receive(a, b"\r\n") == b"a2\r\n", "a new client unblocks accept(), then A is served"
     assert echo(b, b"b1\r\n") == b"b1\r\n"
     server.listing.wait_for_line(r"^All the data is: b'b1\\r\\n'$")
     run = server.listing.stop(signal.SIGTERM)
@@ -262,10 +262,10 @@ def test_3_3_a_silent_client_stalls_the_next_until_it_leaves(serve):
     b.sendall(b"b1\r\n")
     assert read_within(b, 0.7) is None, "the server is blocked reading silent A"
     a.close()
-    assert receive(b, 4) == b"b1\r\n", "A has left: its recv returns b'', then B is served"
+    assert receive(b, b"\r\n") == b"b1\r\n", "A has left: its recv returns b'', then B is served"
     b.sendall(b"b2\r\n")
     c = server.connect()
-    assert receive(b, 4) == b"b2\r\n"
+    assert receive(b, b"\r\n") == b"b2\r\n"
     assert echo(c, b"c1\r\n") == b"c1\r\n"
     server.listing.wait_for_line(r"^All the data is: b'c1\\r\\n'$")
     assert [line for line in server.listing.stdout.splitlines() if "All the data" in line] == [
@@ -284,10 +284,10 @@ def test_3_3_a_client_resetting_mid_message_does_not_stop_the_server(serve):
     assert echo(a, b"a1\r\n") == b"a1\r\n"
     a.sendall(b"a2\r\n")
     reset_mid_message(server.connect())  # read after A's a2: 'ha', 'l', then the reset
-    assert receive(a, 4) == b"a2\r\n"
+    assert receive(a, b"\r\n") == b"a2\r\n"
     a.sendall(b"a3\r\n")
     c = server.connect()
-    assert receive(a, 4) == b"a3\r\n"
+    assert receive(a, b"\r\n") == b"a3\r\n"
     assert echo(c, b"c1\r\n") == b"c1\r\n"
     assert server.listing.running()
     assert "All the data is: b'hal'" not in server.listing.stdout
@@ -493,8 +493,8 @@ def test_3_8_asyncio_server_echoes_concurrent_clients(serve):
     a, b, silent = server.connect(), server.connect(), server.connect()
     a.sendall(b"hello\r\n")
     b.sendall(b"world\r\n")
-    assert receive(b, 7) == b"world\r\n"
-    assert receive(a, 7) == b"hello\r\n"
+    assert receive(b, b"\r\n") == b"world\r\n"
+    assert receive(a, b"\r\n") == b"hello\r\n"
     started = time.monotonic()
     assert echo(b, b"again\r\n") == b"again\r\n"
     assert_about(time.monotonic() - started, 0, late=1,
