@@ -52,9 +52,6 @@ def check(comparison, tmp_path):
                 assert side.low >= row.floor * (1 - NOISE), (row.what, side.name, side.low)
         if len(row.sides) > 1:
             assert row.ratio > 0
-        if row.limit is not None:
-            # a speed-up beyond its limit is only noise, and tiny sizes are noisy: generous
-            assert row.ratio <= row.limit * 1.5 + NOISE, (row.what, row.ratio, row.limit)
     machine = {"cpu": "test", "cores": os.cpu_count(), "memory": "?", "system": "?",
                "python": sys.version.split()[0], "libraries": {}, "wrk": "?", "date": "now",
                "load_start": 0.1, "load_end": 0.1}
@@ -67,6 +64,26 @@ def check(comparison, tmp_path):
     with Image.open(png) as image:
         assert image.format == "PNG"
         assert image.size == report.chart_size(len(comparison.panels) or 1)
+
+
+def beyond_limit(comparison) -> dict[str, float]:
+    """Rows whose speed-up is past their limit (as far as tiny sizes allow): what -> ratio."""
+    return {row.what: row.ratio for row in comparison.rows
+            if row.limit is not None and row.ratio > row.limit * 1.5 + NOISE}
+
+
+def assert_within_limits(comparison, run_again, attempts: int = 3) -> None:
+    """A speed-up past its limit is impossible, so it is a side measured late, by load, never
+    early: measure again and keep each row's smallest ratio; a wrong benchmark stays past it."""
+    over = beyond_limit(comparison)
+    for _ in range(attempts - 1):
+        if not over:
+            return
+        again = beyond_limit(run_again())
+        over = {what: min(ratio, again.get(what, 0)) for what, ratio in over.items()
+                if what in again}
+    limits = {row.what: row.limit for row in comparison.rows}
+    assert not over, {what: (ratio, limits[what]) for what, ratio in over.items()}
 
 
 @pytest.mark.parametrize("name", ORDER)
@@ -82,11 +99,14 @@ def test_comparison_at_tiny_size(name, services, tmp_path, monkeypatch):
     monkeypatch.undo()
     assert comparison.name == name
     check(comparison, tmp_path)
+    assert_within_limits(comparison,
+                         lambda: comparison_module(name).run(Size("tiny"), None, services))
 
 
 def cpu_report(tmp_path) -> tuple[Comparison, str]:
     comparison = comparison_module("cpu").run(Size("tiny"))
     check(comparison, tmp_path)
+    assert_within_limits(comparison, lambda: comparison_module("cpu").run(Size("tiny")))
     return comparison, (tmp_path / "report.md").read_text()
 
 
