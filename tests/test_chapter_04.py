@@ -73,36 +73,38 @@ def wait_for_stats(site, expected: dict[str, int], timeout: float = 10) -> dict[
 
 # --- the chapter_04 package: fetch_status ------------------------------------------------------
 
-@pytest.mark.asyncio
-async def test_fetch_status_helper(example_site, capsys):
+def test_fetch_status_helper(example_site, capsys):
     from chapter_04 import fetch_status
 
-    latency = example_site.latency
-    example_site.reset()
-    async with aiohttp.ClientSession() as session:
-        start = time.monotonic()
-        assert await fetch_status(session, example_site.url) == 200
-        assert_about(time.monotonic() - start, latency, early=0, late=0.5)
+    async def main():
+        latency = example_site.latency
+        example_site.reset()
+        async with aiohttp.ClientSession() as session:
+            start = time.monotonic()
+            assert await fetch_status(session, example_site.url) == 200
+            assert_about(time.monotonic() - start, latency, early=0, late=0.5)
 
-        start = time.monotonic()
-        assert await fetch_status(session, example_site.url, 1) == 200
-        assert_about(time.monotonic() - start, 1 + latency, early=0, late=0.5)
+            start = time.monotonic()
+            assert await fetch_status(session, example_site.url, 1) == 200
+            assert_about(time.monotonic() - start, 1 + latency, early=0, late=0.5)
 
-        start = time.monotonic()
-        with pytest.raises(aiohttp.ClientError):
-            await fetch_status(session, 'python://bad')
-        assert_about(time.monotonic() - start, 0, late=0.2)
-        printed = capsys.readouterr().out.splitlines()
-        assert re.fullmatch(FINISH_FETCH, printed[-1]), printed  # printed despite the error
-        assert re.fullmatch(start_fetch('python://bad'), printed[-2]), printed
+            start = time.monotonic()
+            with pytest.raises(aiohttp.ClientError):
+                await fetch_status(session, 'python://bad')
+            assert_about(time.monotonic() - start, 0, late=0.2)
+            printed = capsys.readouterr().out.splitlines()
+            assert re.fullmatch(FINISH_FETCH, printed[-1]), printed  # printed despite the error
+            assert re.fullmatch(start_fetch('python://bad'), printed[-2]), printed
 
-        slow = asyncio.create_task(fetch_status(session, example_site.url, delay=5))
-        await asyncio.sleep(0.2)
-        slow.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await slow
-    # Two requests arrived; the bad URL and the task cancelled in its delay sent nothing.
-    assert example_site.stats() == {"started": 2, "completed": 2, "cancelled": 0}
+            slow = asyncio.create_task(fetch_status(session, example_site.url, delay=5))
+            await asyncio.sleep(0.2)
+            slow.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await slow
+        # Two requests arrived; the bad URL and the task cancelled in its delay sent nothing.
+        assert example_site.stats() == {"started": 2, "completed": 2, "cancelled": 0}
+
+    asyncio.run(main())
 
 
 # --- 4.1: an asynchronous context manager ------------------------------------------------------
@@ -131,26 +133,28 @@ def test_4_1_accepts_one_client_prints_its_data_and_closes():
 
 
 @pytest.mark.listing("4.1")
-@pytest.mark.asyncio
-async def test_4_1_connected_socket_closes_the_connection_when_the_body_raises(capsys):
+def test_4_1_connected_socket_closes_the_connection_when_the_body_raises(capsys):
     from chapter_04.listing_4_1 import ConnectedSocket
 
-    with socket.socket() as server_socket:
-        server_socket.bind(("127.0.0.1", 0))
-        server_socket.setblocking(False)
-        server_socket.listen()
-        with socket.create_connection(server_socket.getsockname(), timeout=5) as client:
-            with pytest.raises(RuntimeError, match="boom"):
-                async with ConnectedSocket(server_socket) as connection:
-                    assert isinstance(connection, socket.socket)
-                    raise RuntimeError("boom")
-            assert client.recv(1024) == b""  # closed by __aexit__
-    assert capsys.readouterr().out.splitlines() == [
-        "Entering context manager, waiting for connection",
-        "Accepted a connection",
-        "Exiting context manager",
-        "Closed connection",
-    ]
+    async def main():
+        with socket.socket() as server_socket:
+            server_socket.bind(("127.0.0.1", 0))
+            server_socket.setblocking(False)
+            server_socket.listen()
+            with socket.create_connection(server_socket.getsockname(), timeout=5) as client:
+                with pytest.raises(RuntimeError, match="boom"):
+                    async with ConnectedSocket(server_socket) as connection:
+                        assert isinstance(connection, socket.socket)
+                        raise RuntimeError("boom")
+                assert client.recv(1024) == b""  # closed by __aexit__
+        assert capsys.readouterr().out.splitlines() == [
+            "Entering context manager, waiting for connection",
+            "Accepted a connection",
+            "Exiting context manager",
+            "Closed connection",
+        ]
+
+    asyncio.run(main())
 
 
 # --- 4.2, 4.3: aiohttp requests and timeouts ---------------------------------------------------

@@ -66,19 +66,21 @@ def test_11_2_the_first_round_loses_99_updates_and_the_assert_fails():
 
 @pytest.mark.listing("11.1")
 @pytest.mark.listing("11.2")
-@pytest.mark.asyncio
-async def test_an_await_between_read_and_write_loses_updates():
+def test_an_await_between_read_and_write_loses_updates():
     """The two increment() coroutines side by side, 100 concurrent tasks each: 11.1's has no
     switch between reading and writing the counter, 11.2's is forced to switch there."""
     from chapter_11 import listing_11_1, listing_11_2
 
-    for module, expected in ((listing_11_1, 100), (listing_11_2, 1)):
-        module.counter = 0
-        try:
-            await asyncio.gather(*[asyncio.create_task(module.increment()) for _ in range(100)])
-            assert module.counter == expected, module.__name__
-        finally:
+    async def main():
+        for module, expected in ((listing_11_1, 100), (listing_11_2, 1)):
             module.counter = 0
+            try:
+                await asyncio.gather(*[asyncio.create_task(module.increment()) for _ in range(100)])
+                assert module.counter == expected, module.__name__
+            finally:
+                module.counter = 0
+
+    asyncio.run(main())
 
 
 # --- 11.3 and 11.5: the dictionary race, then the same code under a lock -------------------------
@@ -288,48 +290,50 @@ def test_11_10_one_set_wakes_both_waiters():
 
 
 @pytest.mark.listing("11.11")
-@pytest.mark.asyncio
-async def test_11_11_file_upload_collects_every_byte_until_eof():
+def test_11_11_file_upload_collects_every_byte_until_eof():
     from chapter_11.listing_11_11 import FileUpload
 
-    uploads: list[FileUpload] = []
+    async def main():
+        uploads: list[FileUpload] = []
 
-    def client_connected(reader, writer):
-        upload = FileUpload(reader, writer)
-        upload.listen_for_uploads()
-        uploads.append(upload)
+        def client_connected(reader, writer):
+            upload = FileUpload(reader, writer)
+            upload.listen_for_uploads()
+            uploads.append(upload)
 
-    server = await asyncio.start_server(client_connected, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        async with asyncio.timeout(5):
-            while not uploads:
-                await asyncio.sleep(0.01)
-        [upload] = uploads
-        assert isinstance(upload._upload_task, asyncio.Task)  # the handle is kept
-        early = asyncio.create_task(upload.get_contents())
+        server = await asyncio.start_server(client_connected, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            async with asyncio.timeout(5):
+                while not uploads:
+                    await asyncio.sleep(0.01)
+            [upload] = uploads
+            assert isinstance(upload._upload_task, asyncio.Task)  # the handle is kept
+            early = asyncio.create_task(upload.get_contents())
 
-        sent = bytes(range(256)) * 20  # 5,120 bytes: several 1,024-byte reads
-        for start in range(0, len(sent), 1000):
-            writer.write(sent[start:start + 1000])
-            await writer.drain()
-            await asyncio.sleep(0.05)
-            assert not early.done()  # no EOF yet: the upload is not complete
-        await asyncio.sleep(0.2)
-        assert not early.done()
+            sent = bytes(range(256)) * 20  # 5,120 bytes: several 1,024-byte reads
+            for start in range(0, len(sent), 1000):
+                writer.write(sent[start:start + 1000])
+                await writer.drain()
+                await asyncio.sleep(0.05)
+                assert not early.done()  # no EOF yet: the upload is not complete
+            await asyncio.sleep(0.2)
+            assert not early.done()
 
-        writer.write_eof()
-        async with asyncio.timeout(5):
-            assert await early == sent
-            assert await upload.get_contents() == sent
-            # The server closes the connection once the upload is complete, without a reply.
-            assert await reader.read() == b""
-        writer.close()
-        await writer.wait_closed()
-    finally:
-        server.close()
-        await server.wait_closed()
+            writer.write_eof()
+            async with asyncio.timeout(5):
+                assert await early == sent
+                assert await upload.get_contents() == sent
+                # The server closes the connection once the upload is complete, without a reply.
+                assert await reader.read() == b""
+            writer.close()
+            await writer.wait_closed()
+        finally:
+            server.close()
+            await server.wait_closed()
+
+    asyncio.run(main())
 
 
 def upload_client(port: int) -> socket.socket:
