@@ -9,7 +9,15 @@ import pytest
 import requests
 
 from chapter_01 import listing_1_5, listing_1_6
-from tests.support import REPO, Listing, assert_about, listing_env, module_name, run_listing
+from tests.support import (
+    REPO,
+    Listing,
+    assert_about,
+    listing_env,
+    module_name,
+    ok,
+    run_listing,
+)
 
 TIMING_LINE_17 = r"^Running synchronously took (\d+\.\d{4}) seconds\.$"
 TIMING_LINE_18 = r"^Running with threads took (\d+\.\d{4}) seconds\.$"
@@ -17,8 +25,7 @@ TIMING_LINE_18 = r"^Running with threads took (\d+\.\d{4}) seconds\.$"
 
 @pytest.mark.listing("1.1")
 def test_1_1_writes_the_response_headers_to_headers_txt(example_site, tmp_path):
-    run = run_listing("1.1", env=example_site.env, cwd=tmp_path, timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("1.1", env=example_site.env, cwd=tmp_path, timeout=30))
     assert run.stdout == ""
     assert [path.name for path in tmp_path.iterdir()] == ["headers.txt"]
     text = (tmp_path / "headers.txt").read_text()
@@ -37,7 +44,7 @@ def test_1_2_one_process_one_thread():
     with Listing("1.2") as running:
         run = running.wait(30)
         pid = running.process.pid
-    assert run.returncode == 0, run
+    ok(run)
     assert run.lines == [
         f"Python process running with process id: {pid}",
         "Python is currently running 1 thread(s)",
@@ -64,7 +71,7 @@ def run_buffered(listing: str) -> tuple[int, subprocess.CompletedProcess]:
 @pytest.mark.listing("1.3")
 def test_1_3_a_second_thread_greets():
     _, run = run_buffered("1.3")
-    assert run.returncode == 0, run
+    ok(run)
     assert run.stderr == ""
     lines = run.stdout.splitlines()
     assert len(lines) == 3, run.stdout
@@ -269,8 +276,7 @@ def test_1_6_threads_give_no_speed_up_under_the_gil(capsys):
 
 @pytest.mark.listing("1.7")
 def test_1_7_two_sequential_requests_take_twice_the_latency(example_site):
-    run = run_listing("1.7", env=example_site.env, timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("1.7", env=example_site.env, timeout=30))
     assert run.lines[:2] == ["200", "200"] and len(run.lines) == 3, run
     took = float(re.fullmatch(TIMING_LINE_17, run.lines[2])[1])
     assert took >= 2 * example_site.latency - 0.05
@@ -279,8 +285,7 @@ def test_1_7_two_sequential_requests_take_twice_the_latency(example_site):
 @pytest.mark.listing("1.8")
 def test_1_8_two_threads_overlap_their_requests(example_site):
     latency = example_site.latency
-    run = run_listing("1.8", env=example_site.env, timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("1.8", env=example_site.env, timeout=30))
     # Run unbuffered (-u), print writes "200" and its newline separately, so the two threads'
     # lines may interleave ("200200" then ""): check the text between the first and last line.
     assert run.lines[0] == "All threads running!", run

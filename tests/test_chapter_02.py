@@ -23,6 +23,7 @@ from tests.support import (
     assert_about,
     async_timed_shape,
     listing_env,
+    ok,
     run_listing,
 )
 
@@ -53,8 +54,7 @@ def test_2_1_defines_a_coroutine_and_runs_nothing(capsys):
 
 @pytest.mark.listing("2.2")
 def test_2_2_calling_a_coroutine_function_returns_a_coroutine():
-    run = run_listing("2.2", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.2", timeout=30))
     assert len(run.lines) == 2, run
     assert run.lines[0] == "Function result is 2 and the type is <class 'int'>"
     assert re.fullmatch(r"Coroutine result is <coroutine object coroutine_add_one at "
@@ -138,8 +138,7 @@ def test_util_imports_quietly_as_the_listings_use_it():
 
 @pytest.mark.listing("2.7")
 def test_2_7_awaiting_one_after_another_is_sequential():
-    run = run_listing("2.7", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.7", timeout=30))
     assert run.lines == ["sleeping for 1 second(s)", "finished sleeping for 1 second(s)", "2",
                          "Hello World!"]
     assert_about(at(run, "2") - at(run, "sleeping for 1 second(s)"), 1, early=0.05, late=0.4)
@@ -148,8 +147,7 @@ def test_2_7_awaiting_one_after_another_is_sequential():
 
 @pytest.mark.listing("2.8")
 def test_2_8_a_task_starts_when_main_awaits():
-    run = run_listing("2.8", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.8", timeout=30))
     assert run.lines[0] in ("<class '_asyncio.Task'>", "<class 'asyncio.tasks.Task'>"), run
     assert run.lines[1:] == ["sleeping for 3 second(s)", "finished sleeping for 3 second(s)",
                              "3"]
@@ -159,8 +157,7 @@ def test_2_8_a_task_starts_when_main_awaits():
 
 @pytest.mark.listing("2.9")
 def test_2_9_three_tasks_sleep_together_3_s_not_9():
-    run = run_listing("2.9", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.9", timeout=30))
     assert run.lines == (["sleeping for 3 second(s)"] * 3
                          + ["finished sleeping for 3 second(s)"] * 3)
     assert_about(run.timed_lines[-1][0] - run.timed_lines[0][0], 3, early=0.05, late=0.5)
@@ -169,8 +166,7 @@ def test_2_9_three_tasks_sleep_together_3_s_not_9():
 
 @pytest.mark.listing("2.10")
 def test_2_10_other_code_runs_while_the_tasks_sleep():
-    run = run_listing("2.10", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.10", timeout=30))
     other = "I'm running other code while I'm waiting!"
     assert run.lines == (["sleeping for 3 second(s)"] * 2 + [other] * 2
                          + ["finished sleeping for 3 second(s)"] * 2)
@@ -184,8 +180,7 @@ def test_2_10_other_code_runs_while_the_tasks_sleep():
 
 @pytest.mark.listing("2.11")
 def test_2_11_cancelling_a_task_after_five_seconds():
-    run = run_listing("2.11", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.11", timeout=30))
     check = "Task not finished, checking again in a second."
     assert run.lines == [check, "sleeping for 10 second(s)"] + [check] * 5 + [
         "Our task was cancelled"]
@@ -195,8 +190,7 @@ def test_2_11_cancelling_a_task_after_five_seconds():
 
 @pytest.mark.listing("2.12")
 def test_2_12_wait_for_times_out_and_cancels_the_task():
-    run = run_listing("2.12", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.12", timeout=30))
     assert run.lines == ["sleeping for 2 second(s)", "Got a timeout!",
                          "Was the task cancelled? True"]
     assert_about(at(run, "Got a timeout!") - at(run, "sleeping for 2 second(s)"), 1, early=0.05,
@@ -206,8 +200,7 @@ def test_2_12_wait_for_times_out_and_cancels_the_task():
 
 @pytest.mark.listing("2.12_timeout")
 def test_2_12_timeout_block_expires_after_one_second():
-    run = run_listing("2.12_timeout", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.12_timeout", timeout=30))
     assert run.lines == ["sleeping for 2 second(s)", "Got a timeout!",
                          "Was the task cancelled? True", "Did the timeout expire? True"]
     assert_about(at(run, "Got a timeout!") - at(run, "sleeping for 2 second(s)"), 1, early=0.05,
@@ -216,8 +209,7 @@ def test_2_12_timeout_block_expires_after_one_second():
 
 @pytest.mark.listing("2.13")
 def test_2_13_shield_keeps_the_task_running_past_the_timeout():
-    run = run_listing("2.13", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.13", timeout=30))
     assert run.lines == ["sleeping for 10 second(s)", "Task took longer than five seconds!",
                          "finished sleeping for 10 second(s)", "10"]
     start = run.timed_lines[0][0]
@@ -323,8 +315,7 @@ def test_2_16_reports_the_time_when_the_coroutine_is_cancelled(async_timed, caps
 
 @pytest.mark.listing("2.17")
 def test_2_17_the_decorator_shows_3_s_in_total_not_5():
-    run = run_listing("2.17", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.17", timeout=30))
     shape, seconds = async_timed_shape(run.lines)
     assert shape == [
         "starting main () {}",
@@ -355,8 +346,7 @@ CPU_BOUND_SEQUENCE = [
 
 @pytest.mark.listing("2.18")
 def test_2_18_two_cpu_bound_tasks_run_one_after_the_other():
-    run = run_listing("2.18", timeout=120)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.18", timeout=120))
     shape, (first, second, main) = async_timed_shape(run.lines)
     assert shape == [*CPU_BOUND_SEQUENCE, "finished main"], run
     # main took the sum of both: they did not overlap at all.
@@ -366,8 +356,7 @@ def test_2_18_two_cpu_bound_tasks_run_one_after_the_other():
 
 @pytest.mark.listing("2.19")
 def test_2_19_the_delay_cannot_start_until_the_cpu_work_is_done():
-    run = run_listing("2.19", timeout=150)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.19", timeout=150))
     shape, (first, second, main) = async_timed_shape(run.lines)
     assert shape == [*CPU_BOUND_SEQUENCE, "sleeping for 4 second(s)",
                      "finished sleeping for 4 second(s)", "finished main"], run
@@ -380,8 +369,7 @@ def test_2_19_the_delay_cannot_start_until_the_cpu_work_is_done():
 def test_2_20_a_blocking_client_serialises_the_requests(example_site):
     latency = example_site.latency
     example_site.reset()
-    run = run_listing("2.20", env=example_site.env, timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.20", env=example_site.env, timeout=30))
     shape, seconds = async_timed_shape(run.lines)
     assert shape == ["starting main () {}"] + [
         "starting get_example_status () {}", "finished get_example_status"] * 3 + [
@@ -401,8 +389,7 @@ def test_2_21_a_hand_made_loop_runs_main():
 
 @pytest.mark.listing("2.22")
 def test_2_22_call_soon_runs_while_delay_sleeps():
-    run = run_listing("2.22", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.22", timeout=30))
     assert run.lines == ["sleeping for 1 second(s)", "I'm being called in the future!",
                          "finished sleeping for 1 second(s)"]
     start = run.timed_lines[0][0]
@@ -413,8 +400,7 @@ def test_2_22_call_soon_runs_while_delay_sleeps():
 
 @pytest.mark.listing("2.23")
 def test_2_23_debug_mode_reports_the_slow_cpu_bound_step():
-    run = run_listing("2.23", timeout=90)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.23", timeout=90))
     shape, (took,) = async_timed_shape(run.lines)
     assert shape == ["starting cpu_bound_work () {}", "finished cpu_bound_work"], run
     assert "Executing <Task finished name='Task-2' coro=<cpu_bound_work() done" in run.stderr
@@ -433,8 +419,7 @@ def test_2_23_debug_mode_reports_the_slow_cpu_bound_step():
                  id="-X dev"),
 ])
 def test_2_23_other_debug_switches_report_listing_2_18(switch):
-    run = run_listing("2.18", timeout=120, **switch)
-    assert run.returncode == 0, run
+    run = ok(run_listing("2.18", timeout=120, **switch))
     shape, (first, second, _) = async_timed_shape(run.lines)
     assert shape == [*CPU_BOUND_SEQUENCE, "finished main"], run
     reports = dict(SLOW_STEP.findall(run.stderr))

@@ -30,6 +30,7 @@ from tests.support import (
     echo,
     free_port,
     listing_env,
+    ok,
     receive,
     run_listing,
     wait_for_stderr,
@@ -190,8 +191,7 @@ def test_3_1_prints_the_one_client_and_exits(serve):
     server = serve("3.1")
     client = server.connect()
     connected = time.monotonic()
-    run = server.listing.wait(timeout=10)
-    assert run.returncode == 0, run
+    run = ok(server.listing.wait(timeout=10))
     assert_about(time.monotonic() - connected, 0, late=3)
     assert run.lines == [f"I got a connection from ('127.0.0.1', {client.getsockname()[1]})!"]
     assert run.stderr == ""
@@ -204,8 +204,7 @@ def test_3_2_reads_a_line_in_two_byte_chunks(serve):
     server = serve("3.2")
     client = server.connect()
     client.sendall(b"testing123\r\n")
-    run = server.listing.wait(timeout=10)
-    assert run.returncode == 0, run
+    run = ok(server.listing.wait(timeout=10))
     assert run.lines == [
         f"I got a connection from ('127.0.0.1', {client.getsockname()[1]})!",
         *(data_line(chunk) for chunk in (b"te", b"st", b"in", b"g1", b"23", b"\r\n")),
@@ -221,8 +220,7 @@ def test_3_2_a_reset_ends_the_data_like_a_close(serve):
     client = server.connect()
     port = client.getsockname()[1]
     reset_mid_message(client, b"test")
-    run = server.listing.wait(timeout=10)
-    assert run.returncode == 0, run
+    run = ok(server.listing.wait(timeout=10))
     assert run.lines == [f"I got a connection from ('127.0.0.1', {port})!",
                          data_line(b"te"), data_line(b"st"), "All the data is: b'test'"]
     assert run.stderr == ""
@@ -298,8 +296,7 @@ def test_3_3_a_client_resetting_mid_message_does_not_stop_the_server(serve):
 
 @pytest.mark.listing("3.4")
 def test_3_4_makes_a_non_blocking_socket_quietly():
-    run = run_listing("3.4", env=server_env(free_port()), timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("3.4", env=server_env(free_port()), timeout=30))
     assert run.stdout == "" and run.stderr == ""
 
 
@@ -608,8 +605,7 @@ def test_3_9_sigint_cancels_the_main_task():
 
 @pytest.mark.listing("3.9")
 def test_3_9_undisturbed_sleeps_ten_seconds():
-    run = run_listing("3.9", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("3.9", timeout=30))
     assert run.lines == ["sleeping for 10 second(s)", "finished sleeping for 10 second(s)"]
     (start, _), (end, _) = run.timed_lines
     assert_about(end - start, 10, early=0.1, late=1.5)
@@ -647,7 +643,7 @@ def test_3_10_shutdown_gives_an_idle_client_two_seconds(serve, signum):
     signalled = time.monotonic()
     run = server.listing.stop(signum, timeout=15)
     seconds = time.monotonic() - signalled
-    assert run.returncode == 0, run
+    ok(run)
     assert_about(seconds, 2, early=0.2, late=0.8, what="one idle client's 2 s grace")
     assert run.stderr == ""
     assert read_within(client, 5) == b"", "the cancelled echo task closed the connection"
@@ -668,7 +664,7 @@ def test_3_10_shutdown_waits_for_idle_clients_one_after_another(serve):
     second = time.monotonic() - signalled
     run = server.listing.wait(timeout=15)
     total = time.monotonic() - signalled
-    assert run.returncode == 0, run
+    ok(run)
     assert_about(first, 2, early=0.2, late=0.8, what="A's 2 s grace")
     assert_about(second - first, 2, early=0.2, late=0.8, what="then B's own 2 s grace")
     assert_about(total, 4, early=0.2, late=1.0, what="2 s per idle client")
@@ -684,7 +680,7 @@ def test_3_10_shutdown_with_no_clients_is_immediate(serve):
     signalled = time.monotonic()
     run = server.listing.stop(signal.SIGTERM, timeout=15)
     assert_about(time.monotonic() - signalled, 0, late=1.5)
-    assert run.returncode == 0, run
+    ok(run)
     assert run.stderr == ""
 
 
@@ -699,6 +695,5 @@ def test_3_10_a_client_resetting_mid_message_does_not_stop_the_server(serve):
     assert server.listing.running()
     a.close()
     b.close()
-    run = server.listing.stop(signal.SIGTERM, timeout=15)
-    assert run.returncode == 0, run
+    run = ok(server.listing.stop(signal.SIGTERM, timeout=15))
     assert exception_names(run.stderr) <= {"ConnectionResetError", "BrokenPipeError"}

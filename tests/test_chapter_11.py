@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.support import Listing, assert_about, free_port, run_listing
+from tests.support import Listing, assert_about, free_port, ok, run_listing
 
 
 def since_first_line(run, text: str) -> list[float]:
@@ -45,8 +45,7 @@ def test_the_package_defines_nothing_but_its_submodules():
 
 @pytest.mark.listing("11.1")
 def test_11_1_no_update_is_lost_in_a_thousand_rounds():
-    run = run_listing("11.1", timeout=120)
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.1", timeout=120))
     assert run.stderr == ""
     assert run.lines == ["Counter is 100"] * 1000
     # 1,000 rounds of a 10 ms sleep each: at least 10 s, and not much more.
@@ -104,8 +103,7 @@ def test_11_3_eric_is_gone_before_his_message_is_sent():
 
 @pytest.mark.listing("11.5")
 def test_11_5_the_lock_keeps_eric_until_every_message_is_sent():
-    run = run_listing("11.5")
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.5"))
     assert run.stderr == ""
     assert run.lines == [
         "Creating message tasks",
@@ -129,8 +127,7 @@ def test_11_5_the_lock_keeps_eric_until_every_message_is_sent():
 
 @pytest.mark.listing("11.4")
 def test_11_4_the_critical_sections_run_one_after_the_other():
-    run = run_listing("11.4")
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.4"))
     assert run.stderr == ""
     assert run.lines == [
         "Coroutine a waiting to acquire the lock",
@@ -155,8 +152,7 @@ def test_11_4_the_critical_sections_run_one_after_the_other():
 
 @pytest.mark.listing("11.6")
 def test_11_6_two_operations_at_a_time():
-    run = run_listing("11.6")
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.6"))
     assert run.stderr == ""
     assert run.lines == [
         "Waiting to acquire semaphore...",
@@ -203,7 +199,7 @@ def test_11_7_never_more_than_ten_requests_in_flight(example_site_factory):
     with Listing("11.7", env=site.env) as listing:
         samples = in_flight_while(listing, site)
         run = listing.wait(60)
-    assert run.returncode == 0, run
+    ok(run)
     assert run.stderr == ""
     waiting, acquired, finished = ("Waiting to acquire semaphore...",
                                    "Acquired semaphore, requesting...", "Finished requesting")
@@ -229,8 +225,7 @@ def test_11_7_never_more_than_ten_requests_in_flight(example_site_factory):
 
 @pytest.mark.listing("11.8")
 def test_11_8_a_stray_release_lets_three_tasks_hold_a_semaphore_of_two():
-    run = run_listing("11.8")
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.8"))
     assert run.stderr == ""
     assert run.lines == [
         "Acquiring twice, releasing three times...",
@@ -275,8 +270,7 @@ def test_11_9_a_bounded_semaphore_refuses_the_extra_release():
 
 @pytest.mark.listing("11.10")
 def test_11_10_one_set_wakes_both_waiters():
-    run = run_listing("11.10")
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.10"))
     assert run.stderr == ""
     assert run.lines == ["Waiting for event..."] * 2 + ["Performing work!"] * 2 + \
         ["Finished work!"] * 2
@@ -399,8 +393,7 @@ def test_11_12_file_server_prints_each_upload_when_the_client_is_done():
 
 @pytest.mark.listing("11.13")
 def test_11_13_busy_workers_miss_most_of_the_events():
-    run = run_listing("11.13")
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.13"))
     assert run.stderr == ""
     assert run.lines[:9] == [
         "Waiting for event...",
@@ -465,8 +458,7 @@ def test_11_14_workers_wake_together_but_work_one_at_a_time():
 
 @pytest.mark.listing("11.15")
 def test_11_15_queries_wait_for_the_initialized_state():
-    run = run_listing("11.15")
-    assert run.returncode == 0, run
+    run = ok(run_listing("11.15"))
     assert run.stderr == ""
     not_yet = "_is_initialized: Connection not finished initializing, state is ConnectionState."
     assert run.lines == [

@@ -17,7 +17,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.support import Listing, assert_about, free_port, run_listing
+from tests.support import Listing, assert_about, free_port, ok, run_listing
 
 RANDOMIZED = """\
 import itertools, os, random, runpy, sys
@@ -85,7 +85,7 @@ def test_12_1_three_cashiers_check_out_ten_customers_in_id_order():
 
     run = run_listing("12.1", env={"CH12_SEED": str(SEED_12_1)}, python_args=RANDOMIZED_ARGS,
                       timeout=60)
-    assert run.returncode == 0, run
+    ok(run)
     assert run.stderr == ""
     parsed = cashier_lines(run.lines)
     starts = [int(m[2]) for kind, m in parsed if kind == "start"]
@@ -226,7 +226,7 @@ def test_12_3_orders_are_answered_at_once_and_processed_by_workers():
                          "seven orders processed", 20)
         run = running.stop(signal.SIGINT, timeout=20)
 
-    assert run.returncode == 0, run
+    ok(run)
     startup_lines_ok(run.lines, port)
     pairs = worker_pairs(run.timed_lines, "Processing order", "Processed order")
     assert len(pairs) == 7
@@ -259,7 +259,7 @@ def test_12_3_a_full_queue_holds_requests_back_and_shutdown_drains_it():
         running.send_signal(signal.SIGTERM)  # 10 orders are still waiting in the queue
         run = running.wait(timeout=20)
 
-    assert run.returncode == 0, run
+    ok(run)
     lines = run.lines
     processed = [i for i, line in enumerate(lines) if re.fullmatch(r"Worker \d: Processed order 1",
                                                                    line)]
@@ -314,7 +314,7 @@ def test_12_7_power_users_orders_jump_the_queue():
         assert [r["status"] for r in asyncio.run(post_orders(url, [None], "GET"))] == [405]
         run = running.stop(signal.SIGINT, timeout=20)
 
-    assert run.returncode == 0, run
+    ok(run)
     startup_lines_ok(run.lines, port)
     taken = [m[1] for line in run.lines
              if (m := re.fullmatch(r"Worker \d: Processing order (.+)", line))]
@@ -333,7 +333,7 @@ def test_12_7_power_users_orders_jump_the_queue():
 # --- 12.4: the crawler -----------------------------------------------------------------------
 
 def crawl_checks(run, site, processing: int) -> None:
-    assert run.returncode == 0, run
+    ok(run)
     lines = run.lines
     # each worker announces itself when it first runs; worker 0 finds the start page at once
     assert [line for line in lines if re.fullmatch(r"Worker \d+", line)] == \
@@ -406,8 +406,7 @@ QUEUE_OUTPUTS = {
     pytest.param("12.10", marks=pytest.mark.listing("12.10")),
 ])
 def test_priority_and_lifo_queues_print_items_in_queue_order(listing):
-    run = run_listing(listing, timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing(listing, timeout=30))
     assert run.stderr == ""
     assert run.lines == [f"Processing work item {item}" for item in QUEUE_OUTPUTS[listing]]
     assert_about(run.seconds, 0, late=10)  # instant, even on a loaded machine

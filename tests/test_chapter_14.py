@@ -29,6 +29,7 @@ from tests.support import (
     assert_about,
     connect,
     free_port,
+    ok,
     run_listing,
     wait_for_stderr,
 )
@@ -78,8 +79,7 @@ def test_chapter_14_is_a_package():
 
 @pytest.mark.listing("14.1")
 def test_14_1_runs_coroutines_and_functions_through_one_api():
-    run = run_listing("14.1", python_args=("-W", "default"))
-    assert run.returncode == 0, run
+    run = ok(run_listing("14.1", python_args=("-W", "default")))
     assert run.lines == [
         "Running coroutine, sleeping!",
         "Running coroutine, sleeping!",
@@ -212,8 +212,7 @@ def test_14_2_fixed_keeps_per_connection_context():
 
 @pytest.mark.listing("14.3")
 def test_14_3_sleep_zero_starts_tasks_at_once():
-    run = run_listing("14.3")
-    assert run.returncode == 0, run
+    run = ok(run_listing("14.3"))
     assert run.lines == [
         "--- Testing without asyncio.sleep(0) ---",
         "Gathering tasks:",
@@ -352,8 +351,7 @@ def test_14_5_book_form_fails_without_asyncio_coroutine():
 
 @pytest.mark.listing("14.5")
 def test_14_5_fixed_generator_coroutine_sleeps_one_second():
-    run = run_listing("14.5_fixed")
-    assert run.returncode == 0, run
+    run = ok(run_listing("14.5_fixed"))
     assert run.lines == ["Sleeping!", "Finished!"], run
     gap = run.arrivals("Finished!")[0] - run.arrivals("Sleeping!")[0]
     assert_about(gap, 1, early=0.05, late=0.8, what=run.timed_lines)
@@ -379,8 +377,7 @@ def test_14_5_asyncio_run_and_the_generator_itself(capsys):
 
 @pytest.mark.listing("14.6")
 def test_14_6_interleaves_two_generators():
-    run = run_listing("14.6")
-    assert run.returncode == 0, run
+    run = ok(run_listing("14.6"))
     assert run.lines == ["1", "5", "2", "6", "3", "7", "4", "8", "None", "9", "None", "None"]
 
 
@@ -395,8 +392,7 @@ def test_14_7_send_runs_the_coroutine_to_stop_iteration():
 
 @pytest.mark.listing("14.9")
 def test_14_9_drives_a_custom_future_by_hand():
-    run = run_listing("14.9")
-    assert run.returncode == 0, run
+    run = ok(run_listing("14.9"))
     assert run.lines == [
         "Checking future...",
         "Future is not done...",
@@ -494,7 +490,7 @@ def test_14_10_one_connection_wakes_the_selector():
             run = listing.wait(timeout=10)
             assert_about(time.monotonic() - connected, 0, late=2, what=run)
             assert client is None or peer_closed(client), "the pending connection is never accepted"
-    assert run.returncode == 0, run
+    ok(run)
     assert run.stderr == "", run
     server_socket = (rf"<socket\.socket fd=\d+, family=(2|AddressFamily\.AF_INET), "
                      rf"type=(1|SocketKind\.SOCK_STREAM), proto=0, "
