@@ -26,6 +26,7 @@ from tests.support import (
     free_port,
     listing_env,
     main_seconds,
+    ok,
     run_listing,
     wait_until,
 )
@@ -121,7 +122,7 @@ def test_4_1_accepts_one_client_prints_its_data_and_closes():
             assert client.recv(1024) == b""  # the server closed the connection: EOF
             run = server.wait(timeout=5)
             assert_about(time.monotonic() - sent, 0, late=2)
-    assert run.returncode == 0, run
+    ok(run)
     assert run.lines == [
         "Entering context manager, waiting for connection",
         "Accepted a connection",
@@ -162,8 +163,7 @@ def test_4_1_connected_socket_closes_the_connection_when_the_body_raises(capsys)
 @pytest.mark.listing("4.2")
 def test_4_2_one_request_status_200(example_site):
     example_site.reset()
-    run = run_listing("4.2", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.2", env=example_site.env))
     expect_lines(run.lines, [
         START_MAIN,
         start_fetch(example_site.url),
@@ -228,8 +228,7 @@ def test_4_3_it_is_the_10_ms_request_timeout_not_the_1_s_session_timeout():
 
 @pytest.mark.listing("4.4")
 def test_4_4_awaiting_in_the_comprehension_runs_the_tasks_one_by_one():
-    run = run_listing("4.4", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.4", timeout=30))
     expect_lines(run.lines, [
         START_MAIN,
         *["sleeping for 3 second\\(s\\)", "finished sleeping for 3 second\\(s\\)"] * 3,
@@ -243,8 +242,7 @@ def test_4_4_awaiting_in_the_comprehension_runs_the_tasks_one_by_one():
 
 @pytest.mark.listing("4.5")
 def test_4_5_creating_all_tasks_first_runs_them_concurrently():
-    run = run_listing("4.5", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.5", timeout=30))
     expect_lines(run.lines, [
         START_MAIN,
         *["sleeping for 3 second\\(s\\)"] * 3,
@@ -269,7 +267,7 @@ def test_4_6_a_thousand_requests_through_a_100_connection_pool(example_site):
 
         wait_until(sample_until_done, 120, "4.6 finishing", interval=0.02)
         run = running.wait(timeout=10)
-    assert run.returncode == 0, run
+    ok(run)
     lines = run.lines
     assert len(lines) == 2003
     assert re.fullmatch(START_MAIN, lines[0])
@@ -288,8 +286,7 @@ def test_4_6_a_thousand_requests_through_a_100_connection_pool(example_site):
 
 @pytest.mark.listing("4.7")
 def test_4_7_gather_returns_results_in_input_order():
-    run = run_listing("4.7", timeout=30)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.7", timeout=30))
     assert run.lines == [
         "sleeping for 3 second(s)",
         "sleeping for 1 second(s)",
@@ -309,8 +306,7 @@ def test_4_7_gather_returns_results_in_input_order():
 def test_4_8_as_completed_yields_results_as_they_finish(example_site):
     latency = example_site.latency
     example_site.reset()
-    run = run_listing("4.8", env=example_site.env, timeout=60)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.8", env=example_site.env, timeout=60))
     lines = run.lines
     assert re.fullmatch(START_MAIN, lines[0])
     delays = sorted(re.fullmatch(start_fetch(example_site.url, r"(\d+)"), line)[1]
@@ -336,8 +332,7 @@ def test_4_8_as_completed_yields_results_as_they_finish(example_site):
 @pytest.mark.listing("4.9")
 def test_4_9_as_completed_timeout_leaves_the_slow_tasks_running(example_site):
     example_site.reset()
-    run = run_listing("4.9", env=example_site.env, timeout=60)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.9", env=example_site.env, timeout=60))
     lines = run.lines
     assert re.fullmatch(START_MAIN, lines[0])
     delays = sorted(re.fullmatch(start_fetch(example_site.url, r"(\d+)"), line)[1]
@@ -364,8 +359,7 @@ def test_4_9_as_completed_timeout_leaves_the_slow_tasks_running(example_site):
 def test_4_10_wait_all_completed(example_site):
     latency = example_site.latency
     example_site.reset()
-    run = run_listing("4.10", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.10", env=example_site.env))
     expect_lines(run.lines, [
         START_MAIN,
         start_fetch(example_site.url),
@@ -387,8 +381,7 @@ def test_4_10_wait_all_completed(example_site):
 def test_4_11_wait_with_an_exception_still_completes_the_other_request(example_site):
     latency = example_site.latency
     example_site.reset()
-    run = run_listing("4.11", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.11", env=example_site.env))
     expect_lines(run.lines, [
         START_MAIN,
         start_fetch(example_site.url),
@@ -415,8 +408,7 @@ def test_4_11_wait_with_an_exception_still_completes_the_other_request(example_s
 @pytest.mark.listing("4.12")
 def test_4_12_first_exception_cancels_the_slow_requests(example_site):
     example_site.reset()
-    run = run_listing("4.12", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.12", env=example_site.env))
     expect_lines(run.lines, [
         START_MAIN,
         start_fetch("python://bad.com"),
@@ -447,8 +439,7 @@ def test_4_12_first_exception_cancels_the_slow_requests(example_site):
 def test_4_13_first_completed_returns_with_the_fastest(example_site):
     example_site.reset()
     url = example_site.url
-    run = run_listing("4.13", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.13", env=example_site.env))
     expect_lines(run.lines, [
         START_MAIN,
         start_fetch(f"{url}/?delay=0.1"),
@@ -471,8 +462,7 @@ def test_4_13_first_completed_returns_with_the_fastest(example_site):
 @pytest.mark.listing("4.14")
 def test_4_14_handles_each_result_as_it_arrives(example_site):
     example_site.reset()
-    run = run_listing("4.14", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.14", env=example_site.env))
     url = example_site.url
     expect_lines(run.lines, [
         START_MAIN,
@@ -496,8 +486,7 @@ def test_4_14_handles_each_result_as_it_arrives(example_site):
 def test_4_15_wait_timeout_returns_pending_without_cancelling(example_site):
     example_site.reset()
     url = example_site.url
-    run = run_listing("4.15", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.15", env=example_site.env))
     expect_lines(run.lines, [
         START_MAIN,
         start_fetch(url),
@@ -534,8 +523,7 @@ def test_4_16_passing_coroutines_to_wait_fails_on_modern_python(example_site):
 def test_4_16_fixed_cancels_the_slow_request_in_flight(example_site):
     example_site.reset()
     url = example_site.url
-    run = run_listing("4.16_fixed", env=example_site.env)
-    assert run.returncode == 0, run
+    run = ok(run_listing("4.16_fixed", env=example_site.env))
     expect_lines(run.lines, [
         start_fetch(url),
         start_fetch(f"{url}/?delay=2"),

@@ -38,6 +38,7 @@ from tests.support import (
     free_port,
     listing_env,
     module_name,
+    ok,
     run_listing,
     wait_until,
 )
@@ -158,8 +159,7 @@ def test_7_2_ctrl_c_closes_every_client_and_exits_cleanly():
         while chunk := client_a.recv(2048):
             received += chunk
         assert received == b"Shutting down!"  # then EOF
-        result = server.wait(5)
-        assert result.returncode == 0, result
+        result = ok(server.wait(5))
         assert result.lines == [
             "Received b'hello\\n', sending!",
             "Received b'abc', sending!",
@@ -202,16 +202,14 @@ class InFlight:
 @pytest.mark.listing("7.3")
 def test_7_3_two_blocking_requests(fast_site):
     fast_site.reset()
-    result = run_listing("7.3", env=fast_site.env)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.3", env=fast_site.env))
     assert result.lines == ["200", "200"]
     assert fast_site.stats()["started"] == 2
 
 
 @pytest.mark.listing("7.3")
 def test_7_3_prints_the_status_it_gets(fast_site):
-    result = run_listing("7.3", env={"EXAMPLE_URL": f"{fast_site.url}/?status=404"})
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.3", env={"EXAMPLE_URL": f"{fast_site.url}/?status=404"}))
     assert result.lines == ["404", "404"]
 
 
@@ -220,7 +218,7 @@ def test_7_4_thread_pool_map(fast_site):
     fast_site.reset()
     with InFlight(fast_site) as in_flight:
         result = run_listing("7.4", env=fast_site.env, timeout=120)
-    assert result.returncode == 0, result
+    ok(result)
     assert result.lines[:-1] == ["200"] * REQUESTS
     match = re.fullmatch(r"finished requests in (\d+\.\d{4}) second\(s\)", result.lines[-1])
     assert match, result.lines[-1]
@@ -242,7 +240,7 @@ def test_7_5_to_7_7_executors_with_asyncio(fast_site, listing):
     fast_site.reset()
     with InFlight(fast_site) as in_flight:
         result = run_listing(listing, env=fast_site.env, timeout=120)
-    assert result.returncode == 0, result
+    ok(result)
     shape, seconds = async_timed_shape(result.lines)
     assert shape[0] == "starting main () {}"
     assert ast.literal_eval(shape[1]) == [200] * REQUESTS
@@ -255,8 +253,7 @@ def test_7_5_to_7_7_executors_with_asyncio(fast_site, listing):
 @pytest.mark.listing("7.8")
 def test_7_8_progress_from_a_lock_protected_counter(example_site_factory):
     site = example_site_factory(0.05)  # 200 requests take a couple of seconds
-    result = run_listing("7.8", env=site.env, timeout=120)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.8", env=site.env, timeout=120))
     shape, _ = async_timed_shape(result.lines)
     assert shape[0] == "starting main () {}"
     assert shape[-1] == "finished main"
@@ -364,8 +361,7 @@ def test_7_9_ctrl_c_presses_to_stop_it():
 
 @pytest.mark.listing("7.9_fixed")
 def test_7_9_fixed_rlock_lets_the_recursion_finish(capsys):
-    result = run_listing("7.9_fixed", timeout=20)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.9_fixed", timeout=20))
     round_ = ["Waiting to acquire lock...", "Acquired lock.", "Summing rest of list."]
     assert result.lines == round_ * 4 + [
         "Waiting to acquire lock...", "Acquired lock.", "Finished summing."]
@@ -380,8 +376,7 @@ def test_7_10_method_calling_method_with_the_same_lock_deadlocks():
 
 @pytest.mark.listing("7.10_fixed")
 def test_7_10_fixed_rlock():
-    result = run_listing("7.10_fixed", timeout=20)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.10_fixed", timeout=20))
     assert result.stdout == "" and result.stderr == ""
     fixed = importlib.import_module("chapter_07.listing_7_10_fixed")
     threadsafe_list = fixed.IntListThreadsafe([1, 2, 1, 2, 1])
@@ -428,8 +423,7 @@ def test_7_11_the_sleep_makes_the_deadlock_certain():
 
 @pytest.mark.listing("7.11_fixed")
 def test_7_11_fixed_one_lock_order_finishes():
-    result = run_listing("7.11_fixed", timeout=20)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.11_fixed", timeout=20))
     lines = result.lines
     assert sorted(lines) == sorted([
         "Acquired lock a from method a!", "Acquired both locks from method a!",
@@ -469,7 +463,7 @@ def test_7_12_hello_button_prints_on_each_click(xdisplay):
         xdisplay.click(window, 100, 80)  # below the button: nothing
         xdisplay.close(window)
         result = app.wait(10)
-    assert result.returncode == 0, result
+    ok(result)
     assert result.lines == ["Hello there!", "Hello there!"]
 
 
@@ -657,7 +651,7 @@ def test_7_15_load_tester_app_driven_with_mouse_and_keyboard(xdisplay, tk_probe,
 
         xdisplay.close(window)
         result = running.wait(10)
-    assert result.returncode == 0, result
+    ok(result)
     assert result.stdout == ""
 
 
@@ -747,8 +741,7 @@ def test_7_19_computes_each_row_mean_in_a_worker_thread():
 
 @pytest.mark.listing("7.16")
 def test_7_16_hashes_in_a_loop_and_prints_the_seconds():
-    result = run_listing("7.16", env={"PASSWORD_COUNT": "200"}, timeout=60)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.16", env={"PASSWORD_COUNT": "200"}, timeout=60))
     assert len(result.lines) == 1
     assert float(result.lines[0]) > 0
 
@@ -768,8 +761,7 @@ def test_7_16_hash_and_random_password():
 
 @pytest.mark.listing("7.17")
 def test_7_17_hashes_in_a_thread_pool():
-    result = run_listing("7.17", env={"PASSWORD_COUNT": "200"}, timeout=60)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.17", env={"PASSWORD_COUNT": "200"}, timeout=60))
     shape, seconds = async_timed_shape(result.lines)
     assert shape == ["starting main () {}", "finished main"]
     assert seconds[0] > 0
@@ -777,16 +769,14 @@ def test_7_17_hashes_in_a_thread_pool():
 
 @pytest.mark.listing("7.18")
 def test_7_18_row_means_timed():
-    result = run_listing("7.18", env={"MATRIX_POINTS": "5000000"}, timeout=60)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.18", env={"MATRIX_POINTS": "5000000"}, timeout=60))
     assert len(result.lines) == 1
     assert float(result.lines[0]) >= 0
 
 
 @pytest.mark.listing("7.19")
 def test_7_19_row_means_in_threads():
-    result = run_listing("7.19", env={"MATRIX_POINTS": "5000000"}, timeout=60)
-    assert result.returncode == 0, result
+    result = ok(run_listing("7.19", env={"MATRIX_POINTS": "5000000"}, timeout=60))
     shape, _ = async_timed_shape(result.lines)
     assert shape == ["starting main () {}", "finished main"]
     assert result.stderr == ""

@@ -21,7 +21,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.support import REPO, Listing, Program, free_port
+from tests.support import REPO, Listing, Program, free_port, ok
 
 CHAPTER = REPO / "chapter_09"
 TIMEOUT = 10  # seconds, for any one HTTP request
@@ -43,8 +43,7 @@ def listening(server: Program, port: int) -> Program:
 
 
 def stopped(server: Listing, signum: int = signal.SIGINT):
-    run = server.stop(signum, timeout=15)
-    assert run.returncode == 0, str(run)
+    run = ok(server.stop(signum, timeout=15))
     assert "Traceback" not in run.stderr, str(run)
     return run
 
@@ -161,7 +160,7 @@ def test_product_endpoint_maps_ids_to_rows_400_and_404(products_db):
         too_big = requests.get(f"{url}/99999999999", timeout=TIMEOUT)
         assert too_big.status_code == 500
         run = server.stop(signal.SIGINT, timeout=15)
-    assert run.returncode == 0, str(run)
+    ok(run)
     assert "Error handling request" in run.stderr
     assert run.lines[0] == "Creating database pool."
     assert run.lines[-1] == "Destroying database pool."
@@ -272,7 +271,7 @@ def test_flask_app_served_like_the_book_answers_as_listing_9_2_does(products_db,
         assert idle_in_transaction(products_db) == 1
         run = flask_server.stop(signal.SIGINT if server != "gunicorn" else signal.SIGTERM,
                                 timeout=15)
-    assert run.returncode == 0, str(run)
+    ok(run)
     assert "Traceback" not in run.stderr, str(run)
     if server == "gunicorn":
         assert "Using worker: sync" in run.stderr
