@@ -3,7 +3,8 @@
 - processes: running a module as a reader does (`Program`, `Listing`, `run_program`,
   `run_listing`, `Run`, `ok`, `listing_env`, `module_name`, `startup_shim`);
 - http: `http_get`, one GET whatever its status (a `Response`);
-- network: waiting for a port, `connect` with retries, `echo` (free ports: util.tools.processes);
+- network: waiting for a port, `connect` with retries, `receive` (a size, or up to a text),
+  `echo` (free ports: util.tools.processes);
 - databases: `unique_database_name`, for the Postgres a run's workers share;
 - run_wide: the folder and locks a run's xdist workers share (import tests.support.run_wide);
 - timing: `assert_about`, every wall-clock window, widened by TIMING_SLACK;
