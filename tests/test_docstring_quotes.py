@@ -93,7 +93,7 @@ ELSEWHERE = {
     "8.11": {"Got exception object of type 'NoneType' has no len() ...": "needs a terminal and "
              "Postgres (test_chapter_08)"},
     "8.13": {"dictionary changed size during iteration": "the error the listing no longer has",
-             "alice connected!": "what a terminal shows of telnet's CR in a name (test_chapter_08)"},
+             "alice connected!": "telnet's CR in a name, as a terminal shows it (test_chapter_08)"},
     "9.1": {"16:13:44.481169": "the book's example time"},
     "9.2_appkey": {"NotAppKeyWarning: It is recommended to use web.AppKey instances for keys.":
                    "a server on Postgres (test_todays_asyncio runs the docstring's commands)"},
