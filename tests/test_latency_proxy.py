@@ -239,7 +239,9 @@ def test_run_with_latency_slows_each_round_trip_to_postgres(products_db):
     gaps = [times[n] - times[n - 1] for n in range(50, 1000, 50)]
     # stamped as the test reads the pipe: a line read late makes the gap after it look short
     assert_about(times[-1] - times[49], 19 * 0.05, early=0.01, late=None, what="19 batches")
-    assert_about(min(gaps), 0.05, early=0.01, late=0.03, what="the quickest batch")
+    # a gap can look short (its first line read late, with the line before), or long (load):
+    # the fifth shortest of 19 stands clear of four short-looking ones and of fourteen late
+    assert_about(sorted(gaps)[4], 0.05, early=0.01, late=0.03, what="a quick batch")
     port = int(result.stderr.partition("Postgres through 127.0.0.1:")[2].split()[0].strip(","))
     assert not port_open("127.0.0.1", port), "the proxy is stopped with the run"
 
