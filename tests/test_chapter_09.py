@@ -251,9 +251,12 @@ def idle_in_transaction(database) -> int:
 
 @pytest.mark.listing("9.5")
 @pytest.mark.parametrize("server", ["python -m", "flask run", "gunicorn"])
-def test_flask_app_served_like_the_book_answers_as_listing_9_2_does(products_db, server):
+def test_flask_app_served_like_the_book_answers_as_listing_9_2_does(products_db, server,
+                                                                    tmp_path):
     port = free_port()
-    env = products_db.env | {"FLASK_PORT": str(port), "WEB_PORT": str(port)}
+    # a home of its own: the book's gunicorn command (25.1+) makes ~/.gunicorn/ for a socket
+    env = products_db.env | {"FLASK_PORT": str(port), "WEB_PORT": str(port),
+                             "HOME": str(tmp_path)}
     if server == "python -m":
         program = Listing("9.5", env=env)
     elif server == "flask run":
