@@ -345,7 +345,7 @@ def test_3_10_a_client_that_does_not_read_is_aborted_after_the_grace_period():
     ok(run)
     assert "Aborted the clients still connected after 2 s" in run.lines
     assert_about(gap(run, "Shutting down: no new connections",
-                     "Aborted the clients still connected after 2 s"), 2, early=0.1, late=1)
+                     "Aborted the clients still connected after 2 s"), 2, early=0.1, late=0.5)
 
 
 @pytest.mark.listing("3.10_close_clients")
