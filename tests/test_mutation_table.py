@@ -11,8 +11,11 @@ from collections import Counter
 import pytest
 
 from tests.mutation import runner
+from tests.mutation.operators import generated
 from tests.mutation.table import CANARY, MUTANTS, chapter_of
 from tests.support import REPO, listing_env
+
+GENERATED = generated()
 
 TEST_MODULES = {path.name: path.read_text() for path in (REPO / "tests").glob("test_*.py")}
 
@@ -25,10 +28,10 @@ def marked(listing: str) -> bool:
 
 
 def test_ids_are_unique_and_name_their_listing():
-    counts = Counter(mutant.id for mutant in MUTANTS)
+    counts = Counter(mutant.id for mutant in [*MUTANTS, *GENERATED])
     assert [name for name, count in counts.items() if count > 1] == []
-    for mutant in MUTANTS:
-        assert re.fullmatch(r"\d+\.\d+(_\w+)?-[\w-]+", mutant.id), mutant.id
+    for mutant in [*MUTANTS, *GENERATED]:
+        assert re.fullmatch(r"\d+\.\d+(_\w+)?-[\w.-]+", mutant.id), mutant.id
         assert mutant.id.split("-", 1)[0].split("_", 1)[0] == mutant.listing.split("_", 1)[0], \
             mutant.id
 
@@ -48,7 +51,7 @@ def test_old_text_occurs_exactly_once(mutant):
     assert mutant.mistake.strip()
 
 
-@pytest.mark.parametrize("listing", sorted({m.listing for m in [CANARY, *MUTANTS]}))
+@pytest.mark.parametrize("listing", sorted({m.listing for m in [CANARY, *MUTANTS, *GENERATED]}))
 def test_every_listing_has_marked_tests(listing):
     assert marked(listing), f"no test is marked listing({listing!r})"
     assert runner.test_paths(listing, REPO) != ["tests"]
@@ -65,15 +68,20 @@ def test_list_prints_every_mutant():
                             env=listing_env(), capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stderr) == (0, ""), result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"{len(MUTANTS)} mutants"
-    assert [line.split()[0] for line in lines[:-1]] == [mutant.id for mutant in MUTANTS]
+    every = [*MUTANTS, *GENERATED]
+    assert lines[-1] == f"{len(every)} mutants"
+    assert [line.split()[0] for line in lines[:-1]] == [mutant.id for mutant in every]
 
 
 def test_list_selects_a_chapter_and_an_id(capsys):
     assert runner.main(["--list", "--chapter", "7"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    chapter_7 = [mutant.id for mutant in MUTANTS if chapter_of(mutant) == 7]
+    chapter_7 = [mutant.id for mutant in [*MUTANTS, *GENERATED] if chapter_of(mutant) == 7]
     assert [line.split()[0] for line in lines[:-1]] == chapter_7
+    assert runner.main(["--list", "--chapter", "7", "--operator", "flags"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == [
+        mutant.id for mutant in GENERATED if chapter_of(mutant) == 7 and mutant.operator == "flags"]
     assert runner.main(["--list", "--only", "7.8-interval"]) == 0
     assert capsys.readouterr().out.splitlines()[0].split()[0] == "7.8-interval"
     with pytest.raises(SystemExit, match="no mutant with id"):

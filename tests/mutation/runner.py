@@ -27,11 +27,13 @@ from pathlib import Path
 
 import psutil
 
+from tests.mutation.operators import generated
 from tests.mutation.table import CANARY, MUTANTS, Mutant, chapter_of
 from util.settings import REPO
 from util.tools import stop_signals
 
 SKIPPED = (".git", ".venv", ".data")
+OPERATORS = ("hand", "numbers", "flags")  # the table's, then tests.mutation.operators
 DEFAULT_TIMEOUT = 300.0
 FAILED_TEST = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 ASSERTION = re.compile(r"^E {3}(.*\S)", re.MULTILINE)
@@ -259,17 +261,27 @@ class Tally:
     def score(self) -> str:
         return f"{len(self.of(Verdict.KILLED))} killed of {len(self.counted)}"
 
+    def cell(self) -> str:
+        """Killed of counted, its ratio, the mutants not counted."""
+        killed, counted = len(self.of(Verdict.KILLED)), len(self.counted)
+        notes = ", ".join(f"{len(self.of(verdict))} {verdict}" for verdict in Verdict
+                          if not verdict.counted and self.of(verdict))
+        ratio = f"{100 * killed / counted:5.1f}%" if counted else "  -  "
+        return f"{killed:3} killed of {counted:3} {ratio}" + (f" ({notes})" if notes else "")
+
+    def operator(self, name: str) -> Tally:
+        return Tally([o for o in self.outcomes if o.mutant.operator == name])
+
     def chapters(self) -> list[str]:
-        """A line per chapter: killed of counted, its ratio, the mutants not counted."""
+        """A line per chapter and operator (the hand-written table's, then each operator's),
+        then a line per operator for all chapters."""
         lines = []
         for chapter in sorted({chapter_of(o.mutant) for o in self.outcomes}):
             mine = Tally([o for o in self.outcomes if chapter_of(o.mutant) == chapter])
-            killed, counted = len(mine.of(Verdict.KILLED)), len(mine.counted)
-            notes = ", ".join(f"{len(mine.of(verdict))} {verdict}" for verdict in Verdict
-                              if not verdict.counted and mine.of(verdict))
-            ratio = f"{100 * killed / counted:5.1f}%" if counted else "  -  "
-            lines.append(f"chapter {chapter:>2}: {killed:3} killed of {counted:3} {ratio}"
-                         + (f" ({notes})" if notes else ""))
+            lines += [f"chapter {chapter:>2} {name:<7}: {mine.operator(name).cell()}"
+                      for name in OPERATORS if mine.operator(name).outcomes]
+        lines += [f"all        {name:<7}: {self.operator(name).cell()}"
+                  for name in OPERATORS if self.operator(name).outcomes]
         return lines
 
 
@@ -294,7 +306,8 @@ RESULT_LINE = re.compile(rf"^({'|'.join(Verdict)}) +(\S+) +([\d.]+) s(?:  (.*))?
 def combine(reports: list[Path]) -> list[Outcome]:
     """The outcomes of saved reports (`--save`), in table order; a later report's outcome for a
     mutant replaces an earlier one's (to gather runs made chapter by chapter)."""
-    by_id = {mutant.id: mutant for mutant in MUTANTS}
+    every = every_mutant()
+    by_id = {mutant.id: mutant for mutant in every}
     found: dict[str, Outcome] = {}
     for path in reports:
         for line in path.read_text().splitlines():
@@ -302,25 +315,33 @@ def combine(reports: list[Path]) -> list[Outcome]:
             if match and match[2] in by_id:
                 found[match[2]] = Outcome(by_id[match[2]], Verdict(match[1]), float(match[3]),
                                           match[4] or "")
-    return [found[mutant.id] for mutant in MUTANTS if mutant.id in found]
+    return [found[mutant.id] for mutant in every if mutant.id in found]
 
 
 # --- the command line -------------------------------------------------------------------------
 
-def select(chapters: Iterable[int], only: Iterable[str]) -> list[Mutant]:
-    chapters, only = set(chapters), set(only)
-    unknown = only - {mutant.id for mutant in MUTANTS}
+def every_mutant() -> list[Mutant]:
+    """The hand-written table's mutants, then the operators' (made from today's listings)."""
+    return [*MUTANTS, *generated()]
+
+
+def select(chapters: Iterable[int], only: Iterable[str], operators: Iterable[str] = ()
+           ) -> list[Mutant]:
+    chapters, only, operators = set(chapters), set(only), set(operators)
+    every = every_mutant()
+    unknown = only - {mutant.id for mutant in every}
     if unknown:
         raise SystemExit(f"no mutant with id {', '.join(sorted(unknown))} (see --list)")
-    return [mutant for mutant in MUTANTS
+    return [mutant for mutant in every
             if (not chapters or chapter_of(mutant) in chapters)
-            and (not only or mutant.id in only)]
+            and (not only or mutant.id in only)
+            and (not operators or mutant.operator in operators)]
 
 
 def list_mutants(mutants: list[Mutant]) -> None:
     for mutant in mutants:
         note = f"  [equivalent: {mutant.equivalent}]" if mutant.equivalent else ""
-        print(f"{mutant.id:<34} {mutant.file:<44} {mutant.mistake}{note}")
+        print(f"{mutant.id:<34} {mutant.operator:<7} {mutant.file:<44} {mutant.mistake}{note}")
     print(f"{len(mutants)} mutants")
 
 
@@ -331,6 +352,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="only this chapter's mutants (repeatable)")
     parser.add_argument("--only", action="append", default=[], metavar="ID",
                         help="only this mutant (repeatable)")
+    parser.add_argument("--operator", action="append", default=[], choices=OPERATORS,
+                        help="only the hand-written table's mutants, or one operator's "
+                             "(repeatable)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="S",
                         help="seconds per mutant; a timeout counts as killed "
                              "(default %(default).0f)")
@@ -345,7 +369,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    mutants = select(args.chapter, args.only)
+    mutants = select(args.chapter, args.only, args.operator)
     if args.list:
         list_mutants(mutants)
         return 0

@@ -25,6 +25,7 @@ class Mutant:
     new: str
     mistake: str
     equivalent: str | None = None
+    operator: str = "hand"  # or "numbers", "flags": made by tests.mutation.operators
 
 
 def listing_file(number: str) -> str:

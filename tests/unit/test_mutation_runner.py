@@ -2,6 +2,8 @@
 no longer applies, the tally and the report's lines that `--combine` reads back."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.mutation.runner import (
@@ -65,12 +67,18 @@ def test_the_tally_counts_per_chapter_and_in_all():
     for mutant in MUTANTS:
         by_chapter.setdefault(mutant.listing.split(".")[0], []).append(mutant)
     one, two = by_chapter["1"], by_chapter["2"]
+    made = dataclasses.replace(two[3], operator="numbers")
     tally = Tally([Outcome(one[0], Verdict.KILLED), Outcome(one[1], Verdict.SURVIVED),
                    Outcome(one[2], Verdict.EQUIVALENT), Outcome(two[0], Verdict.KILLED),
-                   Outcome(two[1], Verdict.STALE), Outcome(two[2], Verdict.ERROR)])
-    assert tally.chapters() == ["chapter  1:   1 killed of   2  50.0% (1 equivalent)",
-                                "chapter  2:   1 killed of   1 100.0% (1 stale, 1 error)"]
-    assert tally.score == "2 killed of 3"
+                   Outcome(two[1], Verdict.STALE), Outcome(two[2], Verdict.ERROR),
+                   Outcome(made, Verdict.SURVIVED)])
+    assert tally.chapters() == [
+        "chapter  1 hand   :   1 killed of   2  50.0% (1 equivalent)",
+        "chapter  2 hand   :   1 killed of   1 100.0% (1 stale, 1 error)",
+        "chapter  2 numbers:   0 killed of   1   0.0%",
+        "all        hand   :   2 killed of   3  66.7% (1 equivalent, 1 stale, 1 error)",
+        "all        numbers:   0 killed of   1   0.0%"]
+    assert tally.score == "2 killed of 4"
     assert [o.verdict for o in tally.problems] == [Verdict.STALE, Verdict.ERROR]
 
 

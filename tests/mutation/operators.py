@@ -1,0 +1,365 @@
+"""Mutants made mechanically, not by hand: the numbers a listing teaches, moved by a factor, and
+the flags that keep its output looking right, flipped.
+
+The **numbers** operator finds, in every listing module, each number that is part of the lesson
+(what a test must pin, so a careless re-implementation cannot move it unseen):
+
+- a *timing*: the argument of a sleep, `delay`, a timeout (`wait_for`, `timeout`, `wait`,
+  `as_completed`, `select`, `join`, `call_later`, …) or a keyword named like one; moved x1.5
+  (1 s becomes 1.5 s, 2 s becomes 3 s);
+- a *count*: the stop of a `range`, the size of a pool, semaphore, queue, barrier or connection
+  limit, a bound in a `while` test; moved x0.1 (at least 1), or x2 where a tenth changes nothing;
+- a number given to the listing's own functions and classes (`fetch_status(session, url, 3)`,
+  `query_products_synchronously(pool, 10000)`, `WorkItem(3, …)`), assigned to a name
+  (`GRACE_PERIOD = 2`, `rows = 50`) or listed (`delay_times = [3, 3, 3]`): a timing or a count
+  by the name it is given.
+
+The **flags** operator flips `return_exceptions`, opens a file for append instead of write, starts
+a timer after the work it times (just before the clock is read again), and joins a thread or
+process right after starting it.
+
+Each mutant replaces the smallest run of whole lines around its edit that occurs once in the
+file, so the runner applies it like a hand-written one. Ids say the listing, the operator and the
+edit: "2.9-n-delay-3x1.5", "4.5-f-return-exceptions"; a second identical edit in one listing gets
+"-2". A mutant no test can see is listed in EQUIVALENT with the reason.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.mutation.table import Mutant
+from util.settings import REPO
+
+TIMING_CALLS = {"sleep", "delay", "wait_for", "timeout", "wait", "as_completed", "select",
+                "join", "call_later", "settimeout", "poll", "get", "result", "acquire",
+                "ClientTimeout", "shutdown"}
+TIMING_WORDS = ("timeout", "delay", "interval", "seconds", "sleep", "period", "duration",
+                "time", "_ms", "grace")
+COUNT_CALLS = {"range", "Semaphore", "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue",
+               "Barrier", "ThreadPoolExecutor", "ProcessPoolExecutor", "InterpreterPoolExecutor",
+               "Pool", "create_pool", "TCPConnector", "islice"}
+COUNT_WORDS = ("max_workers", "processes", "maxsize", "limit", "min_size", "max_size", "parties",
+               "workers", "count", "number", "num_", "size", "chunk", "batch", "concurren")
+TIMERS = {"time", "perf_counter", "monotonic"}
+TIMING_FACTOR = 1.5
+COUNT_FACTOR = 0.1
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One mechanical edit of a listing: replace source[start:end] (offsets) with `text`."""
+
+    start: int
+    end: int
+    text: str
+    operator: str  # "numbers" or "flags"
+    word: str  # for the id: "delay-3x1.5", "return-exceptions"
+    mistake: str
+
+
+def listing_modules(root: Path = REPO) -> list[Path]:
+    return sorted(root.glob("chapter_[0-9][0-9]/listing_*.py"))
+
+
+def listing_number(path: Path) -> str:
+    """chapter_04/listing_4_13_taskgroup_cancel.py -> "4.13_taskgroup_cancel"."""
+    match = re.fullmatch(r"listing_(\d+)_(\d+)(_\w+)?", path.stem)
+    return f"{match[1]}.{match[2]}{match[3] or ''}"
+
+
+def listing_mark(number: str) -> str:
+    """The mark its tests carry: a fixed book listing is tested with the book's ("4.16_fixed"
+    under "4.16"), a companion under its own number."""
+    return number.removesuffix("_fixed")
+
+
+def call_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def is_number(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Constant) and type(node.value) in (int, float)
+            and node.value > 0)
+
+
+def scaled(value: int | float, kind: str) -> int | float | None:
+    """The moved number, or None where moving it changes nothing."""
+    if kind == "timing":
+        moved = value * TIMING_FACTOR
+        return int(moved) if float(moved).is_integer() else round(moved, 6)
+    if isinstance(value, float):
+        return round(value * COUNT_FACTOR, 6)
+    tenth = max(1, round(value * COUNT_FACTOR))
+    return tenth if tenth != value else value * 2
+
+
+def number_text(value: int | float) -> str:
+    return repr(value)
+
+
+class Finder(ast.NodeVisitor):
+    """Collects the edits of one listing module."""
+
+    def __init__(self, source: str, tree: ast.Module):
+        self.source = source
+        self.parameters = own_parameters(tree)
+        self.lines = source.splitlines(keepends=True)
+        self.starts = [0]
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line))
+        self.edits: list[Edit] = []
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line - 1] + len(self.lines[line - 1].encode()[:column].decode())
+
+    def span(self, node: ast.AST) -> tuple[int, int]:
+        return (self.offset(node.lineno, node.col_offset),
+                self.offset(node.end_lineno, node.end_col_offset))
+
+    # --- numbers ------------------------------------------------------------------------------
+
+    def number(self, node: ast.AST, kind: str, where: str) -> None:
+        if not is_number(node):
+            return
+        moved = scaled(node.value, kind)
+        if moved is None or moved == node.value:
+            return
+        start, end = self.span(node)
+        old = self.source[start:end].replace("_", "")
+        factor = TIMING_FACTOR if kind == "timing" else moved / node.value
+        how = f"x{factor:g}" if kind == "timing" else f"to{number_text(moved)}"
+        self.edits.append(Edit(start, end, number_text(moved), "numbers",
+                               f"{where}-{old}{how}",
+                               f"{where}: {kind} {old} becomes {number_text(moved)}"))
+
+    def named(self, node: ast.AST, name: str, where: str) -> None:
+        """A number (or a list of them) given to `name`: a timing or a count by that name."""
+        kind = "timing" if any(word in name.lower() for word in TIMING_WORDS) else "count"
+        if isinstance(node, ast.List):
+            for element in node.elts:
+                self.number(element, kind, where)
+        else:
+            self.number(node, kind, where)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        target = node.targets[0]
+        name = target.id if isinstance(target, ast.Name) else \
+            target.attr if isinstance(target, ast.Attribute) else "item"
+        if len(node.targets) == 1:
+            self.named(node.value, name, name)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = call_name(node)
+        if name in self.parameters:
+            names = self.parameters[name]
+            for position, arg in enumerate(node.args):
+                parameter = names[position] if position < len(names) else name
+                self.named(arg, parameter, f"{name}-{parameter}")
+        elif name == "get" and len(node.args) == 2:  # os.environ.get('COUNT', 10000)
+            self.number(node.args[1], "count", "get")
+        if name == "range":
+            if node.args:
+                self.number(node.args[1] if len(node.args) > 1 else node.args[0], "count",
+                            "range")
+        elif name in COUNT_CALLS:
+            for arg in node.args[:2]:
+                self.number(arg, "count", name)
+        elif name in TIMING_CALLS:
+            positional = {"wait_for": 1, "shutdown": None, "get": None, "result": None,
+                          "acquire": None, "poll": 0}.get(name, 0)
+            if positional is not None and len(node.args) > positional:
+                self.number(node.args[positional], "timing", name)
+        for keyword in node.keywords:
+            word = (keyword.arg or "").lower()
+            if word == "args" and isinstance(keyword.value, ast.Tuple):  # Process(args=(n,))
+                for element in keyword.value.elts:
+                    self.number(element, "count", f"{name}-args")
+            elif word == "return_exceptions":
+                self.flag_return_exceptions(keyword)
+            elif any(part in word for part in TIMING_WORDS):
+                self.number(keyword.value, "timing", f"{name}-{keyword.arg}")
+            elif any(part in word for part in COUNT_WORDS) or name in self.parameters:
+                self.named(keyword.value, word, f"{name}-{keyword.arg}")
+        if name == "open":
+            self.flag_open_mode(node)
+        self.generic_visit(node)
+
+    def visit_While(self, node: ast.While) -> None:
+        test = node.test
+        if isinstance(test, ast.Compare):
+            for comparator in test.comparators:
+                self.number(comparator, "count", "while")
+        self.generic_visit(node)
+
+    # --- flags --------------------------------------------------------------------------------
+
+    def flag_return_exceptions(self, keyword: ast.keyword) -> None:
+        value = keyword.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+            start, end = self.span(value)
+            flipped = str(not value.value)
+            self.edits.append(Edit(start, end, flipped, "flags", "return-exceptions",
+                                   f"return_exceptions={flipped}"))
+
+    def flag_open_mode(self, call: ast.Call) -> None:
+        modes = [k.value for k in call.keywords if k.arg == "mode"] + call.args[1:2]
+        for mode in modes:
+            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) \
+                    and "w" in mode.value:
+                start, end = self.span(mode)
+                text = self.source[start:end].replace("w", "a", 1)
+                self.edits.append(Edit(start, end, text, "flags", "append",
+                                       "opens the file for append instead of write"))
+
+    def visit_body(self, body: list[ast.stmt]) -> None:
+        for index, statement in enumerate(body):
+            if self.is_timer_start(statement):
+                self.timer_late(body, index)
+            started = self.started_name(statement)
+            if started:
+                self.join_early(body, index, started)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(node, field, None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+                self.visit_body(body)
+        super().generic_visit(node)
+
+    @staticmethod
+    def reads_clock(statement: ast.stmt) -> bool:
+        return (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+                and call_name(statement.value) in TIMERS)
+
+    @staticmethod
+    def is_timer_start(statement: ast.stmt) -> bool:
+        """`start = time.time()` and the like (perf_counter, monotonic, loop.time)."""
+        return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id.startswith("start")
+                and isinstance(statement.value, ast.Call)
+                and call_name(statement.value) in TIMERS)
+
+    def whole_lines(self, statement: ast.stmt) -> tuple[int, int]:
+        return self.starts[statement.lineno - 1], self.starts[statement.end_lineno]
+
+    def timer_late(self, body: list[ast.stmt], index: int) -> None:
+        """`start = time.time()` moved down to just before the clock is read again (`end =
+        time.time()`) or the statement that reads `start`: the work between is no longer timed."""
+        name = body[index].targets[0].id
+        for later in body[index + 2:]:
+            if self.reads_clock(later) or any(isinstance(node, ast.Name) and node.id == name
+                                              for node in ast.walk(later)):
+                start, end = self.whole_lines(body[index])
+                later_start = self.whole_lines(later)[0]
+                text = self.source[end:later_start] + self.source[start:end]
+                self.edits.append(Edit(start, later_start, text, "flags", "timer-late",
+                                       "starts the timer after the work it should time"))
+                return
+
+    @staticmethod
+    def started_name(statement: ast.stmt) -> str | None:
+        """`x.start()` as a statement: "x"."""
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) \
+                and call_name(statement.value) == "start" and not statement.value.args \
+                and isinstance(statement.value.func, ast.Attribute) \
+                and isinstance(statement.value.func.value, ast.Name):
+            return statement.value.func.value.id
+        return None
+
+    def join_early(self, body: list[ast.stmt], index: int, name: str) -> None:
+        """`x.start()` … `x.join()` later in the same block: join right after starting."""
+        for later in body[index + 2:]:
+            if (isinstance(later, ast.Expr) and isinstance(later.value, ast.Call)
+                    and call_name(later.value) == "join"
+                    and isinstance(later.value.func, ast.Attribute)
+                    and isinstance(later.value.func.value, ast.Name)
+                    and later.value.func.value.id == name):
+                start, end = self.whole_lines(body[index])
+                join_start, join_end = self.whole_lines(later)
+                text = (self.source[start:end] + self.source[join_start:join_end]
+                        + self.source[end:join_start])
+                self.edits.append(Edit(start, join_end, text, "flags", "join-early",
+                                       f"joins {name} right after starting it"))
+                return
+
+
+def unique_context(source: str, edit: Edit) -> tuple[str, str]:
+    """(old, new): the whole lines around the edit, grown until `old` occurs once."""
+    first = source.rfind("\n", 0, edit.start) + 1
+    last = source.find("\n", edit.end)
+    last = len(source) if last == -1 else last + 1
+    while True:
+        old = source[first:last]
+        if source.count(old) == 1 or (first == 0 and last == len(source)):
+            new = source[first:edit.start] + edit.text + source[edit.end:last]
+            return old, new
+        if first > 0:
+            first = source.rfind("\n", 0, first - 1) + 1
+        if last < len(source):
+            following = source.find("\n", last)
+            last = len(source) if following == -1 else following + 1
+
+
+
+def own_parameters(tree: ast.Module) -> dict[str, list[str]]:
+    """The listing's own functions and classes: name -> its positional parameters' names (a
+    class: its __init__'s, or its annotated fields, as a dataclass takes them)."""
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names = [a.arg for a in node.args.args]
+            found.setdefault(node.name, names[1:] if names[:1] in (["self"], ["cls"]) else names)
+        elif isinstance(node, ast.ClassDef):
+            init = [item for item in node.body if isinstance(item, ast.FunctionDef)
+                    and item.name == "__init__"]
+            fields = [item.target.id for item in node.body if isinstance(item, ast.AnnAssign)
+                      and isinstance(item.target, ast.Name)]
+            found[node.name] = [a.arg for a in init[0].args.args[1:]] if init else fields
+    return found
+
+
+def edits_of(source: str) -> list[Edit]:
+    tree = ast.parse(source)
+    finder = Finder(source, tree)
+    finder.visit(tree)
+    finder.visit_body(tree.body)
+    seen, edits = set(), []
+    for edit in sorted(finder.edits, key=lambda e: (e.start, e.end, e.word)):
+        if (edit.start, edit.end, edit.text) not in seen:
+            seen.add((edit.start, edit.end, edit.text))
+            edits.append(edit)
+    return edits
+
+
+def mutants_of(path: Path, root: Path = REPO) -> Iterator[Mutant]:
+    source = path.read_text()
+    number = listing_number(path)
+    counts: Counter[str] = Counter()
+    for edit in edits_of(source):
+        word = f"{number}-{'n' if edit.operator == 'numbers' else 'f'}-{edit.word}"
+        word = re.sub(r"[^\w.-]+", "-", word).replace("_", "-")
+        word = number + word[len(number):]
+        counts[word] += 1
+        mutant_id = word if counts[word] == 1 else f"{word}-{counts[word]}"
+        old, new = unique_context(source, edit)
+        yield Mutant(id=mutant_id, listing=listing_mark(number), file=str(path.relative_to(root)), old=old,
+                     new=new, mistake=edit.mistake, equivalent=EQUIVALENT.get(mutant_id),
+                     operator=edit.operator)
+
+
+def generated(root: Path = REPO) -> list[Mutant]:
+    return [mutant for path in listing_modules(root) for mutant in mutants_of(path, root)]
+
+
+# Generated mutants no test can see, with the reason (as the hand-written table's `equivalent`).
+EQUIVALENT: dict[str, str] = {}
