@@ -8,7 +8,8 @@ each exposing NAME, TITLE, CHAPTERS, CLAIM (what the book says) and
 run(size, progress, services) -> common.Comparison:
 
     sleeps     N concurrent delay() waits, default loop vs uvloop (ch. 2, 14)
-    requests   sequential requests, thread pools, aiohttp gather vs the stand-in (ch. 1, 4, 7)
+    requests   sequential requests, thread pools, aiohttp gather vs the stand-in, also with
+               the site behind a latency proxy 0.5 to 2 ms away (ch. 1, 4, 7)
     postgres   sequential queries vs asyncpg pools of 1 … 12, also with the server behind a
                latency proxy 0.5 to 2 ms away, and 6.15's processes (ch. 5, 6)
     cpu        map-reduce and counting: one process vs process, thread and (3.14+)
