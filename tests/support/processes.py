@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -79,10 +80,33 @@ class Run:
                 f"--- stderr\n{self.stderr}")
 
 
-def ok(run: Run) -> Run:
-    """The run, once it is known to have exited with 0 (else fail, showing its output)."""
-    assert run.returncode == 0, str(run)
+Finished = TypeVar("Finished", Run, subprocess.CompletedProcess)
+
+
+def ok(run: Finished, why: str = "") -> Finished:
+    """The run (a `Run`, or subprocess.run's CompletedProcess), once it is known to have exited
+    with 0; else fail, saying `why` (if given) and showing its command and output."""
+    assert run.returncode == 0, "\n".join(filter(None, [why, described(run)]))
     return run
+
+
+def described(run: Run | subprocess.CompletedProcess) -> str:
+    """A finished run for a failure message: its exit code and output (for a CompletedProcess
+    its command too, and what it printed, text or bytes, at most the last 10,000 characters of
+    each stream)."""
+    if isinstance(run, Run):
+        return str(run)
+
+    def text(output: str | bytes | None) -> str:
+        if output is None:
+            return "(not captured)\n"
+        if isinstance(output, bytes):
+            output = output.decode(errors="replace")
+        return output[-10_000:]
+
+    command = run.args if isinstance(run.args, str) else shlex.join(map(str, run.args))
+    return (f"$ {command}\nexit {run.returncode}\n--- stdout\n{text(run.stdout)}"
+            f"--- stderr\n{text(run.stderr)}")
 
 
 class Program:
