@@ -17,7 +17,7 @@ from benchmarks import ORDER, comparison_module, report
 from benchmarks.common import Comparison, Size
 from benchmarks.load import server
 from benchmarks.services import PRODUCTS, Services
-from tests.support import REPO, free_port
+from tests.support import REPO, free_port, ok
 from tests.support.run_wide import run_lock
 from util.tools.book_databases import copy_database
 
@@ -175,8 +175,7 @@ def test_no_postgres_is_one_line_and_exit_2(tmp_path):
 
 
 def test_cli_writes_report_and_chart(tmp_path):
-    result = run_cli("sleeps", "--tiny", "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr
+    ok(run_cli("sleeps", "--tiny", "--out", str(tmp_path)))
     text = (tmp_path / "report.md").read_text()
     assert "## Machine" in text and "cores" in text and "sleeps.png" in text
     assert (tmp_path / "sleeps.png").stat().st_size > 1000

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.support import free_port, unique_database_name
+from tests.support import free_port, ok, unique_database_name
 from tests.test_cli import assert_clean_error, cli
 
 STATES = {
@@ -42,26 +42,22 @@ def counts(postgres, name: str) -> tuple[int, int, int]:
 def test_the_loaders_run_again_and_again_each_on_the_state_the_book_gives_it(postgres, products):
     name = products["PRODUCTS_DB"]
     for number in ("5.3", "5.5", "5.6", "5.6"):
-        result = cli("run", number, env=products, timeout=120)
-        assert result.returncode == 0, result
+        result = ok(cli("run", number, env=products, timeout=120))
         assert "Traceback" not in result.stderr, result
         assert (f"[util] database {name!r} as the book has it before listing {number}: "
                 f"{STATES[number]}") in result.stderr.splitlines(), result
     assert counts(postgres, name) == (100, 1_000, 100_000)
-    streamed = cli("run", "5.15", env=products, timeout=60)
-    assert streamed.returncode == 0, streamed
+    streamed = ok(cli("run", "5.15", env=products, timeout=60))
     assert "[util]" not in streamed.stderr, "nothing to do: the database is complete"
     assert len(streamed.lines) == 1_000
-    brands = cli("run", "5.4", env=products, timeout=60)
-    assert brands.returncode == 0, brands
+    brands = ok(cli("run", "5.4", env=products, timeout=60))
     # 5.4 is given the complete database too: the book's 100 brands, then the two it inserts
     assert len(brands.lines) == 102, brands
     assert brands.lines[100:] == ["id: 101, name: Levis", "id: 102, name: Seven"]
 
 
 def test_created_is_said_once_and_only_when_made(postgres, products):
-    first = cli("run", "5.3", env=products, timeout=60)
-    assert first.returncode == 0, first
+    first = ok(cli("run", "5.3", env=products, timeout=60))
     name = products["PRODUCTS_DB"]
     assert first.stderr.splitlines() == [
         f"[util] created database {name!r}",
@@ -71,7 +67,7 @@ def test_created_is_said_once_and_only_when_made(postgres, products):
 
 def test_db_reset_brings_back_the_books_data_after_a_readers_extra_rows(postgres, products):
     name = products["PRODUCTS_DB"]
-    assert cli("run", "5.7", env=products, timeout=120).returncode == 0
+    ok(cli("run", "5.7", env=products, timeout=120))
 
     async def add_rows():
         connection = await postgres.connect(name)
@@ -83,8 +79,7 @@ def test_db_reset_brings_back_the_books_data_after_a_readers_extra_rows(postgres
 
     asyncio.run(add_rows())
     assert counts(postgres, name)[1] == 1_500
-    reset = cli("db", "reset", "products", env=products, timeout=120)
-    assert reset.returncode == 0, reset
+    reset = ok(cli("db", "reset", "products", env=products, timeout=120))
     assert reset.lines == [f"database {name!r}: made again as the book has it "
                            "(chapter_05.listing_5_3, chapter_05.listing_5_5, "
                            "chapter_05.listing_5_6)"]

@@ -133,7 +133,7 @@ def test_1_3_the_main_thread_goes_on_while_the_worker_runs():
 @pytest.mark.listing("1.4")
 def test_1_4_parent_and_child_have_their_own_pids():
     pid, run = run_buffered("1.4")
-    assert run.returncode == 0, run
+    ok(run)
     assert run.stderr == ""
     lines = run.stdout.splitlines()
     assert len(lines) == 2, run.stdout

@@ -262,8 +262,7 @@ def test_5_3_under_util_run_succeeds_every_time_and_directly_fails_on_a_full_dat
                             "EXAMPLE_PORT": str(free_port())}
     try:
         for _ in range(2):
-            run = run_program("util", "run", "5.3", env=env, timeout=120)
-            assert run.returncode == 0, str(run)
+            run = ok(run_program("util", "run", "5.3", env=env, timeout=120))
             assert run.lines == FIRST_RUN_5_3
     finally:
         asyncio.run(postgres.drop_database(name))

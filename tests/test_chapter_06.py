@@ -121,7 +121,7 @@ def ngram() -> Path:
             result = subprocess.run(
                 [sys.executable, "-m", "chapter_06.make_data", "--output", str(path)], cwd=REPO,
                 env=listing_env(), capture_output=True, text=True, timeout=120)
-            assert result.returncode == 0, result.stderr
+            ok(result)
             assert result.stdout == (f"made {path}: 1,000,000 lines (seed 2012); "
                                      "Aardvark appears 15209 times\n")
     return path
@@ -192,7 +192,7 @@ def in_fresh_python(code: str, env: dict[str, str] | None = None):
     """Run `code` with `python -c` from the repository root; return the JSON it prints last."""
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=listing_env(env),
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    ok(result)
     return json.loads(result.stdout.splitlines()[-1])
 
 
@@ -274,8 +274,7 @@ def test_make_data_is_deterministic_and_keeps_an_existing_default_file(tmp_path,
 
     one, two, other = tmp_path / "one", tmp_path / "two", tmp_path / "other"
     for path, seed in ((one, "7"), (two, "7"), (other, "8")):
-        result = make("--lines", "130000", "--seed", seed, "--output", str(path))
-        assert result.returncode == 0, result.stderr
+        result = ok(make("--lines", "130000", "--seed", seed, "--output", str(path)))
         assert result.stdout == f"made {path}: 130,000 lines (seed {seed}); " \
                                "Aardvark appears 15209 times\n"
     assert one.read_bytes() == two.read_bytes()
@@ -302,7 +301,7 @@ def test_default_data_path_is_next_to_the_listings():
     assert make_data.DEFAULT_PATH == REPO / "chapter_06" / "googlebooks-eng-all-1gram-20120701-a"
     ignored = subprocess.run(["git", "check-ignore", "-q", str(make_data.DEFAULT_PATH)],
                              cwd=REPO, capture_output=True)
-    assert ignored.returncode == 0, "the generated file must be git-ignored"
+    ok(ignored, "the generated file must be git-ignored")
 
 
 # ---------------------------------------------------------------------------------------------

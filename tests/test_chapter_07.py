@@ -307,7 +307,7 @@ def test_7_8_the_lock_keeps_every_increment_when_read_and_write_are_apart(exampl
                                 cwd=REPO, env=listing_env(site.env), capture_output=True,
                                 text=True, timeout=20)
     assert result is not None, "still running after 20 s: increments lost, no end of reports"
-    assert result.returncode == 0, result.stdout + result.stderr
+    ok(result)
     shape, _ = async_timed_shape(result.stdout.splitlines())
     assert ast.literal_eval(shape[-2]) == [200] * 200
     assert shape[-1] == "finished main"
@@ -686,7 +686,7 @@ def traced_run(listing: str, env: dict[str, str]) -> tuple[list[str], list[dict]
     """The listing's output lines (the last, the calls, taken off) and the calls recorded."""
     result = subprocess.run([sys.executable, "-c", TRACED_RUN, module_name(listing)], cwd=REPO,
                             env=listing_env(env), capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    ok(result)
     *lines, calls = result.stdout.splitlines()
     return lines, json.loads(calls)
 

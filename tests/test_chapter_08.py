@@ -173,8 +173,7 @@ def test_8_1_a_reset_connection_raises_from_get_response(capsys):
 @pytest.mark.listing("8.2")
 def test_8_2_prints_the_callbacks_then_the_raw_response(example_site):
     example_site.reset()
-    run = run_listing("8.2", env=example_site.env, timeout=30)
-    assert run.returncode == 0, str(run)
+    run = ok(run_listing("8.2", env=example_site.env, timeout=30))
     lines = run.lines
     assert lines[0] == "Connection made to 127.0.0.1"
     status = lines.index("HTTP/1.1 200 OK")
@@ -227,8 +226,7 @@ def run_raw(listing: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 @pytest.mark.listing("8.3")
 def test_8_3_prints_the_raw_response_and_nothing_else(example_site):
     example_site.reset()
-    result = run_raw("8.3", example_site.env)
-    assert result.returncode == 0, result.stderr.decode()
+    result = ok(run_raw("8.3", example_site.env))
     assert result.stderr == b""
     head, separator, body = result.stdout.partition(b"\r\n\r\n")
     assert separator

@@ -20,7 +20,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.support import Program, assert_about, free_port, listing_env, wait_for_stderr
+from tests.support import Program, assert_about, free_port, listing_env, ok, wait_for_stderr
 from tests.support.django_project import PROJECT, django_set_up
 
 TIMEOUT = 30
@@ -102,8 +102,7 @@ def manage(tmp_path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_manage_py_check_passes_and_the_url_model_has_no_migration(tmp_path):
-    check = manage(tmp_path, "check")
-    assert check.returncode == 0, check.stderr
+    check = ok(manage(tmp_path, "check"))
     assert check.stdout.strip() == "System check identified no issues (0 silenced)."
     # as in the book: the unused Url model never got a migration
     migrations = manage(tmp_path, "makemigrations", "--check", "--dry-run")
@@ -224,8 +223,7 @@ def uvicorn_project():
         server.wait_for_port(port, timeout=30)
         yield f"http://127.0.0.1:{port}", server
     finally:
-        run = server.stop(timeout=15)
-        assert run.returncode == 0, str(run)
+        ok(server.stop(timeout=15))
         assert had_database or not database.exists(), "serving the project made a db.sqlite3"
 
 

@@ -163,7 +163,7 @@ def test_13_3_prints_every_line_of_ls_la_with_a_prefix(known_files):
 def test_13_4_writes_fourteen_million_bytes():
     result = subprocess.run([sys.executable, "-m", module_name("13.4")], cwd=REPO,
                             env=listing_env(BUFFERED_CHILD), capture_output=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     assert len(result.stdout) == 14_000_000
     assert result.stdout == b"Hello there!!\n" * 1_000_000
 
@@ -385,7 +385,7 @@ def test_13_7_encrypts_texts_with_gpg(gnupg_home):
         decrypted = subprocess.run(
             ["gpg", "--batch", "--passphrase", "3ncryptm3", "-d"], input=item,
             env=os.environ | gnupg_home, capture_output=True, timeout=60)
-        assert decrypted.returncode == 0, decrypted.stderr
+        ok(decrypted)
         assert re.fullmatch(rb"[A-Za-z]{1000}", decrypted.stdout)
         assert b"TWOFISH" in decrypted.stderr
 
@@ -454,7 +454,7 @@ exit $status
         decrypted = subprocess.run(
             [real, "--decrypt", "--batch", "--passphrase", "3ncryptm3", "--status-fd", "2",
              str(path)], env=listing_env(gnupg_home), capture_output=True, timeout=60)
-        assert decrypted.returncode == 0, decrypted.stderr
+        ok(decrypted)
         assert decrypted.stdout.decode() == text
         assert re.search(rb"DECRYPTION_INFO \d+ 10\b", decrypted.stderr), decrypted.stderr
 
@@ -497,7 +497,7 @@ def test_13_8_taskgroup_kills_every_hung_gpg_at_the_timeout(tmp_path):
 @pytest.mark.listing("13.9")
 def test_13_9_piped_username():
     result, _ = run_piped("13.9", b"Zoot\n")
-    assert result.returncode == 0, result.stderr
+    ok(result)
     assert result.stdout == b"Please enter a username: Your username is Zoot\n"
 
 
@@ -533,7 +533,7 @@ def test_13_10_communicate_feeds_the_username():
 @pytest.mark.listing("13.11")
 def test_13_11_piped_echo_until_quit():
     result, _ = run_piped("13.11", b"a\nb\nquit\nnever read\n")
-    assert result.returncode == 0, result.stderr
+    ok(result)
     assert result.stdout.decode() == f"{PROMPT}a\n{PROMPT}b\n{PROMPT}quit\n"
 
 

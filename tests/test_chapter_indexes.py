@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.support import REPO, listing_env
+from tests.support import REPO, listing_env, ok
 from util.tools import listing_index
 
 CHAPTERS = sorted(path for path in REPO.glob("chapter_[0-9][0-9]") if path.is_dir())
@@ -52,6 +52,6 @@ def test_every_chapter_package_and_listing_imports_quietly():
             "print(threading.active_count(), len(multiprocessing.active_children()))\n")
     result = subprocess.run([sys.executable, "-c", code, *packages, *modules], cwd=REPO,
                             env=listing_env(), capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     assert result.stdout == "1 0\n", "nothing printed; one thread, no child process"
     assert result.stderr == ""

@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from tests.support import REPO
+from tests.support import REPO, ok
 
 WORKFLOW = REPO / ".github" / "workflows" / "ci.yml"
 
@@ -26,8 +26,7 @@ def validate(path, schema: str) -> subprocess.CompletedProcess:
     (REPO / "docker-compose.yml", "vendor.compose-spec"),
 ])
 def test_file_is_valid_and_a_broken_copy_is_not(tmp_path, path, schema):
-    checked = validate(path, schema)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    ok(validate(path, schema))
     broken = tmp_path / path.name
     document = yaml.safe_load(path.read_text())
     first = next(iter(document["jobs" if "jobs" in document else "services"].values()))

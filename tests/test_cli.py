@@ -67,8 +67,7 @@ def test_list_shows_every_listing_of_chapters_1_and_2_in_book_order(cli_env):
 
 
 def test_list_of_one_chapter(cli_env):
-    result = cli("list", "2", env=cli_env)
-    assert result.returncode == 0
+    result = ok(cli("list", "2", env=cli_env))
     ids = [line.split()[0] for line in result.lines]
     assert [i for i in ids if re.fullmatch(r"2\.\d+", i)] == [f"2.{n}" for n in range(1, 25)]
     assert all(i.startswith("2.") for i in ids), "the companions of chapter 2 only"
@@ -194,7 +193,7 @@ def test_run_5_3_on_an_empty_machine_builds_the_schema_itself_then_5_7_fills_the
     assert ("[util] filled database 'products' with chapter_05.listing_5_5, "
             "chapter_05.listing_5_6") in query.stderr
     again = cli("run", "5.3", env=cli_env, timeout=60)
-    assert again.returncode == 0, "util gives 5.3 the empty database it expects, every time"
+    ok(again, "util gives 5.3 the empty database it expects, every time")
     assert ("[util] database 'products' as the book has it before listing 5.3: an empty "
             "database, no tables") in again.stderr
 
@@ -302,6 +301,6 @@ def test_uv_run_with_the_project_runs_a_listing_from_any_folder(tmp_path):
     command = [str(REPO) if word == "<repo>" else word for word in documented[0].split()]
     result = subprocess.run([uv, *command[1:]], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     assert result.stdout.splitlines() == (["sleeping for 3 second(s)"] * 3
                                           + ["finished sleeping for 3 second(s)"] * 3)

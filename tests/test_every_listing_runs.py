@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import free_port, http_get, listing_env
+from tests.support import free_port, http_get, listing_env, ok
 from util.settings import REPO
 from util.tools.processes import port_open, wait_until
 
@@ -86,7 +86,7 @@ class Util:
 def test_util_list_shows_every_listing_the_readmes_list():
     result = subprocess.run([sys.executable, "-m", "util", "list"], cwd=REPO, env=listing_env(),
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     listed = [line.split()[0] for line in result.stdout.splitlines()]
     wanted = readme_ids()
     assert [i for i in wanted if i not in listed] == []
@@ -151,7 +151,7 @@ def test_util_run_10_2_shows_the_six_rows_of_the_cart_table(util_env):
     result = subprocess.run([sys.executable, "-m", "util", "run", "10.2"], cwd=REPO,
                             env=listing_env(util_env), capture_output=True, text=True,
                             timeout=240)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     rows = [tuple(int(cell) for cell in line.split("|"))
             for line in result.stdout.splitlines() if re.fullmatch(r"\s*\d+\s*\|\s*\d+\s*", line)]
     assert rows == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 5)]

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.support import REPO, listing_env, wait_until
+from tests.support import REPO, listing_env, ok, wait_until
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.processes import FREE_PORT_SLICE, FREE_PORTS, port_open
 
@@ -70,7 +70,7 @@ def test_free_ports_lie_below_the_ephemeral_range_in_a_slice_per_worker():
         result = subprocess.run([sys.executable, "-c", FREE_PORTS_PROBE], cwd=REPO,
                                 env=listing_env({"PYTEST_XDIST_WORKER": worker}),
                                 capture_output=True, text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
+        ok(result)
         first, taken, later = json.loads(result.stdout)
         ports = [first, *later]
         assert all(port < ephemeral_low for port in ports), ports

@@ -38,7 +38,7 @@ def test_django_manage_py_migrate_writes_its_database_in_the_data_folder(tmp_pat
     for command in ("check", "migrate"):
         run = subprocess.run([sys.executable, "manage.py", command], cwd=DJANGO_PROJECT,
                              env=env, capture_output=True, text=True, timeout=120)
-        assert run.returncode == 0, run.stdout + run.stderr
+        ok(run)
     assert source_files(DJANGO_PROJECT) == before
     assert not (DJANGO_PROJECT / "db.sqlite3").exists()
     assert (tmp_path / "chapter_09" / "db.sqlite3").is_file()

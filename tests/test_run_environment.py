@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from tests.support import REPO, free_port, listing_env
+from tests.support import REPO, free_port, listing_env, ok
 from util.tools.listing_index import Need
 from util.tools.processes import port_open
 from util.tools.run_environment import RunEnvironment, ServiceError
@@ -38,7 +38,7 @@ def test_a_peer_listing_is_started_until_it_listens_and_stopped_after(tmp_path):
     env = listing_env({"SERVER_PORT": str(port), "ASYNCIO_DATA_DIR": str(tmp_path)})
     result = subprocess.run([sys.executable, "-c", PEER_PROBE], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     assert result.stdout.splitlines() == [
         "[util] started listing 3.8 (Building an asyncio echo server); its output goes to "
         f"{tmp_path}/listing_3_8.log", "b'ping\\r\\n'"]

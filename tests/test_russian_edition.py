@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.support import listing_env
+from tests.support import listing_env, ok
 from util.settings import REPO
 from util.tools import listing_index, russian_edition
 
@@ -17,7 +17,7 @@ CHAPTERS = range(1, 15)
 def test_util_list_ru_shows_the_russian_section_and_page_of_each_listing():
     result = subprocess.run([sys.executable, "-m", "util", "list", "--ru", "5"], cwd=REPO,
                             env=listing_env(), capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     line_5_1 = next(line for line in result.stdout.splitlines() if line.startswith("5.1 "))
     assert line_5_1.endswith("— 5.2 Подключение к базе данных Postgres, с. 131")
     assert all(re.search(r", с\. \d+$", line) for line in result.stdout.splitlines())

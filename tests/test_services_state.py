@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from tests import test_cli
-from tests.support import free_port, wait_until
+from tests.support import free_port, ok, wait_until
 from tests.test_cli import cli
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.processes import port_open
@@ -19,10 +19,8 @@ def test_a_second_services_up_on_another_port_is_remembered_and_stopped_by_down(
     data_dir = Path(cli_env["ASYNCIO_DATA_DIR"]) / "postgres"
     server = EmbeddedPostgres(port=int(cli_env["PGPORT"]), data_dir=data_dir)
     try:
-        first = cli("services", "up", env=cli_env, timeout=240)
-        assert first.returncode == 0, first
-        second = cli("services", "up", env=second_env, timeout=120)
-        assert second.returncode == 0, second
+        ok(cli("services", "up", env=cli_env, timeout=240))
+        second = ok(cli("services", "up", env=second_env, timeout=120))
         assert (f"example.com stand-in: started on http://127.0.0.1:{second_port}"
                 in second.stdout)
         assert f"postgres: already listening on 127.0.0.1:{server.port}" in second.stdout
@@ -41,8 +39,7 @@ def test_a_second_services_up_on_another_port_is_remembered_and_stopped_by_down(
             f"example.com stand-in (http://127.0.0.1:{first_port}): answering",
             f"postgres (127.0.0.1:{server.port}): the embedded server listening"]
 
-        down = cli("services", "down", env=second_env, timeout=60)
-        assert down.returncode == 0, down
+        down = ok(cli("services", "down", env=second_env, timeout=60))
         assert down.lines == [
             f"example.com stand-in: stopped on http://127.0.0.1:{first_port} "
             f"(pid {state['example_sites'][0]['pid']})",

@@ -3,7 +3,7 @@ import re
 import subprocess
 import sys
 
-from tests.support import REPO, listing_env
+from tests.support import REPO, listing_env, ok
 
 HEAVY = {"asyncio", "asyncpg", "aiohttp", "psutil", "urllib.request", "http", "viztracer",
          "matplotlib"}
@@ -17,7 +17,7 @@ def imported_by(*args: str) -> set[str]:
     packages ("urllib.request" gives "urllib" and "urllib.request")."""
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "util", *args], cwd=REPO,
                             env=listing_env(), capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)$", result.stderr,
                        re.MULTILINE)
     return {".".join(name.split(".")[:depth]) for name in names

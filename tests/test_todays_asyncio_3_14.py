@@ -356,7 +356,7 @@ def test_6_10_a_value_from_a_fork_context_cannot_go_to_a_forkserver_process():
             "    print(error)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=listing_env(),
                             capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    ok(result)
     assert result.stdout.startswith("A SemLock created in a fork context is being shared with "
                                     "a process in a spawn context"), result.stdout
 
@@ -370,7 +370,7 @@ def asyncio_tool(command: str, pid: int) -> str:
     if "insufficient permissions" in output:
         pytest.skip("python -m asyncio ps needs the right to trace another process: run as "
                     "root or with /proc/sys/kernel/yama/ptrace_scope at 0")
-    assert result.returncode == 0, output
+    ok(result)
     return result.stdout
 
 
