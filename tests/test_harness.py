@@ -1,14 +1,18 @@
 """The test harness itself: a run's one Postgres is stopped however the run ends; free ports
 no outgoing connection takes."""
+import itertools
 import json
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from tests.support import REPO, listing_env, ok, wait_until
+import pytest
+
+from tests.support import REPO, listing_env, ok, timing, wait_until
 from util.tools.embedded_postgres import EmbeddedPostgres
 from util.tools.processes import FREE_PORT_SLICE, FREE_PORTS, port_open
 
@@ -79,3 +83,36 @@ def test_free_ports_lie_below_the_ephemeral_range_in_a_slice_per_worker():
             assert taken not in later, "a taken port is skipped"
         slices.append({slice_of(port) for port in ports})
     assert not slices[0] & slices[1], "two workers never draw from the same slice"
+
+
+TICKS = ("import time\nfor _ in range(4):\n    time.sleep({interval})\n"
+         "    print('tick', flush=True)\n")
+HOG = "while True:\n    pass\n"
+
+
+def tick_gaps(interval: float) -> list[float]:
+    """The gaps between the lines of a program that prints a line every `interval` seconds."""
+    program = subprocess.Popen([sys.executable, "-c", TICKS.format(interval=interval)],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        arrivals = [time.monotonic() for _ in program.stdout]
+    finally:
+        program.kill()
+        program.wait()
+    return [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+
+
+def test_the_smallest_gap_tells_1_s_from_1_5_s_under_two_cpu_hogs(monkeypatch):
+    """tests.support.timing's technique: under two CPU hogs (as many as this machine has cores)
+    and TIMING_SLACK=2, the smallest of three gaps of a 1 s interval passes, and a 1.5 s one
+    does not."""
+    monkeypatch.setattr(timing, "TIMING_SLACK", 2.0)
+    hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(2)]
+    try:
+        timing.assert_smallest(tick_gaps(1.0), 1.0, what="a 1 s interval")
+        with pytest.raises(AssertionError, match="the smallest of"):
+            timing.assert_smallest(tick_gaps(1.5), 1.0, what="a 1.5 s interval")
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()

@@ -352,8 +352,9 @@ def mutants_of(path: Path, root: Path = REPO) -> Iterator[Mutant]:
         counts[word] += 1
         mutant_id = word if counts[word] == 1 else f"{word}-{counts[word]}"
         old, new = unique_context(source, edit)
-        yield Mutant(id=mutant_id, listing=listing_mark(number), file=str(path.relative_to(root)), old=old,
-                     new=new, mistake=edit.mistake, equivalent=EQUIVALENT.get(mutant_id),
+        yield Mutant(id=mutant_id, listing=listing_mark(number),
+                     file=str(path.relative_to(root)), old=old, new=new,
+                     mistake=edit.mistake, equivalent=EQUIVALENT.get(mutant_id),
                      operator=edit.operator)
 
 

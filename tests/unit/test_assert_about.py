@@ -49,3 +49,26 @@ def test_what_it_measured_names_the_failure(monkeypatch):
 def test_the_slack_widens_late(monkeypatch):
     monkeypatch.setattr(timing, "TIMING_SLACK", 2.0)
     assert assert_about(1.99, 1.0, late=0.5) == 1.99
+
+
+@pytest.mark.parametrize(("samples", "expected", "smallest"), [
+    ([1.02, 1.9, 1.4], 1.0, 1.02),  # two delayed by load, one on time
+    ([2.1, 2.05], 2.0, 2.05),
+    ([0.52], 0.5, 0.52),
+])
+def test_the_smallest_of_several_is_asserted(samples, expected, smallest, monkeypatch):
+    monkeypatch.setattr(timing, "TIMING_SLACK", 1.0)
+    assert timing.assert_smallest(samples, expected) == smallest
+
+
+@pytest.mark.parametrize(("samples", "expected", "slack"), [
+    ([1.5, 1.6, 1.5], 1.0, 1.0),  # a 1 s interval that became 1.5 s
+    ([3.0, 3.1], 2.0, 1.0),  # a 2 s timeout that became 3 s
+    ([0.8, 0.81], 0.5, 1.0),  # a 0.5 s poll that became 0.8 s
+    ([0.94, 1.0], 1.0, 1.0),  # early
+    ([1.5, 1.5], 1.0, 2.0),  # even at TIMING_SLACK=2, 1.5 s is not 1 s
+])
+def test_the_smallest_rejects_a_timing_half_off(samples, expected, slack, monkeypatch):
+    monkeypatch.setattr(timing, "TIMING_SLACK", slack)
+    with pytest.raises(AssertionError, match="the smallest of"):
+        timing.assert_smallest(samples, expected)
