@@ -45,6 +45,7 @@ from tests.support import (
     startup_shim,
     wait_for_stderr,
     wait_until,
+    wait_until_async,
 )
 from tests.support.terminal import Screen, Terminal
 
@@ -135,9 +136,13 @@ def test_8_1_the_protocol_gets_a_response_through_its_callbacks(capsys):
                 lambda: HTTPGetClientProtocol("stub.example", loop), HOST, port)
             response = await protocol.get_response()
             printed_by_then = capsys.readouterr().out
-            async with asyncio.timeout(5):  # else connection_lost was never reported
-                while "Connection closed" not in (later := capsys.readouterr().out):
-                    await asyncio.sleep(0.01)
+
+            def closed_reported() -> str | None:
+                printed = capsys.readouterr().out
+                return printed if "Connection closed" in printed else None
+
+            later = await wait_until_async(closed_reported, 5, "connection_lost reported",
+                                           interval=0.01)
         return response, printed_by_then, later
 
     response, printed, later = asyncio.run(main())

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.support import Listing, assert_about, free_port, ok, run_listing
+from tests.support import Listing, assert_about, free_port, ok, run_listing, wait_until_async
 
 
 def since_first_line(run, text: str) -> list[float]:
@@ -299,9 +299,8 @@ def test_11_11_file_upload_collects_every_byte_until_eof():
         port = server.sockets[0].getsockname()[1]
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            async with asyncio.timeout(5):
-                while not uploads:
-                    await asyncio.sleep(0.01)
+            await wait_until_async(lambda: uploads, 5, "the connection handed to FileUpload",
+                                   interval=0.01)
             [upload] = uploads
             assert isinstance(upload._upload_task, asyncio.Task)  # the handle is kept
             early = asyncio.create_task(upload.get_contents())

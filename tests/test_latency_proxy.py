@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from tests.support import assert_about, ok, run_program
+from tests.support import assert_about, ok, run_program, wait_until_async
 from util.tools.latency_proxy import CHUNK, QUEUE_CHUNKS, LatencyProxy
 from util.tools.processes import port_open
 
@@ -97,8 +97,8 @@ def test_jitter_delays_but_never_reorders():
             writer.write(f"{n}\n".encode())
             await asyncio.sleep(0.005)
         writer.close()
-        while len(arrivals) < 40:
-            await asyncio.sleep(0.01)
+        await wait_until_async(lambda: len(arrivals) >= 40, 10, "the 40 lines arrived",
+                               interval=0.01)
         close(servers)
         return sent
 
@@ -216,8 +216,8 @@ def test_a_receiver_that_stops_reading_stops_the_proxy_reading_from_the_sender()
         peak = proxy.peak
         reading.set()
         await asyncio.wait_for(sending, 30)
-        while len(received) < total:
-            await asyncio.sleep(0.05)
+        await wait_until_async(lambda: len(received) >= total, 30, "every byte received",
+                               interval=0.05)
         writer.close()
         close(servers)
         return peak

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.support import Listing, free_port, start_server
+from tests.support import Listing, Timeout, free_port, start_server, wait_until_async
 from tests.support.django_project import django_set_up
 
 HOST = "127.0.0.1"
@@ -62,16 +62,6 @@ class ChatUser:
         self.writer.transport.abort()
 
 
-async def wait_for_async(condition, what: str, timeout: float = 10) -> None:
-    """wait_until for a test's own event loop (wait_until would block the loop)."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                await asyncio.sleep(0.1)
-    except TimeoutError:
-        raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
-
-
 # --------------------------------------------------------------------------- 8.13: vanishing users
 
 @pytest.mark.listing("8.13")
@@ -107,8 +97,9 @@ def test_8_13_users_who_reset_mid_round_do_not_take_the_survivors_with_them():
                             or all(expected <= u.lines for u in survivors))
 
                 try:
-                    await wait_for_async(heard_or_dropped, "every survivor's lines", 20)
-                except AssertionError:
+                    await wait_until_async(heard_or_dropped, 20, "every survivor's lines",
+                                           interval=0.1)
+                except Timeout:
                     missing = {u.name: sorted(expected - u.lines)[:5] for u in survivors
                                if not expected <= u.lines}
                     raise AssertionError(f"{len(missing)} survivors miss lines: "

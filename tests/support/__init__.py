@@ -8,7 +8,8 @@
 - databases: `unique_database_name`, for the Postgres a run's workers share;
 - run_wide: the folder and locks a run's xdist workers share (import tests.support.run_wide);
 - timing: `assert_about`, every wall-clock window, widened by TIMING_SLACK; `assert_smallest`;
-- waiting: util's one `wait_until`, and `wait_for_stderr` / `wait_for_stdout` on a program;
+- waiting: util's one `wait_until`, its twin `wait_until_async` inside a test's event loop,
+  and `wait_for_stderr` / `wait_for_stdout` on a program;
 - async_timed: util.async_timed's lines without addresses and times, main's own time;
 - terminal: a VT100 `Screen` and a pty `Terminal` (import tests.support.terminal);
 - shutdown: what each Python prints when Ctrl-C interrupts its wait for threads at exit
@@ -34,11 +35,17 @@ from tests.support.processes import (
     startup_shim,
 )
 from tests.support.timing import assert_about, assert_smallest
-from tests.support.waiting import Timeout, wait_for_stderr, wait_for_stdout, wait_until
+from tests.support.waiting import (
+    Timeout,
+    wait_for_stderr,
+    wait_for_stdout,
+    wait_until,
+    wait_until_async,
+)
 from util.tools.processes import free_port
 
 __all__ = ["REPO", "Listing", "Program", "Response", "Run", "Timeout", "assert_about",
            "assert_smallest", "async_timed_shape", "connect", "echo", "free_port", "http_get",
            "listing_env", "main_seconds", "module_name", "ok", "receive", "run_listing",
            "run_program", "start_server", "startup_shim", "unique_database_name", "wait_for_port",
-           "wait_for_stderr", "wait_for_stdout", "wait_until"]
+           "wait_for_stderr", "wait_for_stdout", "wait_until", "wait_until_async"]
