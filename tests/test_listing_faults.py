@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.support import Listing, Timeout, free_port, start_server, wait_until_async
+from tests.support import Listing, Timeout, echo, free_port, start_server, wait_until_async
 from tests.support.django_project import django_set_up
 
 HOST = "127.0.0.1"
@@ -453,8 +453,7 @@ def test_3_8_never_closes_a_connection_the_client_half_closed(listing):
     server, port = start_server(listing, "SERVER_PORT")
     try:
         with socket.create_connection((HOST, port), timeout=5) as client:
-            client.sendall(b"hi\r\n")
-            assert client.recv(100) == b"hi\r\n"
+            assert echo(client, b"hi\r\n") == b"hi\r\n"
             client.shutdown(socket.SHUT_WR)
             client.settimeout(1.5)
             with pytest.raises(TimeoutError):
