@@ -29,6 +29,7 @@ MODULES = {"sleeps": "sleeps", "requests": "web_requests", "postgres": "postgres
            "cpu": "cpu", "threads": "threads", "servers": "servers", "loops": "loops",
            "queues": "queues"}
 ORDER = tuple(MODULES)
+POSTGRES = ("postgres", "servers")  # the comparisons that query Postgres (tests/unit check)
 
 
 def comparison_module(name: str):

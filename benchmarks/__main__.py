@@ -1,18 +1,24 @@
-"""`python -m benchmarks [NAME …] [--quick] [--out DIR]`: run the comparisons, write the report.
+"""`python -m benchmarks [NAME …] [--quick] [--out DIR] [--python PATH …]`: run the
+comparisons, write the report.
 
-Bad input (an unknown name, a size of zero, no Postgres) is one line on stderr and exit status
-2. Whatever happens (an error, Ctrl-C, SIGTERM), the services started here are stopped.
+Bad input (an unknown name, a size of zero, no Postgres, a --python that is no Python or lacks
+the project's packages) is one line on stderr and exit status 2, before anything starts.
+Whatever happens (an error, Ctrl-C, SIGTERM), the services and children started here are
+stopped. With --python, each comparison runs in children of every interpreter in turn
+(benchmarks.pythons); a child is this same command with --json FILE, which writes its results
+there instead of a report.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import json
 import sys
 import time
 from pathlib import Path
 
-from benchmarks import ORDER, comparison_module
+from benchmarks import ORDER, POSTGRES, comparison_module
 from benchmarks.common import BenchmarkError, Progress, Size
 from benchmarks.services import Services, parse_address
 from util import settings
@@ -47,6 +53,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--postgres", metavar="HOST:PORT", default=None,
                    help="use this running Postgres (PGUSER/PGPASSWORD) instead of starting "
                         "the embedded one")
+    p.add_argument("--python", metavar="PATH", action="append", default=[],
+                   help="also run every comparison on this Python (repeatable), round by round "
+                        "in turn with the running one, and show them side by side; it needs "
+                        "the project's packages (a command that runs a Python works too)")
+    p.add_argument("--json", type=Path, default=None, help=argparse.SUPPRESS)  # a --python child
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
 
@@ -72,36 +83,27 @@ def _main(argv: list[str] | None) -> int:
                 args.scale)
     out = args.out or (QUICK_OUT if size.level != "full" else FULL_OUT)
     address = parse_address(args.postgres) if args.postgres else None
+    from benchmarks import machine, pythons, report
+
+    interpreters = pythons.check_all(args.python, names) if args.python else []
     with contextlib.suppress(ValueError):  # not the main thread
         stop_signals.interrupt_on_sigterm()  # every finally block runs, as on Ctrl-C
 
-    from benchmarks import machine, report
-
     described = machine.describe()
     started = time.perf_counter()
-    results, failures = [], []
     with Services(postgres_address=address) as services:
         bar = None
         if not args.no_progress:
             from tqdm import tqdm
 
             tqdm.monitor_interval = 0  # no monitor thread beside the process pools, which fork
-            bar = tqdm(total=0, unit="call", dynamic_ncols=True, file=sys.stderr)
+            bar = tqdm(total=0, unit="call" if not interpreters else "round",
+                       dynamic_ncols=True, file=sys.stderr)
         try:
-            for name in names:
-                module = comparison_module(name)
-                if bar is not None:
-                    bar.set_description(name)
-                begun = time.perf_counter()
-                try:
-                    comparison = module.run(size, Progress(bar), services)
-                except BenchmarkError:
-                    raise
-                except Exception as error:  # one comparison failing does not lose the others
-                    failures.append(f"{name}: {type(error).__name__}: {error}")
-                    continue
-                comparison.seconds = time.perf_counter() - begun
-                results.append(comparison)
+            if interpreters:
+                results, failures = run_pythons(interpreters, names, size, services, bar)
+            else:
+                results, failures = run_here(names, size, services, bar)
         finally:
             if bar is not None:
                 bar.close()
@@ -112,6 +114,13 @@ def _main(argv: list[str] | None) -> int:
     described["seconds"] = time.perf_counter() - started
     described["command"] = "python -m benchmarks " + " ".join(argv if argv is not None
                                                                 else sys.argv[1:])
+    if interpreters:
+        described["pythons"] = [interpreter.describe() for interpreter in interpreters]
+    if args.json is not None:  # a --python child: the parent writes the report
+        args.json.write_text(json.dumps({
+            "comparisons": [pythons.comparison_json(c) for c in results],
+            "failures": failures, "machine": described}), encoding="utf-8")
+        return 1 if failures else 0
     if results:
         path = report.write(results, described, out)
         print(f"report: {path} ({len(results)} comparisons, "
@@ -125,6 +134,60 @@ def _main(argv: list[str] | None) -> int:
     for failure in failures:
         print(f"benchmarks: failed: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def run_here(names: list[str], size: Size, services: Services, bar) -> tuple[list, list[str]]:
+    """Each comparison in this process: (the comparisons, the failures)."""
+    results, failures = [], []
+    for name in names:
+        module = comparison_module(name)
+        if bar is not None:
+            bar.set_description(name)
+        begun = time.perf_counter()
+        try:
+            comparison = module.run(size, Progress(bar), services)
+        except BenchmarkError:
+            raise
+        except Exception as error:  # one comparison failing does not lose the others
+            failures.append(f"{name}: {type(error).__name__}: {error}")
+            continue
+        comparison.seconds = time.perf_counter() - begun
+        results.append(comparison)
+    return results, failures
+
+
+def run_pythons(interpreters: list, names: list[str], size: Size, services: Services,
+                bar) -> tuple[list, list[str]]:
+    """Each comparison round by round, each round in a child of every interpreter in turn,
+    merged side by side: (the comparisons, the failures)."""
+    from benchmarks import pythons
+
+    postgres, env = None, {}
+    if any(name in POSTGRES for name in names):  # one server for every child
+        server = services.postgres()
+        postgres, env = f"{server.host}:{server.port}", server.env()
+    rounds = size.rounds or size.pick(tiny=1, quick=1, full=3)
+    if bar is not None:
+        bar.total = len(names) * rounds * len(interpreters)
+    results, failures = [], []
+    for name in names:
+        done: dict[str, list] = {interpreter.label: [] for interpreter in interpreters}
+        for index in range(rounds):
+            for interpreter in interpreters:
+                if bar is not None:
+                    bar.set_description(f"{name} on {interpreter.label}, round {index + 1}")
+                comparison, failure = pythons.run_round(interpreter, name, size, postgres, env)
+                if comparison is not None:
+                    done[interpreter.label].append(comparison)
+                else:
+                    failures.append(f"{name} on {interpreter.label}, round {index + 1}: "
+                                    f"{failure}")
+                if bar is not None:
+                    bar.update(1)
+        merged = {label: pythons.merge_rounds(found) for label, found in done.items() if found}
+        if merged:
+            results.append(pythons.side_by_side(merged))
+    return results, failures
 
 
 if __name__ == "__main__":

@@ -113,6 +113,7 @@ class Row:
     baseline: int = 0
     compare: int = -1
     note: str = ""
+    python: str = ""  # the interpreter's label, when several ran (python -m benchmarks --python)
 
     @property
     def ratio(self) -> float:
@@ -148,6 +149,7 @@ class Curve:
     median: list[float]
     low: list[float]
     high: list[float]
+    python: str = ""  # the interpreter's label, when several ran: same colour, its own line
 
 
 @dataclass

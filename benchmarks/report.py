@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from pathlib import Path
 
 from benchmarks.common import Comparison, Panel, Row, Side
@@ -80,14 +81,85 @@ def limit_cell(row: Row) -> str:
     return text
 
 
+def what_cell(row: Row) -> str:
+    """What a row measured, and on which Python when several ran."""
+    return f"**{row.python}**: {row.what}" if row.python else row.what
+
+
 def table(rows: list[Row]) -> list[str]:
     lines = ["| what | sides: median [min–max] | ratio | limit here | book |",
              "|---|---|---|---|---|"]
     for row in rows:
         sides = "<br>".join(side_cell(side) for side in row.sides)
         ratio = row.ratio_text if len(row.sides) > 1 else "—"
-        lines.append(f"| {row.what} | {sides} | {ratio} | {limit_cell(row)} | {row.book} |")
+        lines.append(f"| {what_cell(row)} | {sides} | {ratio} | {limit_cell(row)} | "
+                     f"{row.book} |")
     return lines
+
+
+# Several Pythons -----------------------------------------------------------------------------
+
+def pythons(comparisons: list[Comparison]) -> list[str]:
+    """The interpreters' labels, in the order they ran, when several did (else [])."""
+    return list(dict.fromkeys(row.python for c in comparisons for row in c.rows if row.python))
+
+
+def times_better(first: Side, last: Side) -> float:
+    """How many times better `last` did than `first` (> 1: better), NaN if either is missing."""
+    if not (first.measured and last.measured):
+        return math.nan
+    return last.median / first.median if first.higher_is_better else first.median / last.median
+
+
+def python_pairs(c: Comparison, labels: list[str]) -> list[tuple[str, str, dict[str, Side]]]:
+    """(what, side, label -> that side on each Python) for every side of every row, a side
+    shared by several rows (one sequential run beside each pool) once."""
+    by_what: dict[str, dict[str, Row]] = {}
+    for row in c.rows:
+        by_what.setdefault(row.what, {})[row.python] = row
+    found, seen = [], set()
+    for what, rows in by_what.items():
+        names = list(dict.fromkeys(side.name for row in rows.values() for side in row.sides))
+        for name in names:
+            sides = {label: side for label in labels if label in rows
+                     for side in rows[label].sides if side.name == name}
+            key = (name, tuple(tuple(side.samples) for side in sides.values()))
+            if key not in seen:
+                seen.add(key)
+                found.append((what, name, sides))
+    return found
+
+
+def pythons_section(comparisons: list[Comparison], labels: list[str]) -> list[str]:
+    first, last = labels[0], labels[-1]
+    lines = ["## Pythons side by side", "",
+             f"Every comparison ran on {len(labels)} interpreters ({', '.join(labels)}), each "
+             "round in a child process of each in turn, so that drift falls on them alike; "
+             "the tables below show each row once per interpreter. Here, each side's median "
+             f"on each, and how many times better {last} did than {first} (> 1: better); the "
+             "first table sums up each comparison by the median of its sides' ratios.", "",
+             f"| comparison | sides | {last} vs {first}: median [min–max] of the sides |",
+             "|---|---|---|"]
+    details = [f"| comparison | what | side | {' | '.join(labels)} | {last} vs {first} |",
+               "|---|---|---|" + "---|" * (len(labels) + 1)]
+    for c in comparisons:
+        ratios = []
+        for what, name, sides in python_pairs(c, labels):
+            ratio = (times_better(sides[first], sides[last]) if first in sides and last in sides
+                     else math.nan)
+            if math.isfinite(ratio):
+                ratios.append(ratio)
+            cells = [amount(sides[label].median, sides[label].unit)
+                     if label in sides and sides[label].measured else "—" for label in labels]
+            details.append(f"| {c.name} | {what} | {name} | {' | '.join(cells)} | "
+                           + (f"{ratio:.2f}x |" if math.isfinite(ratio) else "— |"))
+        if ratios:
+            lines.append(f"| [{c.name}](#{anchor(c)}) | {len(ratios)} | "
+                         f"{statistics.median(ratios):.2f}x [{min(ratios):.2f}x–"
+                         f"{max(ratios):.2f}x] |")
+        else:
+            lines.append(f"| [{c.name}](#{anchor(c)}) | 0 | — |")
+    return [*lines, "", *details]
 
 
 # The report ----------------------------------------------------------------------------------
@@ -98,7 +170,10 @@ def machine_lines(machine: dict) -> list[str]:
     lines = [
         f"- CPU: {machine['cpu']}, {machine['cores']} cores; memory {machine['memory']}; "
         f"{machine['system']}",
-        f"- {machine['python']}; {libraries}",
+        *([f"- Python **{p['label']}**: {p['python']} (`{p['command']}`); "
+           + ", ".join(f"{k} {v}" for k, v in p["libraries"].items())
+           for p in machine["pythons"]] if machine.get("pythons")
+          else [f"- {machine['python']}; {libraries}"]),
         f"- Postgres: {machine.get('postgres', 'not used')}; load generator: {machine['wrk']}",
         f"- Date: {machine['date']}; run: {machine.get('command', '')}, "
         f"{machine.get('seconds', 0):.0f} s in all",
@@ -127,10 +202,13 @@ def write(comparisons: list[Comparison], machine: dict, out: Path) -> Path:
              "| comparison | chapters | headline | ratio | limit here | book |",
              "|---|---|---|---|---|---|"]
     for c in comparisons:
-        row = c.rows[c.headline]
-        lines.append(f"| [{c.name}](#{anchor(c)}) | {c.chapters} | {row.what} | "
-                     f"{row.ratio_text if len(row.sides) > 1 else '—'} | {limit_cell(row)} | "
-                     f"{row.book} |")
+        headline = c.rows[c.headline].what
+        for row in (row for row in c.rows if row.what == headline):  # one per Python
+            lines.append(f"| [{c.name}](#{anchor(c)}) | {c.chapters} | {what_cell(row)} | "
+                         f"{row.ratio_text if len(row.sides) > 1 else '—'} | "
+                         f"{limit_cell(row)} | {row.book} |")
+    if len(labels := pythons(comparisons)) > 1:
+        lines += ["", *pythons_section(comparisons, labels)]
     for c in comparisons:
         chart = draw(c, out / f"{c.name}.png")
         lines += ["", f"## {c.name}: {c.title}", "",
@@ -172,14 +250,22 @@ def draw(c: Comparison, path: Path) -> Path:
     return path
 
 
+LINES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))  # per Python: line, marker
+
+
 def plot(axes, panel: Panel) -> None:
+    colours: dict[str, str] = {}  # a side keeps its colour on every Python
+    pythons = list(dict.fromkeys(curve.python for curve in panel.curves))
     for curve in panel.curves:
         errors = [[max(0.0, m - lo) for m, lo in zip(curve.median, curve.low, strict=True)],
                   [max(0.0, hi - m) for m, hi in zip(curve.median, curve.high, strict=True)]]
         gaps = sum(not math.isfinite(v) for v in curve.median)  # cells not measured
-        label = curve.label + (f" ({gaps} not measured)" if gaps else "")
-        axes.errorbar(curve.x, curve.median, yerr=errors, marker="o", markersize=4,
-                      capsize=3, label=label)
+        label = (curve.label + (f", {curve.python}" if curve.python else "")
+                 + (f" ({gaps} not measured)" if gaps else ""))
+        line, marker = LINES[pythons.index(curve.python) % len(LINES)]
+        axes.errorbar(curve.x, curve.median, yerr=errors, marker=marker, markersize=4,
+                      capsize=3, label=label, linestyle=line,
+                      color=colours.setdefault(curve.label, f"C{len(colours) % 10}"))
     if panel.reference is not None:
         axes.plot(panel.reference.x, panel.reference.median, linestyle="--", color="grey",
                   label=panel.reference.label)

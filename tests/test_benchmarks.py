@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import math
 import os
+import platform
 import socket
 import subprocess
 import sys
@@ -232,3 +233,87 @@ def test_a_server_that_logs_a_lot_still_answers():
                 assert client.recv(100) == b"hello\n"
         assert running.exited() == "" and running.last_line() == "last line"
     assert running.process.poll() is not None
+
+
+# --python: several interpreters in one run -----------------------------------------------------
+
+def python_with_this_environment(folder) -> str:
+    """Another Python, with this environment's packages: a venv of the same version whose
+    site-packages add this one's (a second, different interpreter without a second install)."""
+    import sysconfig
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True,
+                   capture_output=True, timeout=60)
+    site = subprocess.run([str(folder / "bin" / "python"), "-c",
+                           "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    ours = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    with open(f"{site}/parent.pth", "w", encoding="utf-8") as pth:
+        pth.writelines(f"import site; site.addsitedir({path!r})\n" for path in ours)
+    return str(folder / "bin" / "python")
+
+
+def test_two_pythons_side_by_side(tmp_path):
+    """Each round of each comparison on each interpreter in turn: the report names both, shows
+    every row once for each, sums them up and draws both."""
+    other = python_with_this_environment(tmp_path / "other")
+    version = platform.python_version()
+    result = run_cli("sleeps", "--tiny", "--rounds", "2", "--python", other,
+                     "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "out" / "report.md").read_text()
+    label = version + sys.abiflags  # the same version twice: each labelled by its command too
+    first = f"{label} ({str(sys.executable).removeprefix(f'{REPO}/')})"
+    second = f"{label} ({other})"
+    assert f"- Python **{first}**: CPython {version}" in text
+    assert f"- Python **{second}**: CPython {version} (`{other}`); aiohttp " in text
+    assert "## Pythons side by side" in text
+    assert f"| {second} vs {first}: median [min–max] of the sides |" in text
+    for n in (10, 100):
+        what = f"{n} tasks of delay(0.05)"
+        assert text.index(f"| **{first}**: {what} | **default loop**: ") \
+            < text.index(f"| **{second}**: {what} | **default loop**: ")
+        assert f"| sleeps | {what} | uvloop | " in text
+    summary = text.split("## Summary", 1)[1].split("## Pythons", 1)[0]
+    assert summary.count("| [sleeps](#") == 2
+    from PIL import Image
+
+    with Image.open(tmp_path / "out" / "sleeps.png") as image:
+        assert image.size == report.chart_size(2)
+
+
+def not_running(folder) -> list[str]:
+    """The command lines of processes started from `folder` that still run."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        line = " ".join(process.info["cmdline"] or [])
+        if str(folder) in line:
+            found.append(line)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["missing", "no python", "no packages", "the same"])
+def test_a_bad_python_is_one_line_and_exit_2(kind, tmp_path):
+    if kind == "missing":
+        python, message = str(tmp_path / "nosuch"), f"--python {tmp_path}/nosuch: no such file"
+    elif kind == "no python":
+        python = tmp_path / "fake"
+        python.write_text("#!/bin/sh\necho 'I am not a Python' >&2\nexit 3\n")
+        python.chmod(0o755)
+        message = f"--python {python}: not a Python (I am not a Python)"
+    elif kind == "no packages":
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")],
+                       check=True, capture_output=True, timeout=60)
+        python = tmp_path / "bare" / "bin" / "python"
+        message = (f"--python {python} (CPython {platform.python_version()}) lacks the project's "
+                   "packages (ModuleNotFoundError: No module named ")
+    else:
+        python, message = sys.executable, f"--python {sys.executable}: the same Python as "
+    result = run_cli("sleeps", "--tiny", "--python", str(python), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"benchmarks: {message}")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert not_running(tmp_path) == []

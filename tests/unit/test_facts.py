@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from benchmarks import MODULES, ORDER, comparison_module
+from benchmarks import MODULES, ORDER, POSTGRES, comparison_module
 from util.settings import REPO
 from util.tools import cli, trace
 from util.tools.book_databases import BOOK_DATABASES
@@ -54,3 +54,11 @@ def test_the_package_docstring_lists_the_benchmarks_in_order():
 def test_readme_names_every_benchmark():
     section = README.split("## Benchmarks", 1)[1].split("## ", 1)[0]
     assert [name for name in ORDER if f"(`{name}`" not in section] == []
+
+
+def test_the_comparisons_that_need_postgres_are_those_that_ask_for_it():
+    """`--python` starts Postgres once for its children when one of POSTGRES runs."""
+    asking = [name for name in ORDER
+              if "services.postgres" in (REPO / "benchmarks" / f"{MODULES[name]}.py").read_text(
+                  encoding="utf-8")]
+    assert tuple(asking) == POSTGRES
