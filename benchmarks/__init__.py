@@ -1,7 +1,7 @@
 """The book's headline claims, measured side by side and drawn: `python -m benchmarks`.
 
     python -m benchmarks [NAME …] [--quick] [--out DIR] [--rounds N] [--scale X]
-                         [--postgres HOST:PORT]
+                         [--postgres HOST:PORT] [--python PATH …]
 
 One module per comparison, each built on the listings it measures (imported, not rewritten),
 each exposing NAME, TITLE, CHAPTERS, CLAIM (what the book says) and
@@ -20,7 +20,16 @@ run(size, progress, services) -> common.Comparison:
     queues     queue workers (ch. 12) and concurrent subprocesses (ch. 13)
 
 common holds sizes, interleaved timing and the result records; services the stand-in and
-Postgres; report the Markdown and the charts; machine the machine's description.
+Postgres; report the Markdown and the charts; machine the machine's description; pythons the
+runs on several interpreters.
+
+With `--python PATH` (once for each), every comparison runs on that Python too: each round in a
+child process of each interpreter in turn, the running one first, and the report sets them side
+by side (each row once per Python, a section of how many times better the last did than the
+first, each interpreter named under Machine). `python -m benchmarks --python
+.venv-3.13.0/bin/python` puts the project's 3.11 beside 3.13; PATH needs the project's packages
+(an environment `uv sync` made for it), and may be a command: '.ci/sid-root run
+.venv-3.15.2/bin/python' runs the sid root's 3.15 from the host.
 """
 
 # every comparison's name (its module's NAME, the list above: tests/unit check both) and module,
