@@ -95,6 +95,7 @@ def far_away(site, n: int, latencies: list[float], threads: int, rounds: int,
             f"thread pool ({threads})": lambda url: thread_pool(url, n, None),
             "aiohttp gather": lambda url: gather(url, n)}
     pools = {f"thread pool ({threads})": min(threads, n), "aiohttp gather": min(AIOHTTP_LIMIT, n)}
+    cores = os.cpu_count() or 1
     with contextlib.ExitStack() as stack:
         urls = {0.0: site.url + "/?delay=0"}
         urls |= {ms: stack.enter_context(_latency_proxy(site, ms)) + "/?delay=0"
@@ -111,8 +112,8 @@ def far_away(site, n: int, latencies: list[float], threads: int, rounds: int,
             rows.append(Row(f"{n:,} requests {_away(ms)}, answered at once: sequential vs {how}",
                             [base, sides[f"{how}, {_away(ms)}"]], limit=float(pool),
                             limit_text=f"{pool} {in_flight} overlap at most {pool} round trips"
-                                       f" of {2 * ms:g} ms; the client's own work does not "
-                                       f"overlap"))
+                                       f" of {2 * ms:g} ms; the work per request does not: "
+                                       f"client, proxy and stand-in share {cores} cores"))
 
     def speed_up(how: str, ms: float) -> Side:
         base = sides[f"sequential, {_away(ms)}"].median
@@ -128,8 +129,9 @@ def far_away(site, n: int, latencies: list[float], threads: int, rounds: int,
     note = (f"The rows N ms away fetch a page the stand-in answers at once, directly (0 ms) and "
             "through a latency proxy (util.tools.latency_proxy), as the book's example.com was "
             "a network away: the longer the round trip, the nearer the speed-up comes to the "
-            "pool's size, up to the client's own work per request (requests.get opens a "
-            "connection each time, aiohttp reuses its own). The proxy delays what is sent, not "
+            "pool's size, up to the work per request, which does not overlap on these cores: the "
+            "client's (requests.get opens a connection each time, aiohttp reuses its own), the "
+            "proxy's and the stand-in's. The proxy delays what is sent, not "
             "the TCP handshake, so a new connection costs one round trip here where a network "
             f"costs two. aiohttp's limit here is {pools['aiohttp gather']} (N, under its "
             f"{AIOHTTP_LIMIT} connections).")
