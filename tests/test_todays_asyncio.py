@@ -797,6 +797,38 @@ def test_14_1_a_marked_wrapper_runs_as_a_coroutine():
     assert_about(gap(run, "Hello from a regular function!", "Finished sleeping!"), 1,
                  early=0.1, late=0.4)
 
+
+@pytest.mark.listing("14.1_markcoroutinefunction")
+def test_14_1_the_companions_coroutines_sleep_one_second_together(capsys):
+    """On every Python (the listing itself needs 3.12): the companion's coroutine function,
+    given to the book's runner as a function and as a coroutine beside its regular function,
+    runs twice at once, both finishing about 1 s after run() starts (the smallest of two runs:
+    a 1.5 s sleep fails)."""
+    from chapter_14.listing_14_1 import TaskRunner
+    from chapter_14.listing_14_1_markcoroutinefunction import (
+        coroutine_function,
+        regular_function,
+    )
+    from tests.support import assert_smallest
+
+    took = []
+    for _ in range(2):
+        runner = TaskRunner()
+        try:
+            runner.add_task(coroutine_function)
+            runner.add_task(coroutine_function())
+            runner.add_task(regular_function)
+            started = time.monotonic()
+            runner.run()
+            took.append(time.monotonic() - started)
+        finally:
+            runner.loop.close()
+        assert capsys.readouterr().out.splitlines() == [
+            "Running coroutine, sleeping!", "Running coroutine, sleeping!",
+            "Hello from a regular function!", "Finished sleeping!", "Finished sleeping!"]
+    assert_smallest(took, 1, what="the two 1 s sleeps of one run()")
+
+
 @pytest.mark.listing("14.1_markcoroutinefunction")
 def test_14_1_the_old_private_flag_and_asyncio_iscoroutinefunction_per_python():
     """What 14.1_markcoroutinefunction's docstring says: the private `_is_coroutine` flag
