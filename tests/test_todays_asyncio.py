@@ -477,10 +477,30 @@ def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_
 
 # --- chapter 5 ----------------------------------------------------------------------------------
 
+async def most_connections(database, program: Listing) -> int:
+    """Poll pg_stat_activity while `program` runs: the most client connections to `database`
+    seen at once (the poller's own not counted)."""
+    connection = await database.server.connect(database.name)
+    most = 0
+    try:
+        while program.running():
+            most = max(most, await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 "
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                database.name))
+            await asyncio.sleep(0.02)
+    finally:
+        await connection.close()
+    return most
+
+
 @pytest.mark.listing("5.7_taskgroup")
 def test_5_7_timeout_cancels_the_query_on_the_server(make_database):
     database = make_database("products", load=True)
-    run = ok(run_listing("5.7_taskgroup", env=database.env))
+    with Listing("5.7_taskgroup", env=database.env) as program:
+        connected = asyncio.run(most_connections(database, program))
+        run = ok(program.wait(timeout=60))
+    assert connected == 6, "the pool opens its six connections (min_size=6) at once"
     assert run.lines == ["Got 2 results, 6 columns each", "Query timed out after 1 s",
                          "Server still running pg_sleep: False"]
     assert_about(gap(run, "Got 2 results, 6 columns each", "Query timed out after 1 s"), 1,
