@@ -33,6 +33,7 @@ from chapter_13.listing_13_8_taskgroup import kill_and_wait
 from tests.support import (
     Listing,
     assert_about,
+    async_timed_shape,
     connect,
     free_port,
     main_seconds,
@@ -390,6 +391,7 @@ def test_4_6_taskgroup_same_results_in_order(example_site_factory):
     assert len(run.lines) == 2003
     assert ast.literal_eval(run.lines[-2]) == [200] * 1000
     assert run.lines[-1].startswith("finished <function main")
+    assert site.stats() == {"started": 1000, "completed": 1000, "cancelled": 0}
 
 
 @pytest.mark.listing("4.6_taskgroup")
@@ -467,7 +469,15 @@ def test_4_11_gather_raises_the_first_error_and_loses_the_others_silently():
 def test_4_12_taskgroup_cancels_the_slow_requests_without_a_cancel_loop(example_site):
     example_site.reset()
     run = ok(run_listing("4.12_taskgroup", env=example_site.env))
-    assert "Cancelled 2 request(s)." in run.lines
+    shape, _seconds = async_timed_shape(run.lines)
+    session = re.compile(r"<aiohttp\.client\.ClientSession object at 0x[0-9a-f]+>")
+    assert [session.sub("<session>", line) for line in shape] == [
+        "starting main () {}",
+        "starting fetch_status (<session>, 'python://bad.com') {}",
+        *[f"starting fetch_status (<session>, '{example_site.url}') {{'delay': 3}}"] * 2,
+        *["finished fetch_status"] * 3,  # the bad one, then the two the group cancelled
+        "Cancelled 2 request(s).",
+        "finished main"]
     assert run.stderr.count("ERROR:root:Request got an exception") == 1
     assert "NonHttpUrlClientError: python://bad.com" in run.stderr
     # The two slow requests were cancelled in their 3 s delay: never reached the server.
