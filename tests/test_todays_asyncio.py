@@ -733,13 +733,21 @@ def test_12_1_shutdown_wakes_every_waiting_cashier():
 
 @pytest.mark.listing("12.2_taskgroup")
 def test_12_2_raising_in_the_group_stops_every_cashier():
-    run = ok(run_listing("12.2_taskgroup", "3", timeout=120))
+    """Open 3 s, randrange always 3 (as tests/test_chapter_12.py's RANDOMIZED makes it): three
+    customers a second, three diapers each (0.6 s), the three cashiers keep up."""
+    from tests.test_chapter_12 import RANDOMIZED_ARGS
+
+    run = ok(run_listing("12.2_taskgroup", "3", env={"CH12_RANDRANGE": "3"},
+                         python_args=RANDOMIZED_ARGS, timeout=60))
+    put, waiting = "Customer put in line!", "Waiting to put customer in line..."
+    # The queue (5) takes a batch of three without making the producer wait.
+    assert run.lines[:6] == [waiting, put] * 3
+    # Batches at 0, 1 and 2 s, then closing time at 3 s: nine customers, all served.
+    assert run.lines.count(put) == 9
+    assert sum("finished checking out customer" in line for line in run.lines) == 9
     assert run.lines[-1] == "Store closed: 3 cashier(s) stopped"
-    put = sum(line == "Customer put in line!" for line in run.lines)
-    finished = sum("finished checking out customer" in line for line in run.lines)
-    assert put == finished  # the queue was served before the store closed
-    # Open 3 s (no line marks when it opened: the start-up only adds), then the queue served.
-    assert_about(run.seconds, 3, early=0, late=None)
+    [closed] = run.arrivals("Store closed: 3 cashier(s) stopped")
+    assert_about(closed - run.timed_lines[0][0], 3, early=0.05, late=0.5, what="closing time")
 
 
 @pytest.mark.listing("12.2_taskgroup")
