@@ -449,7 +449,10 @@ def test_4_13_the_first_request_done_cancels_the_other_two_before_main_goes_on(e
                      "finished main"]
     assert run.stderr == ""  # no CancelledError, no traceback, no warning
     winner, *cancelled, main = seconds
-    assert_about(winner, 0.1, late=0.35, what="the first request (?delay=0.1)")
+    # the first request (?delay=0.1) (a window tight on 0.1 s would not survive load; the
+    # stand-in's counters below prove the other two were still in flight)
+    assert winner >= 0.1
+    assert_about(winner, 0, late=0.45, what="the first request, well before the 1 s one")
     # Cancelled the moment the first was done: not when the second is (1 s), nor before. Each
     # slow request's clock starts a moment after the first's (-0.001 s read on 3.15.2 at load):
     # 10 ms early, not the 0.1 s a cancel before the first was done would be.
