@@ -17,13 +17,16 @@ def test_stand_in_serves_example_domain_after_its_latency(example_site):
     assert response.status == 200
     assert "<h1>Example Domain</h1>" in response.text
     assert response.headers["X-Stub"] == "yes"
-    assert_about(response.seconds, example_site.latency, late=0.2)  # 0.75 s fails
+    assert example_site.latency == 0.5
+    assert_about(response.seconds, 0.5, late=0.2, what="the latency")  # 0.75 s fails
 
 
 def test_stand_in_latency_and_status_per_request(example_site):
-    response = http_get(example_site.url + "/?delay=0.05&status=503")
+    response = http_get(example_site.url + "/?delay=1&status=503")
     assert response.status == 503
-    assert_about(response.seconds, 0.05, late=0.25)  # not the stand-in's 0.5 s
+    # the request's delay instead of the stand-in's 0.5 s, not added to it (1.5 s)
+    assert_about(response.seconds, 1, late=0.4, what="?delay=1")
+    assert_about(http_get(example_site.url + "/?delay=0").seconds, 0, late=0.2, what="?delay=0")
     assert http_get(example_site.url + "/?delay=soon").status == 400
     assert http_get(example_site.url + "/?status=42").status == 400
 
