@@ -123,9 +123,9 @@ def python_pairs(c: Comparison, labels: list[str]) -> list[tuple[str, str, dict[
         for name in names:
             sides = {label: side for label in labels if label in rows
                      for side in rows[label].sides if side.name == name}
-            key = (name, tuple(tuple(side.samples) for side in sides.values()))
-            if key not in seen:
-                seen.add(key)
+            keys = {(label, name, tuple(side.samples)) for label, side in sides.items()}
+            if not keys <= seen:  # a side met before, on every Python this row ran on
+                seen |= keys
                 found.append((what, name, sides))
     return found
 

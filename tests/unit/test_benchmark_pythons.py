@@ -100,3 +100,13 @@ def test_a_side_shared_by_rows_is_listed_once_per_comparison():
     pairs = report.python_pairs(merged, ["3.11.7", "3.13.0"])
     assert [(what, name) for what, name, _ in pairs] == [("N=10", "a"), ("N=10", "b")]
     assert [side.samples for side in pairs[0][2].values()] == [[4], [3]]
+
+
+def test_a_side_shared_with_a_row_only_one_python_has_is_listed_once():
+    """3.14+'s interpreter-pool rows share the one-process side with rows every Python has."""
+    old, new = one_round(4, 2), one_round(3, 2)
+    new.rows.append(Row("interpreters", [new.rows[0].sides[0], Side("c", [1])]))
+    merged = pythons.side_by_side({"3.11.7": old, "3.15.2": new})
+    pairs = report.python_pairs(merged, ["3.11.7", "3.15.2"])
+    assert [(what, name) for what, name, _ in pairs] == [("N=10", "a"), ("N=10", "b"),
+                                                         ("interpreters", "c")]
