@@ -15,6 +15,7 @@ import inspect
 import multiprocessing
 import os
 import re
+import runpy
 import signal
 import socket
 import subprocess
@@ -240,14 +241,22 @@ def test_2_13_rescheduled_deadline_lets_the_task_finish_without_a_timeout():
 
 
 @pytest.mark.listing("2.21_runner")
-def test_2_21_runner_reuses_one_loop_and_cleans_up_pending_tasks():
+def test_2_21_runner_reuses_one_loop_and_cleans_up_pending_tasks(capsys):
     run = ok(run_listing("2.21_runner", python_args=("-X", "dev")))
-    assert run.lines == ["Same loop for both runs: True",
-                         "Background task cancelled, cleaning up",
-                         "Background task cancelled, cleaning up",
-                         "Loop closed: True"]
+    lines = ["Same loop for both runs: True",
+             "Background task cancelled, cleaning up",
+             "Background task cancelled, cleaning up",
+             "Loop closed: True"]
+    assert run.lines == lines
     assert "Task was destroyed but it is pending" not in run.stderr
     assert "ResourceWarning" not in run.stderr
+    # The program again in this process, as `python -m` runs it, timed without an interpreter's
+    # start: main's 1 s sleep twice, one run after the other on the one loop.
+    capsys.readouterr()
+    started = time.monotonic()
+    runpy.run_module("chapter_02.listing_2_21_runner", run_name="__main__")
+    assert_about(time.monotonic() - started, 2, early=0.05, late=0.4, what="two runs of main")
+    assert capsys.readouterr().out.splitlines() == lines
 
 
 @pytest.mark.listing("2.21_runner")

@@ -86,7 +86,7 @@ def test_2_8_only_the_task_created_with_eager_start_starts_inside_create_task():
                          "sleeping for 1 second(s)", "finished sleeping for 1 second(s)",
                          "finished sleeping for 3 second(s)", "3"]
     assert_about(gap(run, "sleeping for 1 second(s)", "finished sleeping for 1 second(s)"), 1,
-                 late=0.5, what="delay(1)")
+                 late=0.4, what="delay(1)")
     assert_about(gap(run, "sleeping for 3 second(s)", "3"), 3, late=0.5, what="delay(3)")
 
 
