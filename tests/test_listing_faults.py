@@ -302,7 +302,7 @@ def test_10_8_with_the_inventory_service_down_answers_in_about_1_second_one_trac
     answers of 2.3-4.9 s."""
     import requests
 
-    from tests.support import assert_about
+    from tests.support import assert_smallest
 
     env = (products_db.env | make_database("cart", load=True).env
            | make_database("favorites", load=True).env)
@@ -318,7 +318,7 @@ def test_10_8_with_the_inventory_service_down_answers_in_about_1_second_one_trac
         with Listing("10.8", env=env) as bff:
             bff.wait_for_port(ports["SERVICE_PORT"], timeout=30)
             answers = []
-            for _ in range(3):  # the first also pays for the BFF's start-up
+            for _ in range(4):  # the first also pays for the BFF's start-up
                 started = time.monotonic()
                 response = requests.get(
                     f"http://127.0.0.1:{ports['SERVICE_PORT']}/products/all", timeout=30)
@@ -333,9 +333,11 @@ def test_10_8_with_the_inventory_service_down_answers_in_about_1_second_one_trac
         assert (body["cart_items"], body["favorite_items"]) == (0, 3), "user 3's"
         assert len(body["products"]) == 1000
         assert {product["inventory"] for product in body["products"]} == {None}
-    for _, seconds in answers[1:]:
-        # 1,000 refused calls through aiohttp's 100 connections may outlast the 1 s wait
-        assert_about(seconds, 1.0, early=1.0, late=0.9, what="inventory down, 1,000 products")
+    # 1,000 refused calls through aiohttp's 100 connections take about 1 s, and the wait's 1 s
+    # bounds them: at most 1 s, then the answer's making (1,000 products in JSON, 0.1-0.3 s
+    # measured at load). Load only delays: the quickest of the three after the first.
+    assert_smallest([seconds for _, seconds in answers[1:]], 0, late=1.45,
+                    what="inventory down, 1,000 products")
     tracebacks = re.findall(r"^ERROR:root:Error getting inventory for id \d+\nTraceback",
                             run.stderr, re.MULTILINE)
     assert len(tracebacks) == len(answers), (
