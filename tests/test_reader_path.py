@@ -194,6 +194,7 @@ def test_7_11_needs_two_ctrl_c_presses_and_the_readme_says_so():
         child.expect_exact("Acquired lock b from method b!")
         time.sleep(1.5)  # each thread is now waiting for the other's lock
         child.sendintr()
+        child.expect_exact("thread_1.join()")  # the main thread waits for the first thread
         child.expect_exact("KeyboardInterrupt")  # out of join(): the first traceback
         still_running_after(child, 2)  # but Python waits for the deadlocked threads
         child.sendintr()

@@ -578,28 +578,28 @@ def test_7_6_executor_shutdown_is_bounded_while_the_thread_runs_on():
     gave_up = run.arrivals("Gave up waiting after 0.5 s")[0]
     assert_about(closed - gave_up, 1, early=0.1, late=0.4)  # shutdown's 1 s timeout
     # The abandoned thread still ran to its end: the process exits at about 3 s.
-    assert_about(run.seconds - gave_up, 2.5, early=0.1, late=None)
+    assert_about(run.seconds - gave_up, 2.5, early=0.1, late=0.5)
 
 
 @PY312
 @pytest.mark.listing("7.6_shutdown_default_executor")
 def test_7_6_the_shutdown_timeout_is_honoured_from_3_13():
     """Why 7.6_shutdown_default_executor needs 3.13: on 3.12 shutdown_default_executor(timeout)
-    still waits for the thread (1.5 s here), from 3.13 it gives up after the timeout (0.2 s)."""
+    still waits for the thread (1.5 s here), from 3.13 it gives up after the timeout (0.5 s)."""
     loop = asyncio.new_event_loop()
     try:
         loop.run_in_executor(None, time.sleep, 1.5)
         started = time.monotonic()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            loop.run_until_complete(loop.shutdown_default_executor(timeout=0.2))
+            loop.run_until_complete(loop.shutdown_default_executor(timeout=0.5))
         took = time.monotonic() - started
     finally:
         loop.close()
     if sys.version_info >= (3, 13):
-        assert_about(took, 0.2, late=0.5)
+        assert_about(took, 0.5, late=0.2)
         assert [str(warning.message) for warning in caught] == [
-            "The executor did not finishing joining its threads within 0.2 seconds."]
+            "The executor did not finishing joining its threads within 0.5 seconds."]
     else:
         assert_about(took, 1.5, early=0.1, late=0.5)
         assert caught == []

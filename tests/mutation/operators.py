@@ -26,6 +26,7 @@ edit: "2.9-n-delay-3x1.5", "4.5-f-return-exceptions"; a second identical edit in
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -72,9 +73,15 @@ def listing_number(path: Path) -> str:
     return f"{match[1]}.{match[2]}{match[3] or ''}"
 
 
-def listing_mark(number: str) -> str:
-    """The mark its tests carry: a fixed book listing is tested with the book's ("4.16_fixed"
-    under "4.16"), a companion under its own number."""
+@functools.cache
+def listing_mark(number: str, root: Path = REPO) -> str:
+    """The mark its tests carry: a companion its own number; a fixed book listing its own where
+    a test module names it ("7.10_fixed"), else the book's ("4.16_fixed" under "4.16")."""
+    if not number.endswith("_fixed"):
+        return number
+    own = f'.listing("{number}")'  # pytest.mark.listing(...), not run_listing(...)
+    if any(own in path.read_text() for path in (root / "tests").glob("test_*.py")):
+        return number
     return number.removesuffix("_fixed")
 
 
@@ -352,7 +359,7 @@ def mutants_of(path: Path, root: Path = REPO) -> Iterator[Mutant]:
         counts[word] += 1
         mutant_id = word if counts[word] == 1 else f"{word}-{counts[word]}"
         old, new = unique_context(source, edit)
-        yield Mutant(id=mutant_id, listing=listing_mark(number),
+        yield Mutant(id=mutant_id, listing=listing_mark(number, root),
                      file=str(path.relative_to(root)), old=old, new=new,
                      mistake=edit.mistake, equivalent=EQUIVALENT.get(mutant_id),
                      operator=edit.operator)
@@ -399,4 +406,107 @@ EQUIVALENT: dict[str, str] = {
                                        "shows the wait's line, not the delay's), the never-"
                                        "awaited warning nor the stand-in (no request) shows it; "
                                        "4.16 (fixed)'s 2 s is timed by its own test",
+    "7.10-n-IntListThreadsafe-wrapped-list-1to2": "7.10's find_and_replace takes the plain "
+                                                  "Lock and then calls indices_of, which waits "
+                                                  "for the same Lock before it reads the list "
+                                                  "or compares a value: the program deadlocks "
+                                                  "on itself with nothing printed whatever the "
+                                                  "list holds and whatever the arguments (the "
+                                                  "test shows it still hanging, silent, after "
+                                                  "2 s)",
+    "7.10-n-IntListThreadsafe-wrapped-list-1to2-2": "7.10's find_and_replace takes the plain "
+                                                    "Lock and then calls indices_of, which "
+                                                    "waits for the same Lock before it reads "
+                                                    "the list or compares a value: the program "
+                                                    "deadlocks on itself with nothing printed "
+                                                    "whatever the list holds and whatever the "
+                                                    "arguments (the test shows it still "
+                                                    "hanging, silent, after 2 s)",
+    "7.10-n-IntListThreadsafe-wrapped-list-1to2-3": "7.10's find_and_replace takes the plain "
+                                                    "Lock and then calls indices_of, which "
+                                                    "waits for the same Lock before it reads "
+                                                    "the list or compares a value: the program "
+                                                    "deadlocks on itself with nothing printed "
+                                                    "whatever the list holds and whatever the "
+                                                    "arguments (the test shows it still "
+                                                    "hanging, silent, after 2 s)",
+    "7.10-n-IntListThreadsafe-wrapped-list-2to1": "7.10's find_and_replace takes the plain "
+                                                  "Lock and then calls indices_of, which waits "
+                                                  "for the same Lock before it reads the list "
+                                                  "or compares a value: the program deadlocks "
+                                                  "on itself with nothing printed whatever the "
+                                                  "list holds and whatever the arguments (the "
+                                                  "test shows it still hanging, silent, after "
+                                                  "2 s)",
+    "7.10-n-IntListThreadsafe-wrapped-list-2to1-2": "7.10's find_and_replace takes the plain "
+                                                    "Lock and then calls indices_of, which "
+                                                    "waits for the same Lock before it reads "
+                                                    "the list or compares a value: the program "
+                                                    "deadlocks on itself with nothing printed "
+                                                    "whatever the list holds and whatever the "
+                                                    "arguments (the test shows it still "
+                                                    "hanging, silent, after 2 s)",
+    "7.10-n-find-and-replace-replace-with-2to1": "7.10's find_and_replace takes the plain Lock "
+                                                 "and then calls indices_of, which waits for "
+                                                 "the same Lock before it reads the list or "
+                                                 "compares a value: the program deadlocks on "
+                                                 "itself with nothing printed whatever the "
+                                                 "list holds and whatever the arguments (the "
+                                                 "test shows it still hanging, silent, after 2 "
+                                                 "s)",
+    "7.10-n-find-and-replace-to-replace-1to2": "7.10's find_and_replace takes the plain Lock "
+                                               "and then calls indices_of, which waits for the "
+                                               "same Lock before it reads the list or compares "
+                                               "a value: the program deadlocks on itself with "
+                                               "nothing printed whatever the list holds and "
+                                               "whatever the arguments (the test shows it "
+                                               "still hanging, silent, after 2 s)",
+    "7.10_fixed-n-IntListThreadsafe-wrapped-list-1to2": "the list holds only 1s and 2s and "
+                                                        "find_and_replace(1, 2) turns every 1 "
+                                                        "into a 2, so flipping one element "
+                                                        "still leaves [2, 2, 2, 2, 2] and "
+                                                        "nothing is printed (the test reads "
+                                                        "the list after the program's run; the "
+                                                        "two changed arguments are killed)",
+    "7.10_fixed-n-IntListThreadsafe-wrapped-list-1to2-2": "the list holds only 1s and 2s and "
+                                                          "find_and_replace(1, 2) turns every "
+                                                          "1 into a 2, so flipping one element "
+                                                          "still leaves [2, 2, 2, 2, 2] and "
+                                                          "nothing is printed (the test reads "
+                                                          "the list after the program's run; "
+                                                          "the two changed arguments are "
+                                                          "killed)",
+    "7.10_fixed-n-IntListThreadsafe-wrapped-list-1to2-3": "the list holds only 1s and 2s and "
+                                                          "find_and_replace(1, 2) turns every "
+                                                          "1 into a 2, so flipping one element "
+                                                          "still leaves [2, 2, 2, 2, 2] and "
+                                                          "nothing is printed (the test reads "
+                                                          "the list after the program's run; "
+                                                          "the two changed arguments are "
+                                                          "killed)",
+    "7.10_fixed-n-IntListThreadsafe-wrapped-list-2to1": "the list holds only 1s and 2s and "
+                                                        "find_and_replace(1, 2) turns every 1 "
+                                                        "into a 2, so flipping one element "
+                                                        "still leaves [2, 2, 2, 2, 2] and "
+                                                        "nothing is printed (the test reads "
+                                                        "the list after the program's run; the "
+                                                        "two changed arguments are killed)",
+    "7.10_fixed-n-IntListThreadsafe-wrapped-list-2to1-2": "the list holds only 1s and 2s and "
+                                                          "find_and_replace(1, 2) turns every "
+                                                          "1 into a 2, so flipping one element "
+                                                          "still leaves [2, 2, 2, 2, 2] and "
+                                                          "nothing is printed (the test reads "
+                                                          "the list after the program's run; "
+                                                          "the two changed arguments are "
+                                                          "killed)",
+    "7.11-n-sleep-1x1.5": "a sleeps holding lock_a and then waits for lock_b, which b took at "
+                          "once: the deadlock, the two lines and both Ctrl-C presses are the "
+                          "same after a 1 s or a 1.5 s sleep (tried: b started 0.3 s late "
+                          "still deadlocks; the Ctrl-C test, sent at 1.5 s, sees the same "
+                          "tracebacks), and nothing prints when a blocks",
+    "7.11_fixed-f-join-early-2": "both threads are already started when the moved join runs, "
+                                 "so it only swaps the order of the two joins after both "
+                                 "starts: the threads, their four lines and their timing are "
+                                 "the same, and the main thread prints nothing after (the test "
+                                 "of b's start during a's second passes)",
 }
