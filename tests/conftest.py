@@ -111,6 +111,14 @@ class Database:
 
         return asyncio.run(fetch())
 
+    def client_connections(self) -> int:
+        """How many clients are connected to this database now (the one asking not counted):
+        a pool's connections, for instance."""
+        [row] = self.fetch("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 "
+                           "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                           self.name)
+        return row[0]
+
 
 @pytest.fixture(scope="session")
 def loaded_template(postgres):

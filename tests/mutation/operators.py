@@ -509,4 +509,14 @@ EQUIVALENT: dict[str, str] = {
                                  "starts: the threads, their four lines and their timing are "
                                  "the same, and the main thread prints nothing after (the test "
                                  "of b's start during a's second passes)",
+    "8.13_bounded_queue-f-return-exceptions": "a handler catches every error its client can "
+                                              "cause (ValueError, TimeoutError, "
+                                              "ConnectionError; except* round its TaskGroup) "
+                                              "and leaves the set when it ends, so the "
+                                              "handlers gathered at shutdown, their transports "
+                                              "aborted, all end normally: gather has no "
+                                              "exception to return or raise (tried: Ctrl-C "
+                                              "with users chatting, mid-CONNECT, dropped and "
+                                              "stalled; each exits at once, without a "
+                                              "traceback)",
 }
