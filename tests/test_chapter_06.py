@@ -44,6 +44,7 @@ from tests.support import (
     Run,
     Timeout,
     assert_about,
+    assert_smallest,
     listing_env,
     module_name,
     ok,
@@ -71,6 +72,16 @@ if os.environ.get("CH06_START_METHOD"):
 if os.environ.get("CH06_LOG"):
     with open(os.environ["CH06_LOG"], "a", encoding="utf-8") as log:
         log.write(f"{os.getpid()} {os.getppid()} {' '.join(sys.orig_argv)}\\n")
+if os.environ.get("CH06_ONE_AT_A_TIME"):
+    from multiprocessing import process
+
+    _start = process.BaseProcess.start
+
+    def _start_and_wait(self):  # each process runs to its end before the next one starts
+        _start(self)
+        self.join()
+
+    process.BaseProcess.start = _start_and_wait
 if os.environ.get("CH06_WIDEN_RACE"):
     import multiprocessing
     import time
@@ -144,8 +155,9 @@ def true_counts(ngram_lines) -> collections.Counter:
 
 @pytest.fixture
 def shim(tmp_path):
-    """env(start_method=..., widen=..., trace=..., slow=...) -> the environment that loads the
-    shim; .log() reads the interpreters it saw start: [(pid, ppid, command line)]."""
+    """env(start_method=..., widen=..., trace=..., slow=..., one_at_a_time=...) -> the
+    environment that loads the shim; .log() reads the interpreters it saw start: [(pid, ppid,
+    command line)]."""
     folder = tmp_path / "shim"
     folder.mkdir()
     loads_shim = startup_shim(folder, SHIM)
@@ -154,9 +166,11 @@ def shim(tmp_path):
     class Shim:
         @staticmethod
         def env(start_method: str | None = None, widen: float | None = None,
-                trace: tuple[str, ...] = (),
-                slow: dict[str, float] | None = None) -> dict[str, str]:
+                trace: tuple[str, ...] = (), slow: dict[str, float] | None = None,
+                one_at_a_time: bool = False) -> dict[str, str]:
             env = loads_shim | {"CH06_LOG": str(log)}
+            if one_at_a_time:  # Process.start waits for the process to end: no race
+                env["CH06_ONE_AT_A_TIME"] = "1"
             if start_method:
                 env["CH06_START_METHOD"] = start_method
             if widen:
@@ -194,6 +208,40 @@ def in_fresh_python(code: str, env: dict[str, str] | None = None):
                             capture_output=True, text=True, timeout=120)
     ok(result)
     return json.loads(result.stdout.splitlines()[-1])
+
+
+# A MapReduce listing run as `python -m` does (runpy, as __main__; or its main() with another
+# partition size), its process pools counting the calls submitted to them (run_in_executor
+# submits each). Prints the listing's output, then the JSON count.
+COUNTED_SUBMISSIONS = """if __name__ == "__main__":
+    import asyncio, concurrent.futures, importlib, json, runpy, sys
+
+    class CountingPool(concurrent.futures.ProcessPoolExecutor):
+        submitted = 0
+
+        def submit(self, *args, **kwargs):
+            CountingPool.submitted += 1
+            return super().submit(*args, **kwargs)
+
+    concurrent.futures.ProcessPoolExecutor = CountingPool
+    module, partition_size = sys.argv[1], sys.argv[2:]
+    if partition_size:
+        asyncio.run(importlib.import_module(module).main(int(partition_size[0])))
+    else:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)  # __main__ as with -m
+    print(json.dumps(CountingPool.submitted))
+"""
+
+
+def submissions(listing: str, ngram: Path, *partition_size: int) -> tuple[list[str], int]:
+    """The listing's output lines and how many calls it submitted to its process pool."""
+    result = subprocess.run([sys.executable, "-c", COUNTED_SUBMISSIONS, module_name(listing),
+                             *map(str, partition_size)], cwd=REPO,
+                            env=listing_env({"NGRAM_FILE": str(ngram)}), capture_output=True,
+                            text=True, timeout=120)
+    ok(result)
+    *lines, submitted = result.stdout.splitlines()
+    return lines, json.loads(submitted)
 
 
 def children_burning_cpu(listing: Listing, seconds: float, processes: int = 1,
@@ -344,8 +392,9 @@ def test_6_3_pool_apply_async():
     assert run.stdout == "Hi there, Jeff\nHi there, John\n"
 
 
-def count_events(stdout: str) -> list[tuple[str, int]]:
-    """6.4's output as [("finished", n) | ("result", n)] in the order written. Worker and parent
+def count_events(stdout: str, times: dict[int, float] | None = None) -> list[tuple[str, int]]:
+    """6.4's output as [("finished", n) | ("result", n)] in the order written (and into `times`,
+    if given, each count's reported seconds: {n: seconds}). Worker and parent
     write to the same pipe, unbuffered: print() writes the text, then "\\n", so a worker's
     message and the parent's result can share a line ("...in 7.152557373046875e-071" is the
     time 7.152557373046875e-07 followed by the result 1). A message is one write, never split;
@@ -364,6 +413,8 @@ def count_events(stdout: str) -> list[tuple[str, int]]:
                     break
         else:
             raise AssertionError(f"no float in {match[0]!r}")
+        if times is not None:
+            times[int(match[1])] = float(time_text[:end])
         if time_text[end:]:
             events.append(("result", int(time_text[end:])))
     return events
@@ -387,8 +438,12 @@ def test_6_4_executor_map_yields_in_input_order():
         run = listing.wait(timeout=120)
     ok(run)
     assert cpu["parent"] < max(cpu["children"].values()), "the count runs in a worker"
-    events = count_events(run.stdout)
+    times: dict[int, float] = {}
+    events = count_events(run.stdout, times)
     assert [n for kind, n in events if kind == "result"] == [1, 3, 5, 22, 100000000], str(run)
+    # count's timer spans its loop: the big count reports at least the CPU time its worker had
+    # spent when the test looked, and no more than the whole run
+    assert 0.5 <= times[100000000] <= run.seconds, times
     assert sorted(n for kind, n in events if kind == "finished") == [1, 3, 5, 22, 100000000]
     # the small results are printed before the big count is done, the big one after it
     assert events.index(("result", 22)) < events.index(("finished", 100000000))
@@ -429,14 +484,28 @@ def test_6_6_single_threaded_map_reduce():
 
 
 @pytest.mark.listing("6.7")
-def test_6_7_counts_in_one_process(ngram, true_counts, monkeypatch):
+def test_6_7_counts_in_one_process(ngram, true_counts, monkeypatch, capsys):
+    from util import settings
+
     run = ok(run_listing("6.7", env={"NGRAM_FILE": str(ngram)}))
     assert re.fullmatch(r"\d+\.\d{4}\n", run.stdout), str(run)
-    # the program's own dict, from running its code in this process
-    monkeypatch.setenv("NGRAM_FILE", str(ngram))
-    namespace = runpy.run_module("chapter_06.listing_6_7", run_name="__main__")
+    # the program's own dict, from running its code in this process; its int() calls (one per
+    # line, in the timed loop) noted, to compare the printed time with the loop's own span
+    monkeypatch.setattr(settings, "NGRAM_FILE", ngram)
+    called: list[float] = []
+
+    def noted_int(text: str) -> int:
+        called.append(time.time())
+        return int(text)
+
+    capsys.readouterr()
+    namespace = runpy.run_module("chapter_06.listing_6_7", run_name="__main__",
+                                 init_globals={"int": noted_int})
     assert namespace["freqs"]["Aardvark"] == 15209
     assert namespace["freqs"] == dict(true_counts)
+    assert len(called) == 1_000_000
+    printed = float(capsys.readouterr().out)
+    assert printed >= round(called[-1] - called[0], 4) > 0, "the timer spans the loop"
 
 
 @pytest.mark.listing("6.7")
@@ -452,6 +521,13 @@ def test_6_8_parallel_map_reduce(ngram):
     assert len(run.lines) == 2, str(run)
     assert run.lines[0] == AARDVARK_LINE
     assert TOOK.match(run.lines[1])
+
+
+@pytest.mark.listing("6.8")
+def test_6_8_maps_a_million_lines_in_17_chunks_of_60000(ngram):
+    lines, submitted = submissions("6.8", ngram)
+    assert lines[0] == AARDVARK_LINE
+    assert submitted == 17  # 16 chunks of 60,000 lines and one of 40,000
 
 
 @pytest.mark.listing("6.8")
@@ -483,11 +559,27 @@ def test_6_8_functions(ngram, true_counts):
 
 
 @pytest.mark.listing("6.9")
-def test_6_9_parallel_reduce(ngram):
-    run = ok(run_listing("6.9", env={"NGRAM_FILE": str(ngram)}))
+def test_6_9_parallel_reduce(ngram, shim):
+    """Each map made to take 0.2 s longer (the shim sleeps first): the printed time covers at
+    least the rounds of maps the pool's workers need, one per CPU at a time."""
+    env = shim.env(slow={"map_frequencies": 0.2}) | {"NGRAM_FILE": str(ngram)}
+    run = ok(run_listing("6.9", env=env))
     assert len(run.lines) == 2, str(run)
     assert run.lines[0] == AARDVARK_LINE
-    assert TOOK.match(run.lines[1])
+    took = TOOK.match(run.lines[1])
+    assert took, str(run)
+    assert float(run.lines[1].split()[2]) >= -(-17 // CPUS) * 0.2, "the timer spans the maps"
+
+
+@pytest.mark.listing("6.9")
+def test_6_9_maps_17_chunks_then_merges_them_in_one_reduce(ngram):
+    lines, submitted = submissions("6.9", ngram)
+    assert lines[0] == AARDVARK_LINE
+    assert submitted == 17 + 1
+    # 1700-line chunks: 589 maps, reduced in chunks of 500: 2 merges (500 and 89), then 1
+    lines, submitted = submissions("6.9", ngram, 1700)
+    assert lines[0] == AARDVARK_LINE
+    assert submitted == 589 + 2 + 1
 
 
 @pytest.mark.listing("6.9")
@@ -511,11 +603,13 @@ def test_6_9_reduce_merges_in_rounds():
             merged = await reduce(loop, pool, counters, 3)
             merges = CountingPool.submitted
             single = {"Aardvark": 15209}
-            return merged, merges, await reduce(loop, pool, [single], 500) is single
+            pairs = await reduce(loop, pool, [{"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}], 2)
+            return merged, merges, await reduce(loop, pool, [single], 500) is single, pairs
 
     print(json.dumps(asyncio.run(main())))
 """
-    merged, merges, single_returned_unchanged = in_fresh_python(code)
+    merged, merges, single_returned_unchanged, pairs = in_fresh_python(code)
+    assert pairs == {"a": 10}, "two pairs merged, then the pair of results: down to one"
     counters = [{"a": i, f"k{i}": 1} for i in range(1, 8)]
     expected = functools.reduce(listing_6_8.merge_dictionaries, counters)
     # groups of 3, 3 and 1 merged in the pool, then one group of the three results
@@ -559,6 +653,18 @@ def test_6_11_race_as_it_happens():
     else:  # killed at the time limit: no lost update yet, the loop still running
         assert run.returncode == -signal.SIGKILL, str(run)
         assert "1" not in values[:-1] and len(values) >= 20, str(run)
+
+
+@pytest.mark.listing("6.11")
+def test_6_11_without_a_race_the_rounds_go_on_past_a_thousand(shim):
+    """With its two processes made to take turns (the shim: each runs to its end before the
+    next starts), no update is lost: the rounds all print 2 and go on past 1,000 (all 10,000
+    take a minute or so)."""
+    with Listing("6.11", env=shim.env(one_at_a_time=True)) as listing:
+        assert listing.read_line(30) == str(CPUS)
+        for _ in range(1001):
+            assert listing.read_line(30) == "2"
+        assert listing.running()
 
 
 @pytest.mark.listing("6.11")
@@ -656,8 +762,8 @@ def test_6_14_reports_progress_every_second(ngram, shim):
     counts = check_progress(run, chunks=17, total=1_000_000 // 60000)
     assert len(counts) >= 2 and counts[-1] > counts[0], str(run)
     *reports, answer = [when for when, _ in run.timed_lines]
-    for earlier, later in itertools.pairwise(reports):
-        assert_about(later - earlier, 1, late=0.5, what="the reporter's 1 s interval")
+    assert_smallest([later - earlier for earlier, later in itertools.pairwise(reports)], 1,
+                    what="the reporter's 1 s interval")
     assert_about(answer - reports[-1], 0, early=0, late=1.5,
                  what="the answer after the last progress line")
 
@@ -797,7 +903,16 @@ def test_6_15_run_in_new_loop_returns_dicts(products_db, monkeypatch, capsys):
                                 ("PRODUCTS_DB", "PRODUCTS_DB")):
         monkeypatch.setattr(settings, attribute, products_db.env[variable])
     monkeypatch.setattr(settings, "POSTGRES_PORT", int(products_db.env["PGPORT"]))
+    sizes = []
+    queries = listing_6_15.query_products_concurrently
+
+    async def noting_the_pool_size(pool, count):
+        sizes.append(pool.get_size())
+        return await queries(pool, count)
+
+    monkeypatch.setattr(listing_6_15, "query_products_concurrently", noting_the_pool_size)
     rows = listing_6_15.run_in_new_loop(500)
+    assert sizes == [6], "the pool opens its six connections (min_size=6) before the queries"
     assert len(rows) == 500 and all(type(row) is dict for row in rows)
     assert {tuple(row) for row in rows} == {("product_id", "product_name", "brand_id", "sku_id",
                                              "product_color_name", "product_size_name")}

@@ -406,6 +406,17 @@ EQUIVALENT: dict[str, str] = {
                                        "shows the wait's line, not the delay's), the never-"
                                        "awaited warning nor the stand-in (no request) shows it; "
                                        "4.16 (fixed)'s 2 s is timed by its own test",
+    "6.1-f-join-early-2": "both processes are already started when the moved join runs, so it "
+                          "only swaps the order of the two joins after both starts: the counts "
+                          "run at once as before, print the same lines, and 'Completed in' is "
+                          "read after both have ended either way (the test's parallel-CPU "
+                          "check and timings pass)",
+    "6.4_terminate_workers-n-join-timeout-5x1.5": "the workers were already terminated or "
+                                                  "killed when the parent joins them, so each "
+                                                  "join returns as soon as the dead process is "
+                                                  "reaped, long before 5 s or 7.5 s: the same "
+                                                  "'still alive: 0' line right after (the test "
+                                                  "times the exit after stopping the workers)",
     "7.10-n-IntListThreadsafe-wrapped-list-1to2": "7.10's find_and_replace takes the plain "
                                                   "Lock and then calls indices_of, which waits "
                                                   "for the same Lock before it reads the list "
