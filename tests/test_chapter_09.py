@@ -21,7 +21,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from tests.support import REPO, Listing, Program, free_port, ok
+from tests.support import REPO, Listing, Program, free_port, ok, wait_until
 
 CHAPTER = REPO / "chapter_09"
 TIMEOUT = 10  # seconds, for any one HTTP request
@@ -40,6 +40,13 @@ def listening(server: Program, port: int) -> Program:
         server.kill()
         raise AssertionError(f"the server did not listen on {port}:\n{server}") from None
     return server
+
+
+def six_connections(database) -> None:
+    """Wait until the app's pool has opened its six connections (min_size=6) to `database`."""
+    wait_until(lambda: database.client_connections() == 6, 15,
+               f"the pool's six connections (now {database.client_connections()})",
+               interval=0.05)
 
 
 def stopped(server: Listing, signum: int = signal.SIGINT):
@@ -112,12 +119,15 @@ def test_time_endpoint_answers_the_current_month_day_and_time():
 def test_brands_endpoint_serves_the_seeded_brands_and_manages_its_pool(three_brands):
     port = free_port()
     with serve("9.2", port, three_brands.env | {"WEB_PORT": str(port)}) as server:
+        six_connections(three_brands)
         response = requests.get(f"http://127.0.0.1:{port}/brands", timeout=TIMEOUT)
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "application/json; charset=utf-8"
         assert response.json() == THREE_BRANDS
         assert '"brand_name": "have\\n"' in response.text  # the newline travels JSON-escaped
+        assert three_brands.client_connections() == 6
         run = stopped(server)
+    wait_until(lambda: three_brands.client_connections() == 0, 10, "the pool closed")
     assert run.lines == ["Creating database pool.",
                          f"======== Running on http://127.0.0.1:{port} ========",
                          "(Press CTRL+C to quit)",
@@ -145,6 +155,7 @@ def test_product_endpoint_maps_ids_to_rows_400_and_404(products_db):
     port = free_port()
     url = f"http://127.0.0.1:{port}/products"
     with serve("9.3", port, products_db.env | {"WEB_PORT": str(port)}) as server:
+        six_connections(products_db)
         for product_id in (1, 500, 1000):
             response = requests.get(f"{url}/{product_id}", timeout=TIMEOUT)
             assert response.status_code == 200
@@ -446,6 +457,8 @@ def test_fixed_starlette_app_opens_its_pool_in_the_lifespan(three_brands, monkey
     async def during():
         pool = app.state.DB
         assert not pool.is_closing()
+        # the lifespan opened the pool's six connections (min_size=6) before the first request
+        assert await asyncio.to_thread(three_brands.client_connections) == 6
         brands = await asgi_get(app, "/brands")
         other = await asgi_get(app, "/other")
         return pool, brands, other
@@ -462,6 +475,7 @@ def test_fixed_starlette_app_opens_its_pool_in_the_lifespan(three_brands, monkey
 def test_fixed_starlette_app_under_uvicorn(products_db):
     port = free_port()
     with serve("9.8_fixed", port, products_db.env | {"SERVER_PORT": str(port)}) as server:
+        six_connections(products_db)
         response = requests.get(f"http://127.0.0.1:{port}/brands", timeout=TIMEOUT)
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/json"

@@ -678,6 +678,9 @@ def test_9_2_appkey_app_serves_brands_without_a_not_app_key_warning(make_databas
         with Listing(listing.replace("_", ".", 1), env=env,
                      python_args=tuple(option.split())) as app:
             app.wait_for_port(port)
+            # the startup hook's pool opens its six connections (min_size=6) at once
+            wait_until(lambda: database.client_connections() == 6, 15,
+                       "the pool's six connections", interval=0.05)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/brands",
                                         timeout=10) as response:
                 brands = ast.literal_eval(response.read().decode())

@@ -530,4 +530,16 @@ EQUIVALENT: dict[str, str] = {
                                               "with users chatting, mid-CONNECT, dropped and "
                                               "stalled; each exits at once, without a "
                                               "traceback)",
+    "9.8-n-create-pool-max-size-6to1": "the book's 9.8 passes on_startup= to Starlette(), which "
+                                       "Starlette 1.x refuses with a TypeError when the app is "
+                                       "built, before any startup hook runs: create_pool is never "
+                                       "called, so its sizes change nothing (tried: python -m and "
+                                       "uvicorn, both end with the same TypeError; 9.8_fixed's "
+                                       "pool is counted)",
+    "9.8-n-create-pool-min-size-6to1": "the book's 9.8 passes on_startup= to Starlette(), which "
+                                       "Starlette 1.x refuses with a TypeError when the app is "
+                                       "built, before any startup hook runs: create_pool is never "
+                                       "called, so its sizes change nothing (tried: python -m and "
+                                       "uvicorn, both end with the same TypeError; 9.8_fixed's "
+                                       "pool is counted)",
 }
