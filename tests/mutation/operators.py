@@ -376,6 +376,27 @@ EQUIVALENT: dict[str, str] = {
                           "once both threads have ended either way, and the threads, their "
                           "output and the printed time are the same (tried: the barrier and "
                           "the half-second-sleep runs of tests/test_chapter_01.py pass)",
+    "10.10-n-retry-timeout-.1x1.5": "the first retry wraps always_fail, which raises the moment "
+                                    "it is called: the 0.1 s wait_for timeout around it is never "
+                                    "reached, so 0.15 s changes nothing (tried: the log records' "
+                                    "own clock, the printed lines, the stderr tracebacks)",
+    "10.10-n-sleep-1x1.5": "always_timeout's sleep is always cut off by retry's 0.1 s timeout, "
+                           "long before its 1 s, and a 1.5 s sleep is cut off alike: the same "
+                           "TimeoutError at the same moment (tried: the log records' own clock, "
+                           "the tracebacks, the printed lines)",
+    "10.12-n-CircuitBreaker-time-window-5x1.5": "the time window only resets a closed circuit "
+                                                "whose first failure is older than it, and in "
+                                                "10.12 every closed request follows the last "
+                                                "failure at once (a second failure 1 s after the "
+                                                "first opens the circuit; the reset after the "
+                                                "pause clears the failures): neither 5 s nor 7.5 "
+                                                "s ever elapses, and no \"Interval since first "
+                                                "failure elapsed\" line is printed either way "
+                                                "(tried: the lines and their gaps)",
+    "10.12-n-sleep-2x1.5": "slow_callback's sleep is always cut off by the breaker's 1 s timeout, "
+                           "so a 3 s sleep times out at the same 1 s as a 2 s one: the same lines "
+                           "at the same gaps (tried: each request's 1 s, the 5 s pause, the "
+                           "fail-fast lines)",
     "14.5-n-sleep-1x1.5": "the book's 14.5 decorates its generator with @asyncio.coroutine, "
                           "removed in Python 3.11, the oldest the project runs on: the "
                           "decorator raises AttributeError where the function is defined, "
