@@ -706,8 +706,12 @@ def test_9_11_async_orm_queries_without_sync_to_async():
 
 @pytest.mark.listing("11.10_barrier")
 def test_11_10_barrier_releases_everyone_when_the_last_arrives_twice():
+    from tests.support import assert_smallest
+
     run = ok(run_listing("11.10_barrier"))
-    for round_number, trip in ((1, 3.0), (2, 7.0)):
+    first_wait = run.timed_lines[0][0]  # "Worker 0 waiting" (round 1), 1 s after the start
+    trips = []
+    for round_number in (1, 2):
         performing = [when for when, line in run.timed_lines
                       if line.startswith("Performing work!") and f"round {round_number}" in line]
         waiting = [when for when, line in run.timed_lines
@@ -716,12 +720,21 @@ def test_11_10_barrier_releases_everyone_when_the_last_arrives_twice():
         # Nobody performs before the last one arrives, then all three together.
         assert min(performing) >= max(waiting)
         assert_about(max(performing) - min(performing), 0, late=0.3)
-        # They arrive 1 s apart (rounds 1 and 2 alike) and the barrier trips at 3 s and 7 s;
-        # the first line ("Worker 0 waiting", round 1) comes at 1 s.
+        # They arrive 1 s apart (rounds 1 and 2 alike).
         assert_about(max(waiting) - min(waiting), 2, early=0.1, late=0.5)
-        first_wait = run.timed_lines[0][0]
-        assert_about(min(performing) - first_wait, trip - 1, early=0.1, late=0.5)
-    assert_about(run.timed_lines[-1][0] - first_wait, 7, early=0.1, late=0.5)  # 1 s of work
+        trips.append(min(performing) - first_wait)
+    # The barrier trips at 3 s and 7 s (2 s and 6 s after the first line).
+    assert_about(trips[0], 2, early=0.1, late=0.5, what=trips)
+    assert_about(trips[1], 6, early=0.1, late=0.5, what=trips)
+    # Each worker's work takes 1 s, in both rounds; the last ends at 8 s.
+    work = []
+    for worker in range(3):
+        for round_number in (1, 2):
+            [started] = run.arrivals(f"Performing work! (worker {worker}, round {round_number})")
+            [ended] = run.arrivals(f"Finished work! (worker {worker}, round {round_number})")
+            work.append(ended - started)
+    assert_smallest(work, 1, early=0.05, what="a worker's work")
+    assert_about(run.timed_lines[-1][0] - first_wait, 7, early=0.1, late=0.5)
 
 
 # --- chapter 12 ---------------------------------------------------------------------------------

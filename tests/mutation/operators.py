@@ -397,6 +397,27 @@ EQUIVALENT: dict[str, str] = {
                            "so a 3 s sleep times out at the same 1 s as a 2 s one: the same lines "
                            "at the same gaps (tried: each request's 1 s, the 5 s pause, the "
                            "fail-fast lines)",
+    "11.13-n-sleep-5x1.5": "the 5 s of work end at the very moment the 5 s wait_for stops the "
+                           "program (the workers start sleeping one loop iteration after the "
+                           "timeout starts): whether 'Finished work!' is printed before the "
+                           "timeout wins is decided by a fraction of a millisecond, so the test "
+                           "must accept a run without it, which is all a 7.5 s sleep changes; the "
+                           "triggers, the two reactions and the 5 s end are the same (tried: the "
+                           "line count, the end time)",
+    "11.2-n-range-1000to100": "11.2's assert fails in its first round (the counter is 1, not "
+                              "100), so a second round never starts: 100 rounds or 1,000 print "
+                              "the same single line and raise the same AssertionError after the "
+                              "same 10 ms (tried: the lines, the exit, main's time in process)",
+    "11.3-n-sleep-1x1.5": "Eric's socket is closed before his message is sent, so his send raises "
+                          "at once and the exception ends gather and the program while the three "
+                          "other sends are still asleep: no send ever completes, and a 1 s or a "
+                          "1.5 s sleep is cancelled alike (the test asserts no 'Sent:' line and "
+                          "an exit right after the last line)",
+    "11.9-n-BoundedSemaphore-1to2": "the listing acquires once and releases twice: a bound of 2 "
+                                    "is exceeded by the second release just as a bound of 1 is "
+                                    "(acquire 2->1, release 1->2, release raises), the same "
+                                    "ValueError at the same line with nothing printed before "
+                                    "(tried: stdout, the exit, the error's last line)",
     "14.5-n-sleep-1x1.5": "the book's 14.5 decorates its generator with @asyncio.coroutine, "
                           "removed in Python 3.11, the oldest the project runs on: the "
                           "decorator raises AttributeError where the function is defined, "
