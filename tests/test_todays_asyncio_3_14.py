@@ -390,8 +390,12 @@ def ps_rows(table: str) -> list[dict[str, str]]:
 @PY314
 @pytest.mark.listing("12.2_pstree")
 def test_12_2_asyncio_ps_and_pstree_show_every_named_task_and_its_awaiter():
+    from tests.test_chapter_12 import RANDOMIZED_ARGS
+
     cashiers = [f"cashier-{number}" for number in range(3)]
-    with Listing("12.2_pstree") as running:
+    # randrange always 3 (chapter 12's RANDOMIZED shim): three customers a second
+    with Listing("12.2_pstree", env={"CH12_RANDRANGE": "3"},
+                 python_args=RANDOMIZED_ARGS) as running:
         line = running.read_line(timeout=20)
         pid = running.process.pid
         assert line == f"PID {pid}: see its tasks with python -m asyncio pstree {pid}"
@@ -400,7 +404,10 @@ def test_12_2_asyncio_ps_and_pstree_show_every_named_task_and_its_awaiter():
         table = asyncio_tool("ps", pid)
         tree = asyncio_tool("pstree", pid)
         assert running.running()
-        running.stop(signal.SIGINT, timeout=10)
+        run = running.stop(signal.SIGINT, timeout=10)
+    # 12.2's queue of 5 takes the first three customers without making the producer wait
+    assert run.lines[1:7] == ["Waiting to put customer in line...",
+                              "Customer put in line!"] * 3, run.lines[:10]
     tasks = {row["task name"]: row for row in ps_rows(table)}
     assert sorted(tasks) == sorted(["main", "customer-generator", *cashiers]), table
     assert tasks["main"]["coroutine stack"] == "main"
