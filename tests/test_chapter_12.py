@@ -77,7 +77,7 @@ def assert_checkout_times(timed_lines) -> None:
     times = product_times(timed_lines)
     assert sorted(times) == sorted(CHECKOUT_TIMES), times
     for product, seconds in times.items():
-        assert_smallest(seconds, CHECKOUT_TIMES[product], early=0.02, what=product)
+        assert_smallest(seconds, CHECKOUT_TIMES[product], what=product)
 
 
 def most_at_once(lines: list[str]) -> int:
@@ -219,7 +219,7 @@ def test_12_2_the_producer_adds_a_batch_of_customers_every_second():
     assert most_at_once(run.lines) == 3
     times = product_times(run.timed_lines)
     assert list(times) == ["diapers"]
-    assert_smallest(times["diapers"], 0.2, early=0.02, what="diapers")
+    assert_smallest(times["diapers"], 0.2, what="diapers")
 
 
 # --- 12.3 and 12.7: order services on aiohttp ------------------------------------------------
