@@ -58,12 +58,6 @@ def get(url: str) -> tuple[int, object, float]:
     return response.status, response.content(), response.seconds
 
 
-def connections_to(database) -> int:
-    """Backends connected to `database`, not counting the one asking."""
-    return database.fetch("SELECT count(*) FROM pg_stat_activity "
-                          "WHERE datname = $1 AND pid <> pg_backend_pid()", database.name)[0][0]
-
-
 @contextmanager
 def service(listing: str, port_variable: str, env: dict | None = None):
     """Start a chapter-10 server on a free port; yields (Listing, port); checks its banner, and
@@ -226,13 +220,14 @@ def test_10_4_opens_a_pool_of_six_connections_in_the_app_and_closes_it(favorites
         assert isinstance(pool, asyncpg.Pool)
         assert await pool.fetchval("SELECT 1") == 1
         assert (pool.get_min_size(), pool.get_max_size(), pool.get_size()) == (6, 6, 6)
-        opened = await asyncio.to_thread(connections_to, favorites_db)
+        opened = await asyncio.to_thread(favorites_db.client_connections)
         await destroy_database_pool(app)
         assert pool.is_closing()
         return opened
 
     assert asyncio.run(scenario()) == 6
-    wait_until(lambda: connections_to(favorites_db) == 0, message="the pool's connections closed")
+    wait_until(lambda: favorites_db.client_connections() == 0,
+               message="the pool's connections closed")
 
 
 # --- 10.5, 10.6, 10.7 ----------------------------------------------------------------------
@@ -241,7 +236,7 @@ def test_10_4_opens_a_pool_of_six_connections_in_the_app_and_closes_it(favorites
 def test_10_5_favorites_service_answers_each_users_favorites(favorites_db):
     with service("10.5", "FAVORITES_PORT", favorites_db.env) as (_, port):
         base = f"http://127.0.0.1:{port}/users"
-        wait_until(lambda: connections_to(favorites_db) == 6,
+        wait_until(lambda: favorites_db.client_connections() == 6,
                    message="the six connections of the pool the startup hook opened")
         for user, expected in (("1", [1, 2, 3]), ("3", [1, 2, 3]), ("2", [])):
             status, body, _ = get(f"{base}/{user}/favorites")
@@ -249,7 +244,7 @@ def test_10_5_favorites_service_answers_each_users_favorites(favorites_db):
             assert sorted(body, key=lambda item: item["product_id"]) == [
                 {"product_id": n} for n in expected]
         assert get(f"{base}/x/favorites")[:2] == (400, "400: Bad Request")
-    wait_until(lambda: connections_to(favorites_db) == 0,
+    wait_until(lambda: favorites_db.client_connections() == 0,
                message="the cleanup hook closed the pool")
 
 
@@ -263,7 +258,8 @@ def test_10_6_cart_service_answers_each_users_cart(cart_db):
             assert sorted(body, key=lambda item: item["product_id"]) == [
                 {"product_id": n} for n in expected]
         assert get(f"{base}/x/cart")[:2] == (400, "400: Bad Request")
-    wait_until(lambda: connections_to(cart_db) == 0, message="the cleanup hook closed the pool")
+    wait_until(lambda: cart_db.client_connections() == 0,
+               message="the cleanup hook closed the pool")
 
 
 @pytest.mark.listing("10.7")
