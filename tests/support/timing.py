@@ -31,6 +31,9 @@ def assert_about(measured: float, expected: float, *, late: float | None,
     return `measured`. `expected=0` with `late=x` is "at most x" (something happens at once);
     `late=None` (open above) only with `expected=0`. A window as wide as half of `expected` is
     a mistake of the test (ValueError): it cannot tell a timing 50% off."""
+    if expected > 0 and (late is None or late >= WIDEST * expected):
+        raise ValueError(f"a window of late={late} for {expected} s lets {1.5 * expected:g} s "
+                         f"pass: measure several times and use assert_smallest")
     low = expected - early
     high = None if late is None else expected + late * TIMING_SLACK
     shown = f"{what}: " if what else ""
