@@ -439,11 +439,16 @@ def test_7_11_fixed_one_lock_order_finishes():
     assert_about(result.seconds, 0, late=10, what="no deadlock")
 
 
-# A start-up shim for 7.11 (fixed): the main thread says when it has started b's thread.
+# A start-up shim for 7.11 (fixed): the main thread says when it has started b's thread. print
+# writes its text and its newline apart, so the main thread's line could land inside a thread's:
+# here every print holds a lock of its own (a leaf: it takes no other lock while held).
 B_STARTED = """\
+import builtins
 import threading
 
 _start = threading.Thread.start
+_print = builtins.print
+_printing = threading.Lock()
 
 
 def start(thread):
@@ -452,7 +457,13 @@ def start(thread):
         print("[shim] b started")
 
 
+def whole_line_print(*args, **kwargs):
+    with _printing:
+        _print(*args, **kwargs)
+
+
 threading.Thread.start = start
+builtins.print = whole_line_print
 """
 
 
