@@ -14,8 +14,9 @@ book's behaviour); on 3.12 and 3.13.0 to 3.13.3 four, the fourth the subprocess 
 now kills the child first (CPython gh-114177). The child's own traceback comes at once only if
 the Ctrl-C catches its buffered write before that write has put anything into the pipe (then
 three tracebacks on 3.14 too, about one run in ten here); otherwise the write carries on, stuck,
-and the child speaks only when the parent's exit breaks the pipe (3.11 to 3.13.3) or never,
-killed first (3.13.4 and later). Listing 13.6 fixes it.
+and the child speaks only when the parent's exit breaks the pipe (3.11 to 3.13.3; rarely its
+traceback is lost then, "lost sys.stderr", one traceback fewer) or never, killed first (3.13.4
+and later). Listing 13.6 fixes it.
 
 Differs from the book: the child is started as `sys.executable -m chapter_13.listing_13_4`
 instead of `python3 listing_13_4.py`, which only works from inside chapter_13/ (from the

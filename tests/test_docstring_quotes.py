@@ -119,7 +119,8 @@ ELSEWHERE = {
              "a server (test_chapter_12)"},
     "13.4": {"Hello there!!": "a bytes literal, written 1,000,000 times (test_chapter_13)"},
     "13.5": {"Exception ignored in ... __del__ ... RuntimeError: Event loop is closed":
-             "Ctrl-C, per Python (test_chapter_13)"},
+             "Ctrl-C, per Python (test_chapter_13)",
+             "lost sys.stderr": "a child's lost traceback, rarely (test_reader_path)"},
     "13.7": {"gpg: waiting for lock ...": "gpg's, in a shared home the listing avoids"},
     "13.8_taskgroup": {"Exception ignored in ... BaseSubprocessTransport .__del__ ... Event loop "
                        "is closed": "the path the companion avoids"},

@@ -228,8 +228,11 @@ def stuck_writing(pid: int) -> bool:
 # gh-114177) that __del__ kills the child, stuck in a buffered write that the Ctrl-C only
 # shortened, before it says anything; unless the press caught a write that had written nothing
 # yet: then the write fails at once and the child prints its traceback first (1 run in 10 here).
+# Before 3.13.4 the child's traceback can be lost too: the parent's exit breaks the pipe as the
+# child ends, and it says only "lost sys.stderr" and "BrokenPipeError" (once, in CI, on 3.12.1).
 VERSION = sys.version_info[:3]
-TRACEBACKS_13_5 = ((3,) if VERSION < (3, 12) else (4,) if VERSION < (3, 13, 4) else (2, 3))
+TRANSPORT_DEL_FAILS = (3, 12) <= VERSION < (3, 13, 4)
+PARENT_TRACEBACKS_13_5 = 3 if TRANSPORT_DEL_FAILS else 2
 
 
 @pytest.mark.listing("13.5")
@@ -252,9 +255,11 @@ def test_13_5_one_ctrl_c_ends_both_with_the_tracebacks_the_readme_says():
         shell.expect(pexpect.EOF)
         output += shell.before
         tracebacks = output.count("Traceback (most recent call last):")
-        assert tracebacks in TRACEBACKS_13_5, output
+        child_spoke = "listing_13_4.py" in output  # the child's own traceback
+        assert tracebacks == PARENT_TRACEBACKS_13_5 + child_spoke, output
         assert "CancelledError" in output and "raise KeyboardInterrupt()" in output
-        assert ("listing_13_4.py" in output) == (tracebacks > 2), output  # the child's
-        assert ("Event loop is closed" in output) == (tracebacks == 4), output
+        assert ("Event loop is closed" in output) == TRANSPORT_DEL_FAILS, output
+        if VERSION < (3, 13, 4) and not child_spoke:  # never silently missing: its loss shows
+            assert "lost sys.stderr" in output and "BrokenPipeError" in output, output
     finally:
         shell.close(force=True)
