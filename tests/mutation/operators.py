@@ -37,8 +37,8 @@ from tests.mutation.table import Mutant
 from util.settings import REPO
 
 TIMING_CALLS = {"sleep", "delay", "wait_for", "timeout", "wait", "as_completed", "select",
-                "join", "call_later", "settimeout", "poll", "get", "result", "acquire",
-                "ClientTimeout", "shutdown"}
+                "join", "call_later", "settimeout", "poll", "ClientTimeout"}  # first argument
+TIMING_POSITION = {"wait_for": 1}  # the timing is another positional argument
 TIMING_WORDS = ("timeout", "delay", "interval", "seconds", "sleep", "period", "duration",
                 "time", "_ms", "grace")
 COUNT_CALLS = {"range", "Semaphore", "BoundedSemaphore", "Queue", "PriorityQueue", "LifoQueue",
@@ -97,8 +97,8 @@ def is_number(node: ast.AST) -> bool:
             and node.value > 0)
 
 
-def scaled(value: int | float, kind: str) -> int | float | None:
-    """The moved number, or None where moving it changes nothing."""
+def scaled(value: int | float, kind: str) -> int | float:
+    """The moved number: a timing x1.5, a count x0.1 (at least 1), or x2 where that is itself."""
     if kind == "timing":
         moved = value * TIMING_FACTOR
         return int(moved) if float(moved).is_integer() else round(moved, 6)
@@ -106,10 +106,6 @@ def scaled(value: int | float, kind: str) -> int | float | None:
         return round(value * COUNT_FACTOR, 6)
     tenth = max(1, round(value * COUNT_FACTOR))
     return tenth if tenth != value else value * 2
-
-
-def number_text(value: int | float) -> str:
-    return repr(value)
 
 
 class Finder(ast.NodeVisitor):
@@ -137,15 +133,13 @@ class Finder(ast.NodeVisitor):
         if not is_number(node):
             return
         moved = scaled(node.value, kind)
-        if moved is None or moved == node.value:
+        if moved == node.value:
             return
         start, end = self.span(node)
         old = self.source[start:end].replace("_", "")
-        factor = TIMING_FACTOR if kind == "timing" else moved / node.value
-        how = f"x{factor:g}" if kind == "timing" else f"to{number_text(moved)}"
-        self.edits.append(Edit(start, end, number_text(moved), "numbers",
-                               f"{where}-{old}{how}",
-                               f"{where}: {kind} {old} becomes {number_text(moved)}"))
+        how = f"x{TIMING_FACTOR:g}" if kind == "timing" else f"to{moved!r}"
+        self.edits.append(Edit(start, end, repr(moved), "numbers", f"{where}-{old}{how}",
+                               f"{where}: {kind} {old} becomes {moved!r}"))
 
     def named(self, node: ast.AST, name: str, where: str) -> None:
         """A number (or a list of them) given to `name`: a timing or a count by that name."""
@@ -181,10 +175,9 @@ class Finder(ast.NodeVisitor):
             for arg in node.args[:2]:
                 self.number(arg, "count", name)
         elif name in TIMING_CALLS:
-            positional = {"wait_for": 1, "shutdown": None, "get": None, "result": None,
-                          "acquire": None, "poll": 0}.get(name, 0)
-            if positional is not None and len(node.args) > positional:
-                self.number(node.args[positional], "timing", name)
+            position = TIMING_POSITION.get(name, 0)
+            if len(node.args) > position:
+                self.number(node.args[position], "timing", name)
         for keyword in node.keywords:
             word = (keyword.arg or "").lower()
             if word == "args" and isinstance(keyword.value, ast.Tuple):  # Process(args=(n,))
