@@ -230,7 +230,7 @@ def figure_problems(text: str, english: str) -> list[str]:
     check(r"\[(\d+\.\d+_\w+)\],? \(Python ([^)]+)\)", lambda match: (
         match[1] not in companions.COMPANIONS
         or companions.COMPANIONS[match[1]].since_text != match[2])
-        and f"util/tools/companions.py does not say {match[0]}")
+        and f"util/tools/companions.json does not say {match[0]}")
 
     def no_listing(match) -> str | None:
         try:

@@ -64,7 +64,7 @@ def test_every_companion_is_indexed_and_documented():
     indexed = {info.id: info for info in listings.discover()}
     todays = {listing_id for listing_id, info in indexed.items()
               if docstring(listing_id).startswith(f"Listing {listing_id.split('_')[0]} (today: ")}
-    assert todays == set(COMPANIONS), "every companion module has an entry in util.tools.companions"
+    assert todays == set(COMPANIONS), "every companion has a row in companions.json"
     for listing_id in COMPANIONS:
         info = indexed[listing_id]
         base = listing_id.split("_")[0]
